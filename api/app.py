@@ -1,0 +1,40 @@
+"""The FastAPI application, built from settings handed in (never read at import)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import errors
+from api.routes import search, videos
+from api.service import EmbedderFactory, Service
+from rag.settings import Settings
+
+
+def create_app(
+    settings: Settings, embedder_factory: EmbedderFactory | None = None, *, load_in_background: bool = True
+) -> FastAPI:
+    service = Service(settings, embedder_factory)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Loading the model takes seconds: answer /healthz with 503 meanwhile instead of refusing.
+        if load_in_background:
+            service.start()
+        else:
+            service.load()
+        yield
+
+    app = FastAPI(
+        title="rag",
+        summary="Cited, timestamped answers from talk-video transcripts",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    errors.install(app)
+    app.include_router(search.router)
+    app.include_router(videos.router)
+    return app

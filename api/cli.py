@@ -1,0 +1,149 @@
+"""The ``rag`` command: wiring only.  Domain errors become messages and exit codes here."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from rag.errors import RagError
+from rag.settings import Settings, load_settings
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rag",
+        description="Cited, timestamped answers from talk-video transcripts. "
+        "Settings come from RAG_* environment variables (see README).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    idx = sub.add_parser("index", help="build the index from the seeds folder if it is missing or stale")
+    idx.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")
+    idx.add_argument("--strict", action="store_true", help="fail when any seed file cannot be parsed")
+    ask = sub.add_parser("ask", help="answer a question from the index, with cited passages")
+    ask.add_argument("question")
+    ask.add_argument("-k", type=int, default=5, help="passages to show (1-50, default 5)")
+    ask.add_argument("--video-id", help="only search this video")
+    ask.add_argument("--json", action="store_true", help="print the API's JSON instead of text")
+    serve = sub.add_parser("serve", help="serve the HTTP API (default 127.0.0.1:8000)")
+    serve.add_argument("--host", help="address to bind (RAG_HOST)")
+    serve.add_argument("--port", type=int, help="port to bind (RAG_PORT)")
+    return parser
+
+
+class _Progress:
+    """Progress on stderr: a live line on a terminal, a few plain lines in logs."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.last_tenth: dict[str, int] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.tty:
+            end = "\n" if done >= total else ""
+            self.stream.write(f"\r  embedding {stage}: {done}/{total}{end}")
+        else:
+            tenth = done * 10 // max(total, 1)
+            if tenth == self.last_tenth.get(stage):
+                return
+            self.last_tenth[stage] = tenth
+            self.stream.write(f"  embedding {stage}: {done}/{total}\n")
+        self.stream.flush()
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
+    from index.build import build, stale_reason
+    from rag.embedder import configured_model_id, load_embedder
+
+    reason = stale_reason(settings, configured_model_id(settings))
+    if reason is None and not args.force:
+        print(f"index in {settings.index_dir} is up to date with {settings.seeds_dir}")
+        return 0
+    _say(f"building index: {reason or 'forced'}")
+    embedder = load_embedder(settings, log=_say)
+    report = build(settings, embedder, _Progress(sys.stderr))
+    for failure in report.failures:
+        _say(f"skipped {failure}")
+    print(
+        f"built index {report.version} in {settings.index_dir}: {len(report.videos)} video(s), "
+        f"{report.passages} passages, {report.sentences} sentences in {report.seconds:.1f} s"
+    )
+    return EXIT_ERROR if report.failures and args.strict else 0
+
+
+def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    from api.schemas import AnswerOut, PassageOut
+    from rag.embedder import load_embedder
+    from rag.retrieval import Searcher
+    from rag.store import load_index
+
+    embedder = load_embedder(settings, log=_say)
+    searcher = Searcher(load_index(settings.index_dir, embedder.model_id, embedder.dimension), embedder)
+    hits, answer = searcher.ask(args.question, args.k, args.video_id)
+    videos = searcher.index.videos
+    passages = [PassageOut.of(h, videos[h.passage.video_id]) for h in hits]
+    answer_out = AnswerOut.of(answer, videos[answer.passage.video_id]) if answer else None
+    if args.json:
+        body = {
+            "question": args.question,
+            "answer": answer_out.model_dump() if answer_out else None,
+            "passages": [p.model_dump() for p in passages],
+        }
+        print(json.dumps(body, ensure_ascii=False, indent=2))
+        return 0
+    if answer_out is None:
+        print("No answer found.")
+    else:
+        print(f"Answer [{answer_out.timestamp}] {answer_out.text}\n  {answer_out.url}\n")
+    for p in passages:
+        approx = "~" if p.estimated else ""
+        print(f"{p.rank}. [{approx}{p.timestamp}] {p.title}  (score {p.score:.3f})")
+        if p.section:
+            print(f"   section: {p.section}")
+        print(f"   {p.text}\n   {p.url}\n")
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import logging
+
+    import uvicorn
+
+    from api.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
+
+    host = args.host or settings.host
+    port = args.port or settings.port
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    return 0
+
+
+COMMANDS = {"index": cmd_index, "ask": cmd_ask, "serve": cmd_serve}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        return COMMANDS[args.command](settings, args)
+    except RagError as exc:
+        _say(f"error: {exc}")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        _say("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

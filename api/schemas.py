@@ -1,0 +1,146 @@
+"""Request and response bodies of the HTTP API, kept apart from the core's domain types."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rag.retrieval import MAX_K, MAX_QUESTION_CHARS, Answer, Hit
+from rag.store import VideoRecord
+from rag.timefmt import format_clock, link_at, seconds
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
+    k: int = Field(default=5, ge=1, le=MAX_K)
+    video_id: str | None = None
+
+
+class PassageOut(BaseModel):
+    rank: int
+    score: float
+    id: str
+    video_id: str
+    title: str
+    start: float = Field(description="seconds from the start of the video")
+    end: float
+    timestamp: str = Field(description="start as M:SS or H:MM:SS")
+    estimated: bool = Field(description="true when start is interpolated inside a section")
+    section: str | None = Field(description="summary of the part of the video this passage is in")
+    text: str
+    url: str = Field(description="video URL that opens at start")
+
+    @classmethod
+    def of(cls, hit: Hit, video: VideoRecord) -> PassageOut:
+        p = hit.passage
+        return cls(
+            rank=hit.rank,
+            score=round(hit.score, 4),
+            id=p.id,
+            video_id=p.video_id,
+            title=video.title,
+            start=seconds(p.start_ms),
+            end=seconds(p.end_ms),
+            timestamp=format_clock(p.start_ms),
+            estimated=p.estimated,
+            section=p.section_summary,
+            text=p.text,
+            url=link_at(video.url, p.start_ms),
+        )
+
+
+class AnswerOut(BaseModel):
+    text: str
+    score: float
+    passage_rank: int = Field(description="rank of the passage the sentence comes from")
+    char_start: int = Field(description="offset of the sentence in that passage's text")
+    char_end: int
+    video_id: str
+    start: float
+    end: float
+    timestamp: str
+    estimated: bool
+    url: str
+
+    @classmethod
+    def of(cls, answer: Answer, video: VideoRecord) -> AnswerOut:
+        return cls(
+            text=answer.text,
+            score=round(answer.score, 4),
+            passage_rank=answer.passage_rank,
+            char_start=answer.char_start,
+            char_end=answer.char_end,
+            video_id=answer.passage.video_id,
+            start=seconds(answer.start_ms),
+            end=seconds(answer.end_ms),
+            timestamp=format_clock(answer.start_ms),
+            estimated=answer.passage.estimated or answer.char_start > 0,
+            url=link_at(video.url, answer.start_ms),
+        )
+
+
+class SearchResponse(BaseModel):
+    query: str
+    took_ms: float
+    results: list[PassageOut]
+
+
+class AskResponse(BaseModel):
+    question: str
+    took_ms: float
+    answer: AnswerOut | None
+    passages: list[PassageOut]
+
+
+class VideoOut(BaseModel):
+    video_id: str
+    title: str
+    summary: str
+    channel: str | None
+    upload_date: str | None
+    duration: float
+    length: str
+    url: str
+    info: dict[str, str]
+    source: str
+    passages: int
+
+    @classmethod
+    def of(cls, v: VideoRecord) -> VideoOut:
+        return cls(
+            video_id=v.video_id,
+            title=v.title,
+            summary=v.summary,
+            channel=v.channel,
+            upload_date=v.upload_date,
+            duration=seconds(v.duration_ms),
+            length=format_clock(v.duration_ms),
+            url=v.url,
+            info=v.info,
+            source=v.source,
+            passages=v.passages,
+        )
+
+
+class VideosResponse(BaseModel):
+    index_version: str
+    videos: list[VideoOut]
+
+
+class HealthResponse(BaseModel):
+    status: str
+    index_version: str
+    model: str
+    dimension: int
+    videos: int
+    passages: int
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody

@@ -1,0 +1,140 @@
+"""Split timed sections into overlapping, sentence-aware passages that never cross a section.
+
+A passage's times are exact at its section's timestamp and otherwise interpolated by character
+position inside the section (speech-to-text has no word timings), flagged ``estimated``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from rag.seed import Section, Seed
+
+# Sentence ends: ., ?, ! or … (repeated), optionally closed by a quote or bracket, followed by
+# space or by a letter glued on ("된다.그리고" is common in this speech-to-text output).
+# Digits after a period ("2.5") do not end a sentence.
+_SENTENCE_END = re.compile(r"[.?!…]+[\"'”’)\]]*(?=\s|$|[^\d\s.?!…\"'”’)\]])")
+
+
+@dataclass(frozen=True)
+class ChunkSettings:
+    """Passage size in characters and how many trailing sentences repeat in the next passage."""
+
+    max_chars: int = 300
+    overlap_sentences: int = 1
+
+    def __post_init__(self) -> None:
+        if self.max_chars < 20:
+            raise ValueError(f"max_chars must be at least 20, got {self.max_chars}")
+        if self.overlap_sentences < 0:
+            raise ValueError(f"overlap_sentences must be 0 or more, got {self.overlap_sentences}")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of a section's text by character offsets, ``end`` exclusive."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Passage:
+    id: str
+    video_id: str
+    section: int
+    section_summary: str | None
+    start_ms: int
+    end_ms: int
+    estimated: bool
+    text: str
+    # Sentence offsets inside ``text``, so answers can point at a sentence without re-splitting.
+    sentences: tuple[Span, ...]
+
+
+def split_sentences(text: str, max_chars: int) -> list[Span]:
+    """Sentence spans covering every non-space character of ``text``; none longer than ``max_chars``."""
+    spans: list[Span] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        spans.extend(_trimmed(text, start, m.end(), max_chars))
+        start = m.end()
+    spans.extend(_trimmed(text, start, len(text), max_chars))
+    return spans
+
+
+def _trimmed(text: str, start: int, end: int, max_chars: int) -> list[Span]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    out: list[Span] = []
+    # Run-on speech can go on for hundreds of characters without a period: cut at a space.
+    while end - start > max_chars:
+        cut = text.rfind(" ", start + max_chars // 2, start + max_chars)
+        cut = cut if cut > start else start + max_chars
+        out.append(Span(start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        out.append(Span(start, end))
+    return out
+
+
+def chunk_section(video_id: str, section: Section, settings: ChunkSettings) -> list[Passage]:
+    sentences = split_sentences(section.text, settings.max_chars)
+    groups: list[list[Span]] = []
+    i = 0
+    while i < len(sentences):
+        group = [sentences[i]]
+        j = i + 1
+        while j < len(sentences) and sentences[j].end - group[0].start <= settings.max_chars:
+            group.append(sentences[j])
+            j += 1
+        groups.append(group)
+        if j >= len(sentences):
+            break
+        # Step back for overlap, but always move forward by at least one sentence.
+        i = max(j - settings.overlap_sentences, i + 1)
+    return [_passage(video_id, section, group) for group in groups]
+
+
+def _passage(video_id: str, section: Section, group: list[Span]) -> Passage:
+    a, b = group[0].start, group[-1].end
+    text = section.text[a:b]
+    start_ms = _interpolate(section, a)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+    return Passage(
+        id=f"{video_id}:{start_ms}:{digest}",
+        video_id=video_id,
+        section=section.number,
+        section_summary=section.summary,
+        start_ms=start_ms,
+        end_ms=_interpolate(section, b),
+        estimated=a > 0,
+        text=text,
+        sentences=tuple(Span(s.start - a, s.end - a) for s in group),
+    )
+
+
+def _interpolate(section: Section, offset: int) -> int:
+    length = len(section.text)
+    span = section.end_ms - section.start_ms
+    return section.start_ms + (span * offset) // length if length else section.start_ms
+
+
+def time_at(passage: Passage, offset: int) -> int:
+    """Interpolated time of a character offset inside a passage."""
+    length = len(passage.text)
+    span = passage.end_ms - passage.start_ms
+    return passage.start_ms + (span * offset) // length if length else passage.start_ms
+
+
+def chunk_seed(seed: Seed, settings: ChunkSettings) -> list[Passage]:
+    passages: list[Passage] = []
+    for section in seed.sections:
+        passages.extend(chunk_section(seed.video.video_id, section, settings))
+    return passages

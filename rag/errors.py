@@ -1,0 +1,48 @@
+"""One error family for the whole product.
+
+The core raises these with messages that name the file, line or value at fault;
+only the edges (CLI, HTTP) turn them into exit codes or status codes.
+"""
+
+
+class RagError(Exception):
+    """Base of every error the core raises on purpose."""
+
+
+class SeedError(RagError):
+    """A transcript file cannot be parsed."""
+
+    def __init__(self, path: str, line: int | None, reason: str) -> None:
+        self.path = path
+        self.line = line
+        self.reason = reason
+        where = f"{path}:{line}" if line is not None else path
+        super().__init__(f"{where}: {reason}")
+
+
+class ModelError(RagError):
+    """The embedding model cannot be prepared or loaded."""
+
+
+class StoreError(RagError):
+    """Base for problems with the index folder."""
+
+
+class IndexMissingError(StoreError):
+    """There is no index where one was expected."""
+
+
+class IndexMismatchError(StoreError):
+    """The index was built with other settings than the ones asked for."""
+
+
+class IndexCorruptError(StoreError):
+    """A file of the index is missing, truncated or does not match its checksum."""
+
+
+class QueryError(RagError):
+    """A question or search request is not acceptable."""
+
+
+class NotFoundError(RagError):
+    """A named thing (video, job) does not exist."""

