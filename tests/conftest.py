@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rag.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_6959ead08c95735d.txt"
+VIDEO_ID = "PR3c4Q63rOs"
+
+
+@pytest.fixture
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path) -> Callable[..., Settings]:
+    """Settings built from a dict, isolated from the environment's RAG_* variables."""
+
+    def make(**values: Any) -> Settings:
+        base: dict[str, Any] = {
+            "seeds_dir": tmp_path / "seeds",
+            "index_dir": tmp_path / "index",
+            "model_cache": tmp_path / "models",
+        }
+        base.update(values)
+        return Settings(**base)
+
+    return make
+
+
+@pytest.fixture
+def fake_built(make_settings: Callable[..., Settings], tmp_path: Path) -> Settings:
+    """An index of the real seed built with the fake embedder; returns its settings."""
+    import shutil
+
+    from index.build import build
+    from rag.embedder import FakeEmbedder
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEED, seeds / SEED.name)
+    settings = make_settings(model="fake")
+    build(settings, FakeEmbedder())
+    return settings

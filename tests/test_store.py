@@ -1,0 +1,124 @@
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.build import build, seed_hashes, stale_reason
+from rag.embedder import FakeEmbedder
+from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, RagError
+from rag.settings import Settings
+from rag.store import current_version, load_index, read_manifest
+from tests.conftest import SEED, VIDEO_ID
+
+
+def folder(settings: Settings) -> Path:
+    return settings.index_dir / "versions" / str(current_version(settings.index_dir))
+
+
+def test_round_trip(fake_built: Settings) -> None:
+    index = load_index(fake_built.index_dir, "fake", 64)
+    m = index.manifest
+    assert (m.model_id, m.dimension, m.normalized, m.schema_version) == ("fake", 64, True, 1)
+    assert m.chunking == {"max_chars": 300, "overlap_sentences": 1}
+    assert m.seeds == seed_hashes(fake_built.seeds_dir)
+    assert m.prompts == {"query": "query: ", "passage": "passage: "}
+    assert list(index.videos) == [VIDEO_ID] and index.videos[VIDEO_ID].passages == len(index.passages)
+    assert index.dense.ntotal == len(index.passages) == m.counts["passages"]
+    assert index.sentence_offsets[-1] == len(index.sentence_vectors) == m.counts["sentences"]
+    norms = np.linalg.norm(index.sentence_vectors, axis=1)
+    assert np.allclose(norms, 1.0, atol=1e-5)
+    assert set(m.files) == {"passages.jsonl", "videos.json", "dense.faiss", "sentences.npy"}
+    line = (folder(fake_built) / "passages.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    assert "손정 회장은" in line  # UTF-8, not \\u escapes
+
+
+def test_rebuild_is_reproducible_and_switches_current(fake_built: Settings) -> None:
+    first = load_index(fake_built.index_dir)
+    build(fake_built, FakeEmbedder())
+    second = load_index(fake_built.index_dir)
+    assert second.manifest.version != first.manifest.version
+    assert [p.id for p in second.passages] == [p.id for p in first.passages]
+    assert np.array_equal(second.sentence_vectors, first.sentence_vectors)
+    assert (fake_built.index_dir / "versions" / first.manifest.version).is_dir()
+    assert not list(fake_built.index_dir.glob("CURRENT.*")) and not list(
+        (fake_built.index_dir / "versions").glob(".tmp-*")
+    )
+
+
+def test_old_versions_are_pruned(fake_built: Settings) -> None:
+    for _ in range(4):
+        build(fake_built, FakeEmbedder())
+    assert len(list((fake_built.index_dir / "versions").iterdir())) == 3
+
+
+def test_missing_index(tmp_path: Path) -> None:
+    with pytest.raises(IndexMissingError) as info:
+        load_index(tmp_path / "nowhere")
+    assert str(info.value) == f"no index in {tmp_path / 'nowhere'}: run 'rag index' to build one"
+
+
+def test_refuses_other_model_and_dimension(fake_built: Settings) -> None:
+    where = folder(fake_built)
+    with pytest.raises(IndexMismatchError) as info:
+        load_index(fake_built.index_dir, "intfloat/e5", 64)
+    assert str(info.value) == (
+        f"{where} was built with model 'fake', not 'intfloat/e5': run 'rag index' to rebuild"
+    )
+    with pytest.raises(IndexMismatchError) as info:
+        load_index(fake_built.index_dir, "fake", 384)
+    assert str(info.value) == f"{where} has dimension 64, the model gives 384: run 'rag index' to rebuild"
+
+
+@pytest.mark.parametrize("name", ["passages.jsonl", "dense.faiss", "sentences.npy", "videos.json"])
+def test_refuses_corrupt_file(fake_built: Settings, name: str) -> None:
+    path = folder(fake_built) / name
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(IndexCorruptError) as info:
+        load_index(fake_built.index_dir)
+    assert str(info.value) == f"{path}: checksum does not match the manifest (file corrupt or changed)"
+
+
+def test_refuses_missing_file_and_bad_manifest(fake_built: Settings) -> None:
+    path = folder(fake_built) / "dense.faiss"
+    path.unlink()
+    with pytest.raises(IndexCorruptError, match="dense.faiss: missing"):
+        load_index(fake_built.index_dir)
+    manifest = folder(fake_built) / "manifest.json"
+    manifest.write_text("{not json", encoding="utf-8")
+    with pytest.raises(IndexCorruptError, match="manifest.json: unreadable manifest"):
+        read_manifest(fake_built.index_dir)
+    manifest.write_text(json.dumps({"schema_version": 99}), encoding="utf-8")
+    with pytest.raises(IndexMismatchError, match="schema version 99, this program reads 1"):
+        read_manifest(fake_built.index_dir)
+
+
+def test_staleness(fake_built: Settings, make_settings: object) -> None:
+    assert stale_reason(fake_built, "fake") is None
+    assert stale_reason(fake_built, "other") == "model changed (fake -> other)"
+    bigger = fake_built.model_copy(update={"chunk_chars": 500})
+    assert stale_reason(bigger, "fake") == "prompts or chunk settings changed"
+    (fake_built.seeds_dir / "new.txt").write_bytes(SEED.read_bytes().replace(b"PR3c4Q63rOs", b"other_video"))
+    assert stale_reason(fake_built, "fake") == "seeds changed"
+    empty = fake_built.model_copy(update={"index_dir": fake_built.index_dir / "none"})
+    assert stale_reason(empty, "fake") == "no index yet"
+
+
+def test_bad_seeds_are_reported_and_the_rest_indexed(fake_built: Settings) -> None:
+    (fake_built.seeds_dir / "bad.txt").write_text("제목\n요약\n", encoding="utf-8")
+    (fake_built.seeds_dir / "copy.txt").write_bytes(SEED.read_bytes())
+    (fake_built.seeds_dir / "notes.md").write_text("ignored: not a .txt seed", encoding="utf-8")
+    report = build(fake_built, FakeEmbedder())
+    assert report.videos == [VIDEO_ID]
+    assert [str(f) for f in report.failures] == [
+        f"{fake_built.seeds_dir / 'bad.txt'}: no timestamp table (expected a '시간 | 요약 |' header line)",
+        f"{fake_built.seeds_dir / 'copy.txt'}: video {VIDEO_ID} is already indexed from 000_6959ead08c95735d.txt",
+    ]
+
+
+def test_no_seeds_is_an_error(make_settings: object, tmp_path: Path) -> None:
+    settings = Settings(seeds_dir=tmp_path, index_dir=tmp_path / "i", model="fake")
+    with pytest.raises(RagError) as info:
+        build(settings, FakeEmbedder())
+    assert str(info.value) == f"no seed files in {tmp_path} (expected *.txt transcripts)"
