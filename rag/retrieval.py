@@ -61,7 +61,9 @@ class Searcher:
         if not text:
             raise QueryError("the question is empty")
         if len(text) > MAX_QUESTION_CHARS:
-            raise QueryError(f"the question is {len(text)} characters long; the limit is {MAX_QUESTION_CHARS}")
+            raise QueryError(
+                f"the question is {len(text)} characters long; the limit is {MAX_QUESTION_CHARS}"
+            )
         if not 1 <= k <= MAX_K:
             raise QueryError(f"k must be between 1 and {MAX_K}, got {k}")
         if video_id is not None and video_id not in self.index.videos:
@@ -85,7 +87,8 @@ class Searcher:
         params = None
         if video_id is not None:
             lo, hi = self._ranges.get(video_id, (0, 0))
-            params = faiss.SearchParameters(sel=faiss.IDSelectorRange(lo, hi))
+            params = faiss.SearchParameters()
+            params.sel = faiss.IDSelectorRange(lo, hi)
         scores, rows = self.index.dense.search(vector, k, params=params)
         hits: list[Hit] = []
         for score, row in zip(scores[0], rows[0], strict=True):

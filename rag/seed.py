@@ -250,7 +250,8 @@ class _Parser:
                 raise self.error(i + 1, f"duplicate marker 2.{number}. (first on line {seen[number]})")
             if number < 1 or number > len(table):
                 raise self.error(
-                    i + 1, f"marker 2.{number}. has no row {number} in the timestamp table ({len(table)} rows)"
+                    i + 1,
+                    f"marker 2.{number}. has no row {number} in the timestamp table ({len(table)} rows)",
                 )
             if number < parts[-1][0]:
                 raise self.error(i + 1, f"marker 2.{number}. comes after marker 2.{parts[-1][0]}.")

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from rag.chunking import ChunkSettings, chunk_seed, chunk_section, split_sentences, time_at
+from rag.chunking import ChunkSettings, chunk_section, chunk_seed, split_sentences, time_at
 from rag.seed import Section, read_seed
 from tests.conftest import SEED, VIDEO_ID
 
@@ -66,7 +66,11 @@ def test_overlap_repeats_the_last_sentence() -> None:
     section = Section(1, 0, 70_000, "s", "가가가가가가가. 나나나나나나나. 다다다다다다다. 라라라라라라라.", 1)
     passages = chunk_section("v", section, ChunkSettings(max_chars=20, overlap_sentences=1))
     texts = [p.text for p in passages]
-    assert texts == ["가가가가가가가. 나나나나나나나.", "나나나나나나나. 다다다다다다다.", "다다다다다다다. 라라라라라라라."]
+    assert texts == [
+        "가가가가가가가. 나나나나나나나.",
+        "나나나나나나나. 다다다다다다다.",
+        "다다다다다다다. 라라라라라라라.",
+    ]
     assert [p.start_ms for p in passages] == [0, 18_000, 36_000]
     assert passages[-1].end_ms == 70_000
     assert time_at(passages[1], 0) == passages[1].start_ms

@@ -1,3 +1,4 @@
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,7 @@ def test_real_seed_sections() -> None:
     assert "1,041억 엔" in sections[4].text
     assert sections[0].text.startswith("손정 회장은 지금 세상을 바꾸고 싶어 하고")
     assert sections[8].text.startswith("자, 오늘 교양이 부탁해는 여기까지입니다")
-    for a, b in zip(sections, sections[1:], strict=False):
+    for a, b in pairwise(sections):
         assert a.end_ms == b.start_ms
 
 
@@ -51,6 +52,7 @@ def test_crlf_bom_blank_lines_and_trailing_spaces(seed_text: str) -> None:
     )
     clean, dirty = read_seed(SEED), parse(messy)
     assert dirty.video == clean.video
+
     # Lines shift by the inserted blank lines; everything else is identical.
     def key(seed: Seed) -> list[tuple[object, ...]]:
         return [(s.number, s.start_ms, s.end_ms, s.summary, s.text) for s in seed.sections]
@@ -94,7 +96,10 @@ def test_rejects_timestamp_past_length(seed_text: str) -> None:
 
 def test_rejects_bad_timestamp(seed_text: str) -> None:
     text = seed_text.replace("12:03 |", "12:3x |")
-    assert error_of(text) == "t.txt:6: not a table row (expected 'MM:SS | summary |'): '12:3x | 손정의는 일본이 AI 기술 패권을 미중에 따라잡기 위해 노력해야 한다고 주장하며, 늦었다는 이야기를 더 이상 하고 싶지 않다고 언급함. |'"
+    assert (
+        error_of(text)
+        == "t.txt:6: not a table row (expected 'MM:SS | summary |'): '12:3x | 손정의는 일본이 AI 기술 패권을 미중에 따라잡기 위해 노력해야 한다고 주장하며, 늦었다는 이야기를 더 이상 하고 싶지 않다고 언급함. |'"
+    )
 
 
 def test_rejects_empty_script(seed_text: str) -> None:
@@ -123,9 +128,7 @@ def test_rejects_missing_url_and_length(seed_text: str) -> None:
     bad_url = seed_text.replace("watch?v=PR3c4Q63rOs", "playlist")
     assert error_of(bad_url) == "t.txt:57: cannot find the video id in URL 'https://www.youtube.com/playlist'"
     bad_length = seed_text.replace("18분 27초", "long")
-    assert error_of(bad_length) == (
-        "t.txt:56: bad video length 'long': expected e.g. '18분 27초' or '18:27'"
-    )
+    assert error_of(bad_length) == ("t.txt:56: bad video length 'long': expected e.g. '18분 27초' or '18:27'")
 
 
 def test_rejects_unreadable_and_undecodable(tmp_path: Path) -> None:

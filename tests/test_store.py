@@ -83,11 +83,11 @@ def test_refuses_corrupt_file(fake_built: Settings, name: str) -> None:
 def test_refuses_missing_file_and_bad_manifest(fake_built: Settings) -> None:
     path = folder(fake_built) / "dense.faiss"
     path.unlink()
-    with pytest.raises(IndexCorruptError, match="dense.faiss: missing"):
+    with pytest.raises(IndexCorruptError, match=r"dense\.faiss: missing"):
         load_index(fake_built.index_dir)
     manifest = folder(fake_built) / "manifest.json"
     manifest.write_text("{not json", encoding="utf-8")
-    with pytest.raises(IndexCorruptError, match="manifest.json: unreadable manifest"):
+    with pytest.raises(IndexCorruptError, match=r"manifest\.json: unreadable manifest"):
         read_manifest(fake_built.index_dir)
     manifest.write_text(json.dumps({"schema_version": 99}), encoding="utf-8")
     with pytest.raises(IndexMismatchError, match="schema version 99, this program reads 1"):

@@ -35,7 +35,8 @@ def test_format_clock(ms: int, text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "ms"), [("18분 27초", 1_107_000), ("1시간 2분", 3_720_000), ("45초", 45_000), ("18:27", 1_107_000)]
+    ("text", "ms"),
+    [("18분 27초", 1_107_000), ("1시간 2분", 3_720_000), ("45초", 45_000), ("18:27", 1_107_000)],
 )
 def test_parse_duration(text: str, ms: int) -> None:
     assert parse_duration(text) == ms

@@ -1,0 +1,139 @@
+"""The HTTP contract, with the fake embedder (the real model is exercised in test_e2e)."""
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from rag.embedder import FakeEmbedder
+from rag.settings import Settings
+from tests.conftest import VIDEO_ID
+
+PASSAGE_KEYS = {
+    "rank", "score", "id", "video_id", "title", "start", "end", "timestamp", "estimated", "section", "text", "url",
+}  # fmt: skip
+
+
+@pytest.fixture
+def client(fake_built: Settings) -> Iterator[TestClient]:
+    app = create_app(fake_built, lambda s: FakeEmbedder(), load_in_background=False)
+    with TestClient(app) as c:
+        yield c
+
+
+def test_search_contract(client: TestClient) -> None:
+    r = client.get("/v1/search", params={"q": "엔비디아 GPU 가격은 얼마인가요?", "k": 3})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["query"] == "엔비디아 GPU 가격은 얼마인가요?" and body["took_ms"] >= 0
+    assert [p["rank"] for p in body["results"]] == [1, 2, 3]
+    first = body["results"][0]
+    assert set(first) == PASSAGE_KEYS
+    assert first["video_id"] == VIDEO_ID and first["title"].startswith("[지식뉴스 EP.19]")
+    assert first["url"] == f"https://www.youtube.com/watch?v={VIDEO_ID}&t={int(first['start'])}"
+    minutes, secs = first["timestamp"].split(":")
+    assert int(minutes) * 60 + int(secs) == int(first["start"])
+    scores = [p["score"] for p in body["results"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_ask_contract(client: TestClient) -> None:
+    r = client.post("/v1/ask", json={"question": "H100 하나에 얼마인가요?", "k": 5})
+    assert r.status_code == 200
+    body = r.json()
+    answer = body["answer"]
+    passage = body["passages"][answer["passage_rank"] - 1]
+    assert passage["text"][answer["char_start"] : answer["char_end"]] == answer["text"]
+    assert passage["start"] <= answer["start"] <= passage["end"]
+    assert answer["url"].endswith(f"&t={int(answer['start'])}")
+    assert len(body["passages"]) == 5
+
+
+def test_video_filter_and_unknown_video(client: TestClient) -> None:
+    ok = client.get("/v1/search", params={"q": "손정의", "video_id": VIDEO_ID})
+    assert ok.status_code == 200 and ok.json()["results"]
+    r = client.get("/v1/search", params={"q": "손정의", "video_id": "nope"})
+    assert r.status_code == 404
+    assert r.json() == {"error": {"code": "not_found", "message": "no video with id 'nope' in the index"}}
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"q": ""}, "query.q: String should have at least 1 character"),
+        ({"q": "질문", "k": 0}, "query.k: Input should be greater than or equal to 1"),
+        ({"q": "질문", "k": 51}, "query.k: Input should be less than or equal to 50"),
+        (
+            {"q": "질문", "k": "many"},
+            "query.k: Input should be a valid integer, unable to parse string as an integer",
+        ),
+        ({}, "query.q: Field required"),
+    ],
+)
+def test_search_rejects_bad_input(client: TestClient, params: dict[str, object], message: str) -> None:
+    r = client.get("/v1/search", params=params)
+    assert r.status_code == 422
+    assert r.json() == {"error": {"code": "invalid_request", "message": message}}
+
+
+def test_whitespace_question_is_rejected(client: TestClient) -> None:
+    r = client.post("/v1/ask", json={"question": "   \n "})
+    assert r.status_code == 422
+    assert r.json() == {"error": {"code": "invalid_request", "message": "the question is empty"}}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"content": b"{broken", "headers": {"content-type": "application/json"}}, "JSON decode error"),
+        ({"json": {"question": "x", "extra": 1}}, "extra: Extra inputs are not permitted"),
+        ({"json": {"question": "x" * 1001}}, "question: String should have at most 1000 characters"),
+    ],
+)
+def test_ask_rejects_bad_bodies(client: TestClient, kwargs: dict[str, object], message: str) -> None:
+    r = client.post("/v1/ask", **kwargs)  # type: ignore[arg-type]
+    assert r.status_code == 422
+    assert message in r.json()["error"]["message"]
+
+
+def test_videos_and_health(client: TestClient) -> None:
+    videos = client.get("/v1/videos").json()
+    assert [v["video_id"] for v in videos["videos"]] == [VIDEO_ID]
+    v = videos["videos"][0]
+    assert (v["channel"], v["upload_date"], v["length"], v["duration"]) == (
+        "교양이를 부탁해",
+        "2025-03-26",
+        "18:27",
+        1107.0,
+    )
+    assert v["passages"] > 10 and v["info"]["조회수"] == "22,868"
+    health = client.get("/healthz")
+    assert health.status_code == 200
+    h = health.json()
+    assert (h["status"], h["model"], h["videos"], h["index_version"]) == (
+        "ok",
+        "fake",
+        1,
+        videos["index_version"],
+    )
+
+
+def test_unknown_route_is_json(client: TestClient) -> None:
+    r = client.get("/v2/nothing")
+    assert r.status_code == 404 and r.json() == {"error": {"code": "not_found", "message": "Not Found"}}
+    r = client.delete("/v1/search")
+    assert r.status_code == 405 and r.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_not_ready_without_index(make_settings: object, tmp_path: object) -> None:
+    settings = Settings(index_dir=tmp_path / "missing", model="fake")  # type: ignore[operator]
+    app = create_app(settings, lambda s: FakeEmbedder(), load_in_background=False)
+    with TestClient(app) as c:
+        r = c.get("/healthz")
+        assert r.status_code == 503
+        assert r.json()["error"] == {
+            "code": "not_ready",
+            "message": f"no index in {settings.index_dir}: run 'rag index' to build one",
+        }
+        assert c.get("/v1/search", params={"q": "x"}).status_code == 503
