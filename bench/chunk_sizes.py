@@ -1,0 +1,63 @@
+"""Measure retrieval quality against passage size and overlap (dense search only).
+
+Usage: .venv/bin/python -m bench.chunk_sizes [--split tune]
+Builds one throwaway index per setting from seeds/ with the configured model and prints
+hit@1, hit@3 and MRR@10 over the answerable questions of eval/questions.jsonl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from index.build import build
+from rag.embedder import load_embedder
+from rag.evaluation import load_questions, run, score
+from rag.retrieval import Searcher
+from rag.settings import load_settings
+from rag.store import load_index
+
+SIZES = (150, 200, 300, 400, 600, 900)
+OVERLAPS = (0, 1, 2)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--split", default="tune", choices=["tune", "report", "all"])
+    parser.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
+    args = parser.parse_args()
+    base = load_settings()
+    embedder = load_embedder(base)
+    questions = [
+        q for q in load_questions(args.questions) if q.answerable and args.split in ("all", q.split)
+    ]
+    print(f"{len(questions)} answerable questions, split={args.split}, model={embedder.model_id}")
+    for size in SIZES:
+        for overlap in OVERLAPS:
+            with tempfile.TemporaryDirectory() as tmp:
+                settings = base.model_copy(
+                    update={"index_dir": Path(tmp), "chunk_chars": size, "chunk_overlap": overlap}
+                )
+                started = time.perf_counter()
+                report = build(settings, embedder)
+                searcher = Searcher(load_index(settings.index_dir), embedder)
+
+                def ask(text: str, searcher: Searcher = searcher) -> tuple[list, object, bool]:  # type: ignore[type-arg]
+                    hits, answer = searcher.ask(text, 10)
+                    return hits, answer, False
+
+                outcomes = run(questions, ask, searcher.index.passages)  # type: ignore[arg-type]
+                row = score(outcomes, lambda q: ["all"]).rows["all"]
+                took = time.perf_counter() - started
+                print(
+                    f"chars={size:4d} overlap={overlap} passages={report.passages:4d} "
+                    f"hit@1={row['hit_rate@1']:.3f} hit@3={row['hit_rate@3']:.3f} "
+                    f"mrr@10={row['mrr@10']:.3f} section@1={row['section@1']:.3f} ({took:.1f} s)",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""Score retrieval on a labelled question set: a passage is relevant when it contains the evidence.
+
+Metrics come from ``ranx`` (hit rate, MRR, nDCG); section accuracy and the flagging of unanswerable
+questions are counted here because they are not ranking metrics.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rag.chunking import Passage
+from rag.errors import RagError
+from rag.retrieval import Answer, Hit
+
+METRICS = ("hit_rate@1", "hit_rate@3", "hit_rate@5", "mrr@10", "ndcg@10")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    lang: str
+    kind: str
+    split: str
+    question: str
+    evidence: str | None
+
+    @property
+    def answerable(self) -> bool:
+        return self.evidence is not None
+
+
+@dataclass
+class Outcome:
+    question: Question
+    ranking: list[tuple[str, float]]
+    relevant: set[str]
+    top_in_section: bool
+    flagged: bool
+
+
+@dataclass
+class Report:
+    rows: dict[str, dict[str, float]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def load_questions(path: Path) -> list[Question]:
+    questions: list[Question] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise RagError(f"{path}: cannot read the question set ({exc.strerror or exc})") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            questions.append(Question(**json.loads(line)))
+        except (json.JSONDecodeError, TypeError) as exc:
+            raise RagError(f"{path}:{number}: not a question record ({exc})") from None
+    return questions
+
+
+def squash(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+Asker = Callable[[str], tuple[list[Hit], Answer | None, bool]]
+
+
+def run(questions: Iterable[Question], ask: Asker, passages: Sequence[Passage]) -> list[Outcome]:
+    """``ask`` returns (ranked hits, answer, low-confidence flag) for a question."""
+    texts = {p.id: squash(p.text) for p in passages}
+    section = {p.id: (p.video_id, p.section) for p in passages}
+    outcomes: list[Outcome] = []
+    for q in questions:
+        hits, _, flagged = ask(q.question)
+        relevant: set[str] = set()
+        if q.evidence is not None:
+            needle = squash(q.evidence)
+            relevant = {pid for pid, text in texts.items() if needle in text}
+            if not relevant:
+                raise RagError(f"question {q.id}: no passage contains its evidence {q.evidence!r}")
+        right = {section[pid] for pid in relevant}
+        top_ok = bool(hits) and section[hits[0].passage.id] in right
+        ranking = [(h.passage.id, h.score) for h in hits]
+        outcomes.append(Outcome(q, ranking, relevant, top_ok, flagged))
+    return outcomes
+
+
+def score(outcomes: Sequence[Outcome], group: Callable[[Question], Iterable[str]]) -> Report:
+    from ranx import Qrels, Run, evaluate
+
+    grouped: dict[str, list[Outcome]] = {}
+    for o in outcomes:
+        for name in group(o.question):
+            grouped.setdefault(name, []).append(o)
+    report = Report()
+    for name, items in grouped.items():
+        answerable = [o for o in items if o.question.answerable]
+        unanswerable = [o for o in items if not o.question.answerable]
+        row: dict[str, float] = {}
+        if answerable:
+            qrels = Qrels({o.question.id: dict.fromkeys(o.relevant, 1) for o in answerable})
+            # ranx drops queries with an empty run; a dummy id keeps them in the denominator.
+            runs = {o.question.id: dict(o.ranking) or {"-": 0.0} for o in answerable}
+            values = evaluate(qrels, Run(runs), list(METRICS))
+            row.update({m: float(values[m]) for m in METRICS})  # type: ignore[index]
+            row["section@1"] = sum(o.top_in_section for o in answerable) / len(answerable)
+            row["answered"] = sum(not o.flagged for o in answerable) / len(answerable)
+        if unanswerable:
+            row["flagged"] = sum(o.flagged for o in unanswerable) / len(unanswerable)
+        report.rows[name] = row
+        report.counts[name] = len(items)
+    return report
+
+
+def format_report(report: Report, title: str) -> str:
+    columns = [*METRICS, "section@1", "answered", "flagged"]
+    head = f"{title:<18}{'n':>4}" + "".join(f"{c:>12}" for c in columns)
+    lines = [head, "-" * len(head)]
+    for name, row in report.rows.items():
+        cells = "".join(f"{row[c]:>12.3f}" if c in row else f"{'-':>12}" for c in columns)
+        lines.append(f"{name:<18}{report.counts[name]:>4}{cells}")
+    return "\n".join(lines)
