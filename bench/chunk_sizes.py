@@ -27,15 +27,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--split", default="tune", choices=["tune", "report", "all"])
     parser.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--overlaps", type=int, nargs="+", default=list(OVERLAPS))
     args = parser.parse_args()
     base = load_settings()
     embedder = load_embedder(base)
     questions = [
-        q for q in load_questions(args.questions) if q.answerable and args.split in ("all", q.split)
+        q
+        for q in load_questions(args.questions)
+        if q.answerable and q.kind != "video" and args.split in ("all", q.split)
     ]
     print(f"{len(questions)} answerable questions, split={args.split}, model={embedder.model_id}")
-    for size in SIZES:
-        for overlap in OVERLAPS:
+    for size in args.sizes:
+        for overlap in args.overlaps:
             with tempfile.TemporaryDirectory() as tmp:
                 settings = base.model_copy(
                     update={"index_dir": Path(tmp), "chunk_chars": size, "chunk_overlap": overlap}

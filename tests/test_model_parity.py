@@ -302,3 +302,14 @@ def test_missing_source_is_a_model_error(tmp_path: Path) -> None:
     assert (
         _conversion_error(tmp_path, source) == f"{source}: cannot read model file: No such file or directory"
     )
+
+
+def test_rag_model_may_name_a_local_folder(model_dir: Path, engine: Any) -> None:
+    from rag.embedder import load_embedder
+    from rag.settings import Settings
+
+    embedder = load_embedder(Settings(model=str(model_dir), model_cache=model_dir.parent / "unused"))
+    assert embedder.model_id == str(model_dir.resolve()) and embedder.dimension == 384
+    vectors = embedder.embed_batch(["엔비디아 GPU 한 장의 가격은?"], "query")
+    assert float(vectors[0] @ engine.query("엔비디아 GPU 한 장의 가격은?")) > 0.999
+    assert not (model_dir.parent / "unused").exists()
