@@ -14,6 +14,7 @@ import numpy as np
 from rag.chunking import ChunkSettings, Passage, chunk_seed
 from rag.embedder import Embedder, Kind, Vectors
 from rag.errors import IndexMissingError, RagError, SeedError
+from rag.keyword import Analyzer, KeywordIndex
 from rag.seed import Seed, read_seed
 from rag.settings import Settings
 from rag.store import Manifest, VideoRecord, read_manifest, write_index
@@ -109,6 +110,8 @@ def build(settings: Settings, embedder: Embedder, progress: Progress | None = No
     dense = _embed([p.text for p in passages], embedder, "passage", "passages", progress)
     sentences = [p.text[s.start : s.end] for p in passages for s in p.sentences]
     sentence_vectors = _embed_unique(sentences, embedder, progress)
+    analyzer = Analyzer()
+    keyword = KeywordIndex.build([analyzer.tokens(p.text) for p in passages])
     manifest = Manifest(
         version=_version(seeds, settings),
         model_id=embedder.model_id,
@@ -118,7 +121,7 @@ def build(settings: Settings, embedder: Embedder, progress: Progress | None = No
         seeds={s.path.name: s.sha256 for s in seeds},
         counts={"videos": len(videos), "passages": len(passages), "sentences": len(sentences)},
     )
-    write_index(settings.index_dir, manifest, videos, passages, dense, sentence_vectors)
+    write_index(settings.index_dir, manifest, videos, passages, dense, sentence_vectors, keyword)
     return BuildReport(
         version=manifest.version,
         videos=[v.video_id for v in videos],

@@ -136,8 +136,37 @@ def time_at(passage: Passage, offset: int) -> int:
     return passage.start_ms + (span * offset) // length if length else passage.start_ms
 
 
+INFO_SECTION = -1
+INFO_SUMMARY = "영상 정보"
+
+
+def info_passage(seed: Seed) -> Passage:
+    """The video's own facts (channel, date, length, counts) as a passage, so they can be asked."""
+    v = seed.video
+    lines = [f"제목: {v.title}", *(f"{key}: {value}" for key, value in v.info.items())]
+    text = f"{INFO_SUMMARY}\n" + "\n".join(lines)
+    spans: list[Span] = []
+    offset = len(INFO_SUMMARY) + 1
+    for line in lines:
+        spans.append(Span(offset, offset + len(line)))
+        offset += len(line) + 1
+    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+    return Passage(
+        id=f"{v.video_id}:info:{digest}",
+        video_id=v.video_id,
+        section=INFO_SECTION,
+        section_summary=INFO_SUMMARY,
+        start_ms=0,
+        end_ms=0,
+        estimated=False,
+        text=text,
+        sentences=tuple(spans),
+    )
+
+
 def chunk_seed(seed: Seed, settings: ChunkSettings) -> list[Passage]:
-    passages: list[Passage] = []
+    """The info passage, then every section's passages in time order."""
+    passages: list[Passage] = [info_passage(seed)]
     for section in seed.sections:
         passages.extend(chunk_section(seed.video.video_id, section, settings))
     return passages

@@ -4,7 +4,7 @@ Layout::
 
     <index_dir>/CURRENT                 name of the version being served
     <index_dir>/versions/<version>/     manifest.json, passages.jsonl, videos.json,
-                                        dense.faiss, sentences.npy
+                                        dense.faiss, sentences.npy, keyword/ (bm25s)
 
 The manifest records the model, dimension, normalization, chunk settings, schema version, a hash
 of each seed and a checksum of every other file; loading refuses any mismatch.
@@ -26,9 +26,11 @@ import numpy as np
 from rag.chunking import Passage, Span
 from rag.embedder import Vectors
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
+from rag.keyword import KeywordIndex
 
 SCHEMA_VERSION = 1
 DATA_FILES = ("passages.jsonl", "videos.json", "dense.faiss", "sentences.npy")
+KEYWORD_DIR = "keyword"
 KEEP_VERSIONS = 3
 
 
@@ -75,6 +77,7 @@ class IndexData:
     sentence_vectors: Vectors
     # Row of sentence_vectors where each passage's sentences begin (len(passages) + 1 entries).
     sentence_offsets: list[int]
+    keyword: KeywordIndex
 
 
 def sha256_file(path: Path) -> str:
@@ -134,6 +137,7 @@ def write_index(
     passages: list[Passage],
     dense_vectors: Vectors,
     sentence_vectors: Vectors,
+    keyword: KeywordIndex,
 ) -> Path:
     """Write a new version beside the current one, then point CURRENT at it in one rename."""
     import faiss
@@ -154,7 +158,10 @@ def write_index(
             dense.add(dense_vectors)
         faiss.write_index(dense, str(tmp / "dense.faiss"))
         np.save(tmp / "sentences.npy", sentence_vectors)
-        files = {name: sha256_file(tmp / name) for name in DATA_FILES}
+        keyword.save(tmp / KEYWORD_DIR)
+        files = {
+            path.relative_to(tmp).as_posix(): sha256_file(path) for path in sorted(tmp.rglob("*")) if path.is_file()
+        }
         final = Manifest(**{**asdict(manifest), "files": files})
         (tmp / "manifest.json").write_text(json.dumps(asdict(final), ensure_ascii=False, indent=1), "utf-8")
         _fsync_tree(tmp)
@@ -180,7 +187,7 @@ def load_index(index_dir: Path, model_id: str | None = None, dimension: int | No
     folder = index_dir / "versions" / manifest.version
     if model_id is not None:
         check_compatible(manifest, model_id, dimension, folder)
-    for name in DATA_FILES:
+    for name in sorted({*DATA_FILES, *manifest.files}):
         path = folder / name
         if not path.is_file():
             raise IndexCorruptError(f"{path}: missing (the index folder is incomplete)")
@@ -200,7 +207,8 @@ def load_index(index_dir: Path, model_id: str | None = None, dimension: int | No
         offsets.append(offsets[-1] + len(p.sentences))
     if dense.ntotal != len(passages) or dense.d != manifest.dimension or offsets[-1] != len(sentence_vectors):
         raise IndexCorruptError(f"{folder}: vector counts do not match the passages")
-    return IndexData(manifest, videos, passages, dense, sentence_vectors, offsets)
+    keyword = KeywordIndex.load(folder / KEYWORD_DIR)
+    return IndexData(manifest, videos, passages, dense, sentence_vectors, offsets, keyword)
 
 
 def _passage_json(p: Passage) -> dict[str, Any]:
@@ -237,5 +245,8 @@ def _fsync_dir(path: Path) -> None:
 
 def _fsync_tree(folder: Path) -> None:
     for path in folder.iterdir():
-        _fsync_file(path)
+        if path.is_dir():
+            _fsync_tree(path)
+        else:
+            _fsync_file(path)
     _fsync_dir(folder)

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from rag.chunking import ChunkSettings, chunk_section, chunk_seed, split_sentences, time_at
+from rag.chunking import INFO_SECTION, ChunkSettings, chunk_section, chunk_seed, split_sentences, time_at
 from rag.seed import Section, read_seed
 from tests.conftest import SEED, VIDEO_ID
 
@@ -26,7 +26,7 @@ def test_split_sentences_cuts_run_on_text_at_spaces() -> None:
 @pytest.mark.parametrize("settings", SETTINGS, ids=lambda s: f"{s.max_chars}-{s.overlap_sentences}")
 def test_passages_never_cross_sections_and_times_are_monotonic(settings: ChunkSettings) -> None:
     seed = read_seed(SEED)
-    passages = chunk_seed(seed, settings)
+    passages = chunk_seed(seed, settings)[1:]  # after the info passage
     sections = {s.number: s for s in seed.sections}
     for p in passages:
         section = sections[p.section]
@@ -51,7 +51,7 @@ def test_every_sentence_lands_in_a_passage(settings: ChunkSettings) -> None:
 
 def test_first_passage_of_a_section_is_exact_the_rest_estimated() -> None:
     seed = read_seed(SEED)
-    passages = chunk_seed(seed, ChunkSettings(300, 1))
+    passages = chunk_seed(seed, ChunkSettings(300, 1))[1:]
     by_section: dict[int, list[bool]] = {}
     for p in passages:
         by_section.setdefault(p.section, []).append(p.estimated)
@@ -87,3 +87,24 @@ def test_passage_ids_are_stable_and_unique() -> None:
 def test_settings_are_validated() -> None:
     with pytest.raises(ValueError, match="max_chars must be at least 20, got 5"):
         ChunkSettings(max_chars=5)
+
+
+def test_info_passage_carries_the_video_facts() -> None:
+    info = chunk_seed(read_seed(SEED), ChunkSettings())[0]
+    assert (info.section, info.section_summary, info.start_ms, info.estimated) == (
+        INFO_SECTION,
+        "영상 정보",
+        0,
+        False,
+    )
+    lines = [info.text[s.start : s.end] for s in info.sentences]
+    assert lines[0].startswith("제목: [지식뉴스 EP.19]")
+    assert lines[1:] == [
+        "채널명: 교양이를 부탁해",
+        "팔로워 수: 72,100",
+        "좋아요 수: 315",
+        "조회수: 22,868",
+        "업로드 날짜: 2025-03-26",
+        "영상 길이: 18분 27초",
+        "다시보기: https://www.youtube.com/watch?v=PR3c4Q63rOs",
+    ]

@@ -28,8 +28,9 @@ def test_round_trip(fake_built: Settings) -> None:
     assert index.sentence_offsets[-1] == len(index.sentence_vectors) == m.counts["sentences"]
     norms = np.linalg.norm(index.sentence_vectors, axis=1)
     assert np.allclose(norms, 1.0, atol=1e-5)
-    assert set(m.files) == {"passages.jsonl", "videos.json", "dense.faiss", "sentences.npy"}
-    line = (folder(fake_built) / "passages.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    assert {"passages.jsonl", "videos.json", "dense.faiss", "sentences.npy"} < set(m.files)
+    assert any(name.startswith("keyword/") for name in m.files)
+    line = (folder(fake_built) / "passages.jsonl").read_text(encoding="utf-8").splitlines()[1]
     assert "손정 회장은" in line  # UTF-8, not \\u escapes
 
 
@@ -70,7 +71,9 @@ def test_refuses_other_model_and_dimension(fake_built: Settings) -> None:
     assert str(info.value) == f"{where} has dimension 64, the model gives 384: run 'rag index' to rebuild"
 
 
-@pytest.mark.parametrize("name", ["passages.jsonl", "dense.faiss", "sentences.npy", "videos.json"])
+@pytest.mark.parametrize(
+    "name", ["passages.jsonl", "dense.faiss", "sentences.npy", "videos.json", "keyword/vocab.index.json"]
+)
 def test_refuses_corrupt_file(fake_built: Settings, name: str) -> None:
     path = folder(fake_built) / name
     data = path.read_bytes()

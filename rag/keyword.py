@@ -1,0 +1,142 @@
+"""Keyword retrieval over Korean morphemes: Kiwi analyses, BM25 (bm25s) ranks.
+
+Whitespace tokens barely match in Korean (조사 and 어미 stick to every word), so passages and
+questions are reduced to content morphemes.  Speech-to-text misspells names by a sound
+(손정희 for 손정의), so a question's Hangul word that the index has never seen is also matched
+against indexed words one jamo away.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+# Nouns, numbers, foreign words, roots and predicate stems carry the content; particles,
+# endings and punctuation do not.
+CONTENT_TAGS = ("NNG", "NNP", "NNB", "NR", "SN", "SL", "SH", "XR", "VV", "VA")
+_HANGUL_BASE, _HANGUL_LAST = 0xAC00, 0xD7A3
+
+
+_kiwi: Any = None
+_kiwi_lock = threading.Lock()
+
+
+def _tokenize(text: str) -> Any:
+    # One Kiwi per process: loading its model takes half a second and a few hundred MB.
+    global _kiwi
+    with _kiwi_lock:
+        if _kiwi is None:
+            from kiwipiepy import Kiwi
+
+            _kiwi = Kiwi()
+        return _kiwi.tokenize(text)
+
+
+class Analyzer:
+    """Content morphemes of a text, lower-cased, numbers without thousands separators."""
+
+    def tokens(self, text: str) -> list[str]:
+        morphs = _tokenize(text)
+        out: list[str] = []
+        for m in morphs:
+            if m.tag.startswith(CONTENT_TAGS):
+                form = m.form.lower().replace(",", "") if m.tag == "SN" else m.form.lower()
+                out.extend(form.split())
+        return out
+
+
+def jamo(word: str) -> str:
+    """Hangul syllables decomposed into lead, vowel and tail indices (other characters kept)."""
+    out = []
+    for ch in word:
+        code = ord(ch)
+        if _HANGUL_BASE <= code <= _HANGUL_LAST:
+            n = code - _HANGUL_BASE
+            out.append(chr(0x1100 + n // 588) + chr(0x1161 + n % 588 // 28) + chr(0x11A7 + n % 28))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _deletions(word: str) -> set[str]:
+    """The word and every form of it with one character left out (symmetric-delete lookup)."""
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+class KeywordIndex:
+    """BM25 over passage morphemes, searchable within a contiguous range of rows."""
+
+    def __init__(self, bm25: Any) -> None:
+        self._bm25 = bm25
+        self._vocab: set[str] = set(bm25.vocab_dict)
+        # Only names of three or more syllables are fuzzed: short words are too often one jamo
+        # from an unrelated word.
+        self._near: dict[str, set[str]] = {}
+        for word in self._vocab:
+            if len(word) >= 3 and _is_hangul(word):
+                for key in _deletions(jamo(word)):
+                    self._near.setdefault(key, set()).add(word)
+
+    @classmethod
+    def build(cls, passages_tokens: Sequence[list[str]]) -> KeywordIndex:
+        import bm25s
+
+        bm25 = bm25s.BM25()
+        bm25.index([list(t) for t in passages_tokens], show_progress=False)
+        return cls(bm25)
+
+    def save(self, folder: Path) -> None:
+        self._bm25.save(str(folder), show_progress=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> KeywordIndex:
+        import bm25s
+
+        return cls(bm25s.BM25.load(str(folder), show_progress=False, verbosity=0))
+
+    def expand(self, tokens: list[str]) -> list[str]:
+        """The question's tokens plus indexed spellings one jamo away from unseen Hangul words."""
+        out = list(tokens)
+        for token in tokens:
+            if token in self._vocab or len(token) < 3 or not _is_hangul(token):
+                continue
+            near: set[str] = set()
+            for key in _deletions(jamo(token)):
+                near |= self._near.get(key, set())
+            # Symmetric deletes also pair words two edits apart in some cases; keep one-edit ones.
+            out.extend(sorted(w for w in near if _edit_distance(jamo(w), jamo(token)) == 1))
+        return out
+
+    def scores(self, tokens: list[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
+        known = [t for t in self.expand(tokens) if t in self._vocab]
+        if not known:
+            return np.zeros(self._bm25.scores["num_docs"], dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+
+    def search(self, tokens: list[str], k: int, lo: int = 0, hi: int | None = None) -> list[tuple[int, float]]:
+        scores = self.scores(tokens)
+        hi = len(scores) if hi is None else hi
+        window = scores[lo:hi]
+        if not len(window):
+            return []
+        top = np.argpartition(-window, k)[:k] if len(window) > k else np.arange(len(window))
+        top = top[np.argsort(-window[top], kind="stable")]
+        return [(lo + int(i), float(window[i])) for i in top if window[i] > 0]
+
+
+def _edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1]
+
+
+def _is_hangul(word: str) -> bool:
+    return all(_HANGUL_BASE <= ord(ch) <= _HANGUL_LAST for ch in word)
