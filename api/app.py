@@ -10,13 +10,18 @@ from fastapi import FastAPI
 from api import errors
 from api.routes import search, videos
 from api.service import EmbedderFactory, Service
+from rag.retrieval import RetrievalParams
 from rag.settings import Settings
 
 
 def create_app(
-    settings: Settings, embedder_factory: EmbedderFactory | None = None, *, load_in_background: bool = True
+    settings: Settings,
+    embedder_factory: EmbedderFactory | None = None,
+    *,
+    params: RetrievalParams | None = None,
+    load_in_background: bool = True,
 ) -> FastAPI:
-    service = Service(settings, embedder_factory)
+    service = Service(settings, embedder_factory, params)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

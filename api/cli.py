@@ -6,11 +6,20 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from rag.errors import RagError
+from rag.retrieval import RetrievalParams
 from rag.settings import Settings, load_settings
 
+# What `rag eval` compares: each retriever alone, plain fusion, and the shipped defaults.
+EVAL_MODES = {
+    "dense": RetrievalParams(mode="dense", sentence_weight=0.0, lexical_weight=0.0),
+    "keyword": RetrievalParams(mode="keyword", sentence_weight=0.0, lexical_weight=0.0),
+    "fused": RetrievalParams(sentence_weight=0.0, lexical_weight=0.0),
+    "final": RetrievalParams(),
+}
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 
@@ -30,6 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("-k", type=int, default=5, help="passages to show (1-50, default 5)")
     ask.add_argument("--video-id", help="only search this video")
     ask.add_argument("--json", action="store_true", help="print the API's JSON instead of text")
+    ev = sub.add_parser("eval", help="score retrieval on a labelled question set")
+    ev.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
+    ev.add_argument("--split", choices=["report", "tune", "all"], default="report")
+    ev.add_argument(
+        "--mode", choices=["all", *EVAL_MODES], default="all", help="retrieval set-ups to compare"
+    )
     serve = sub.add_parser("serve", help="serve the HTTP API (default 127.0.0.1:8000)")
     serve.add_argument("--host", help="address to bind (RAG_HOST)")
     serve.add_argument("--port", type=int, help="port to bind (RAG_PORT)")
@@ -89,20 +104,23 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
     embedder = load_embedder(settings, log=_say)
     searcher = Searcher(load_index(settings.index_dir, embedder.model_id, embedder.dimension), embedder)
-    hits, answer = searcher.ask(args.question, args.k, args.video_id)
+    result = searcher.ask(args.question, args.k, args.video_id)
+    answer = result.answer
     videos = searcher.index.videos
-    passages = [PassageOut.of(h, videos[h.passage.video_id]) for h in hits]
+    passages = [PassageOut.of(h, videos[h.passage.video_id]) for h in result.hits]
     answer_out = AnswerOut.of(answer, videos[answer.passage.video_id]) if answer else None
     if args.json:
         body = {
             "question": args.question,
             "answer": answer_out.model_dump() if answer_out else None,
+            "confidence": round(result.confidence, 4),
+            "low_confidence": result.low_confidence,
             "passages": [p.model_dump() for p in passages],
         }
         print(json.dumps(body, ensure_ascii=False, indent=2))
         return 0
     if answer_out is None:
-        print("No answer found.")
+        print("No confident answer: the transcripts do not seem to say. Closest passages:\n")
     else:
         print(f"Answer [{answer_out.timestamp}] {answer_out.text}\n  {answer_out.url}\n")
     for p in passages:
@@ -111,6 +129,29 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
         if p.section:
             print(f"   section: {p.section}")
         print(f"   {p.text}\n   {p.url}\n")
+    return 0
+
+
+def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
+    from functools import partial
+
+    from rag.embedder import load_embedder
+    from rag.evaluation import format_report, load_questions, run, score
+    from rag.retrieval import Searcher
+    from rag.store import load_index
+
+    questions = [q for q in load_questions(args.questions) if args.split in ("all", q.split)]
+    embedder = load_embedder(settings, log=_say)
+    index = load_index(settings.index_dir, embedder.model_id, embedder.dimension)
+    modes = list(EVAL_MODES) if args.mode == "all" else [args.mode]
+    print(
+        f"{len(questions)} questions ({args.split} split) from {args.questions}, index {index.manifest.version}"
+    )
+    for mode in modes:
+        searcher = Searcher(index, embedder, EVAL_MODES[mode])
+        outcomes = run(questions, partial(searcher.ask, k=10), index.passages)
+        print()
+        print(format_report(score(outcomes), mode))
     return 0
 
 
@@ -129,7 +170,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"index": cmd_index, "ask": cmd_ask, "serve": cmd_serve}
+COMMANDS = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "serve": cmd_serve}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

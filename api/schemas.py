@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rag.retrieval import MAX_K, MAX_QUESTION_CHARS, Answer, Hit
+from rag.answer import Answer
+from rag.retrieval import MAX_K, MAX_QUESTION_CHARS, Hit
 from rag.store import VideoRecord
 from rag.timefmt import format_clock, link_at, seconds
 
@@ -89,7 +90,9 @@ class SearchResponse(BaseModel):
 class AskResponse(BaseModel):
     question: str
     took_ms: float
-    answer: AnswerOut | None
+    answer: AnswerOut | None = Field(description="null when nothing relevant was found")
+    confidence: float = Field(description="how well the best evidence matches the question")
+    low_confidence: bool = Field(description="true when no passage seems to answer: answer is then null")
     passages: list[PassageOut]
 
 

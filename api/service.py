@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from rag.embedder import Embedder, load_embedder
 from rag.errors import RagError
-from rag.retrieval import Searcher
+from rag.retrieval import RetrievalParams, Searcher
 from rag.settings import Settings
 from rag.store import load_index
 
@@ -23,8 +23,14 @@ class NotReadyError(RagError):
 class Service:
     """Holds the current searcher; routes read it once per request so a swap never tears a request."""
 
-    def __init__(self, settings: Settings, embedder_factory: EmbedderFactory | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        embedder_factory: EmbedderFactory | None = None,
+        params: RetrievalParams | None = None,
+    ) -> None:
         self.settings = settings
+        self.params = params
         self._factory = embedder_factory or (lambda s: load_embedder(s, log=log.info))
         self._searcher: Searcher | None = None
         self._problem: str = "starting: loading the model and the index"
@@ -56,7 +62,7 @@ class Service:
             self._problem = str(exc)
             log.error("not ready: %s", exc)
             return
-        self._searcher = Searcher(index, embedder)
+        self._searcher = Searcher(index, embedder, self.params)
         m = index.manifest
         log.info("ready: index %s, %d passages, model %s", m.version, len(index.passages), m.model_id)
 

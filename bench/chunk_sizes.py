@@ -10,12 +10,13 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 from index.build import build
 from rag.embedder import load_embedder
 from rag.evaluation import load_questions, run, score
-from rag.retrieval import Searcher
+from rag.retrieval import RetrievalParams, Searcher
 from rag.settings import load_settings
 from rag.store import load_index
 
@@ -46,13 +47,8 @@ def main() -> None:
                 )
                 started = time.perf_counter()
                 report = build(settings, embedder)
-                searcher = Searcher(load_index(settings.index_dir), embedder)
-
-                def ask(text: str, searcher: Searcher = searcher) -> tuple[list, object, bool]:  # type: ignore[type-arg]
-                    hits, answer = searcher.ask(text, 10)
-                    return hits, answer, False
-
-                outcomes = run(questions, ask, searcher.index.passages)  # type: ignore[arg-type]
+                searcher = Searcher(load_index(settings.index_dir), embedder, RetrievalParams(mode="dense"))
+                outcomes = run(questions, partial(searcher.ask, k=10), searcher.index.passages)
                 row = score(outcomes, lambda q: ["all"]).rows["all"]
                 took = time.perf_counter() - started
                 print(

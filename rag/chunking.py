@@ -57,6 +57,11 @@ class Passage:
     sentences: tuple[Span, ...]
 
 
+def squash_text(text: str) -> str:
+    """Whitespace runs as one space: evidence and passages compare alike however lines wrapped."""
+    return " ".join(text.split())
+
+
 def split_sentences(text: str, max_chars: int) -> list[Span]:
     """Sentence spans covering every non-space character of ``text``; none longer than ``max_chars``."""
     spans: list[Span] = []
@@ -145,11 +150,9 @@ def info_passage(seed: Seed) -> Passage:
     v = seed.video
     lines = [f"제목: {v.title}", *(f"{key}: {value}" for key, value in v.info.items())]
     text = f"{INFO_SUMMARY}\n" + "\n".join(lines)
-    spans: list[Span] = []
-    offset = len(INFO_SUMMARY) + 1
-    for line in lines:
-        spans.append(Span(offset, offset + len(line)))
-        offset += len(line) + 1
+    # One answer span for the whole block: single lines such as "업로드 날짜: …" and "영상 길이: …"
+    # embed too alike for the right one to win reliably, and the block is short.
+    spans = (Span(len(INFO_SUMMARY) + 1, len(text)),)
     digest = hashlib.sha256(text.encode()).hexdigest()[:12]
     return Passage(
         id=f"{v.video_id}:info:{digest}",
@@ -160,7 +163,7 @@ def info_passage(seed: Seed) -> Passage:
         end_ms=0,
         estimated=False,
         text=text,
-        sentences=tuple(spans),
+        sentences=spans,
     )
 
 

@@ -7,17 +7,15 @@ questions are counted here because they are not ranking metrics.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rag.chunking import Passage
+from rag.chunking import Passage, squash_text
 from rag.errors import RagError
-from rag.retrieval import Answer, Hit
+from rag.retrieval import Result
 
 METRICS = ("hit_rate@1", "hit_rate@3", "hit_rate@5", "mrr@10", "ndcg@10")
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -41,6 +39,8 @@ class Outcome:
     relevant: set[str]
     top_in_section: bool
     flagged: bool
+    # The best sentence (even if withheld) contains the evidence.
+    answer_ok: bool = False
 
 
 @dataclass
@@ -65,35 +65,40 @@ def load_questions(path: Path) -> list[Question]:
     return questions
 
 
-def squash(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
-
-
-Asker = Callable[[str], tuple[list[Hit], Answer | None, bool]]
-
-
-def run(questions: Iterable[Question], ask: Asker, passages: Sequence[Passage]) -> list[Outcome]:
-    """``ask`` returns (ranked hits, answer, low-confidence flag) for a question."""
-    texts = {p.id: squash(p.text) for p in passages}
+def run(
+    questions: Iterable[Question], ask: Callable[[str], Result], passages: Sequence[Passage]
+) -> list[Outcome]:
+    """Ask every question and judge the ranking against the passages that contain its evidence."""
+    texts = {p.id: squash_text(p.text) for p in passages}
     section = {p.id: (p.video_id, p.section) for p in passages}
     outcomes: list[Outcome] = []
     for q in questions:
-        hits, _, flagged = ask(q.question)
+        result = ask(q.question)
+        hits, flagged = result.hits, result.low_confidence
         relevant: set[str] = set()
         if q.evidence is not None:
-            needle = squash(q.evidence)
+            needle = squash_text(q.evidence)
             relevant = {pid for pid, text in texts.items() if needle in text}
             if not relevant:
                 raise RagError(f"question {q.id}: no passage contains its evidence {q.evidence!r}")
         right = {section[pid] for pid in relevant}
         top_ok = bool(hits) and section[hits[0].passage.id] in right
         ranking = [(h.passage.id, h.score) for h in hits]
-        outcomes.append(Outcome(q, ranking, relevant, top_ok, flagged))
+        sentence = result.candidate.text if result.candidate else ""
+        answer_ok = q.evidence is not None and squash_text(q.evidence) in squash_text(sentence)
+        outcomes.append(Outcome(q, ranking, relevant, top_ok, flagged, answer_ok))
     return outcomes
 
 
-def score(outcomes: Sequence[Outcome], group: Callable[[Question], Iterable[str]]) -> Report:
-    from ranx import Qrels, Run, evaluate
+def by_language(q: Question) -> list[str]:
+    return ["overall", f"lang={q.lang}"]
+
+
+def score(outcomes: Sequence[Outcome], group: Callable[[Question], Iterable[str]] = by_language) -> Report:
+    try:
+        from ranx import Qrels, Run, evaluate
+    except ImportError:
+        raise RagError("scoring needs ranx: pip install -e '.[eval]'") from None
 
     grouped: dict[str, list[Outcome]] = {}
     for o in outcomes:
@@ -111,6 +116,7 @@ def score(outcomes: Sequence[Outcome], group: Callable[[Question], Iterable[str]
             values = evaluate(qrels, Run(runs), list(METRICS))
             row.update({m: float(values[m]) for m in METRICS})
             row["section@1"] = sum(o.top_in_section for o in answerable) / len(answerable)
+            row["answer"] = sum(o.answer_ok for o in answerable) / len(answerable)
             row["answered"] = sum(not o.flagged for o in answerable) / len(answerable)
         if unanswerable:
             row["flagged"] = sum(o.flagged for o in unanswerable) / len(unanswerable)
@@ -120,7 +126,7 @@ def score(outcomes: Sequence[Outcome], group: Callable[[Question], Iterable[str]
 
 
 def format_report(report: Report, title: str) -> str:
-    columns = [*METRICS, "section@1", "answered", "flagged"]
+    columns = [*METRICS, "section@1", "answer", "answered", "flagged"]
     head = f"{title:<18}{'n':>4}" + "".join(f"{c:>12}" for c in columns)
     lines = [head, "-" * len(head)]
     for name, row in report.rows.items():

@@ -117,7 +117,9 @@ class KeywordIndex:
             return np.zeros(self._bm25.scores["num_docs"], dtype=np.float32)
         return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
 
-    def search(self, tokens: list[str], k: int, lo: int = 0, hi: int | None = None) -> list[tuple[int, float]]:
+    def search(
+        self, tokens: list[str], k: int, lo: int = 0, hi: int | None = None
+    ) -> list[tuple[int, float]]:
         scores = self.scores(tokens)
         hi = len(scores) if hi is None else hi
         window = scores[lo:hi]

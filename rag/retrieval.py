@@ -1,23 +1,55 @@
-"""Search an index with a question and pick the sentence that answers it."""
+"""Search an index with a question: dense and keyword candidates, fused, then the answer sentence.
+
+Dense search alone misses misheard names and exact numbers; keyword search alone misses
+paraphrases and other languages.  Each proposes a pool of candidates, and the pool is ranked by
+reciprocal-rank fusion or a weighted sum of normalized scores (chosen on the tuning split).
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import numpy as np
 
-from rag.chunking import Passage, time_at
+from rag.answer import ANSWER_POOL, Answer, best_sentence, confidence_of, coverage
+from rag.chunking import Passage
 from rag.embedder import Embedder
 from rag.errors import NotFoundError, QueryError
+from rag.keyword import Analyzer
 from rag.store import IndexData
 
 MAX_K = 50
 MAX_QUESTION_CHARS = 1000
-# How many of the top passages the answer sentence may come from.
-ANSWER_POOL = 3
 _SPACES = re.compile(r"\s+")
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+
+Mode = Literal["dense", "keyword", "hybrid"]
+Fusion = Literal["rrf", "weighted"]
+
+
+@dataclass(frozen=True)
+class RetrievalParams:
+    """How candidates are found and ranked; the defaults were chosen on the tuning split."""
+
+    mode: Mode = "hybrid"
+    fusion: Fusion = "rrf"
+    rrf_k: int = 60
+    # Weight of the dense score in the weighted fusion (the keyword score gets the rest).
+    dense_weight: float = 0.5
+    # Candidates each retriever proposes before fusion.
+    pool: int = 50
+    # Share of a passage's dense score taken from its best-matching sentence rather than the
+    # passage as a whole: a one-sentence answer drowns in a long passage's average.
+    sentence_weight: float = 0.25
+    # Below this confidence the answer is withheld and the response flagged (calibrated on tune).
+    min_confidence: float = 0.7766
+    # Weight of the share of the question's key words a sentence contains, when picking the answer.
+    lexical_weight: float = 0.1
+    # For Korean questions: below this share of their key words found in the top passages, too.
+    min_coverage: float = 0.35
 
 
 @dataclass(frozen=True)
@@ -26,20 +58,19 @@ class Hit:
     score: float
     passage: Passage
     row: int
+    dense: float = 0.0
+    keyword: float = 0.0
 
 
 @dataclass(frozen=True)
-class Answer:
-    """The best sentence: offsets are inside its passage's text, times interpolated within it."""
-
-    text: str
-    score: float
-    passage_rank: int
-    char_start: int
-    char_end: int
-    start_ms: int
-    end_ms: int
-    passage: Passage
+class Result:
+    hits: list[Hit]
+    answer: Answer | None
+    confidence: float
+    low_confidence: bool
+    coverage: float = 1.0
+    # The best sentence even when withheld, for evaluation and calibration.
+    candidate: Answer | None = field(default=None, repr=False)
 
 
 def normalize_query(text: str) -> str:
@@ -47,10 +78,12 @@ def normalize_query(text: str) -> str:
 
 
 class Searcher:
-    def __init__(self, index: IndexData, embedder: Embedder) -> None:
+    def __init__(self, index: IndexData, embedder: Embedder, params: RetrievalParams | None = None) -> None:
         self.index = index
         self.embedder = embedder
-        # Passages are stored grouped by video, so a filter is one contiguous id range.
+        self.params = params or RetrievalParams()
+        self.analyzer = Analyzer()
+        # Passages are stored grouped by video, so a filter is one contiguous row range.
         self._ranges: dict[str, tuple[int, int]] = {}
         for row, p in enumerate(index.passages):
             lo, _ = self._ranges.get(p.video_id, (row, row))
@@ -72,16 +105,78 @@ class Searcher:
 
     def search(self, query: str, k: int = 5, video_id: str | None = None) -> list[Hit]:
         text = self.check(query, k, video_id)
-        vector = self.embedder.embed_batch([text], "query")
-        return self._dense(vector, k, video_id)
+        return self._rank(text, self._embed(text), k, video_id)
 
-    def ask(self, question: str, k: int = 5, video_id: str | None = None) -> tuple[list[Hit], Answer | None]:
+    def ask(self, question: str, k: int = 5, video_id: str | None = None) -> Result:
         text = self.check(question, k, video_id)
-        vector = self.embedder.embed_batch([text], "query")
-        hits = self._dense(vector, k, video_id)
-        return hits, self._answer(vector[0], hits)
+        vector = self._embed(text)
+        hits = self._rank(text, vector, k, video_id)
+        answer = best_sentence(self.index, vector[0], hits, self._words_of(text), self.params.lexical_weight)
+        confidence = confidence_of(hits, answer)
+        covered = 1.0
+        if _HANGUL.search(text):
+            evidence = [self.analyzer.tokens(h.passage.text) for h in hits[:ANSWER_POOL]]
+            covered = coverage(self.analyzer.tokens(text), evidence, self.index.keyword.expand)
+        p = self.params
+        low = not hits or confidence < p.min_confidence or covered < p.min_coverage
+        return Result(hits, None if low else answer, confidence, low, covered, answer)
 
-    def _dense(self, vector: np.ndarray[Any, Any], k: int, video_id: str | None) -> list[Hit]:
+    def _words_of(self, question: str) -> Callable[[str], float]:
+        """For a question, a function giving the share of its key words a text contains."""
+        wanted = set(self.analyzer.tokens(question))
+        expanded = {w: set(self.index.keyword.expand([w])) for w in wanted}
+
+        def found(text: str) -> float:
+            have = set(self.analyzer.tokens(text))
+            return sum(1 for w in wanted if expanded[w] & have) / len(wanted) if wanted else 0.0
+
+        return found
+
+    def _embed(self, text: str) -> np.ndarray[Any, Any]:
+        return self.embedder.embed_batch([text], "query")
+
+    def _rank(self, text: str, vector: np.ndarray[Any, Any], k: int, video_id: str | None) -> list[Hit]:
+        p = self.params
+        lo, hi = self._ranges.get(video_id, (0, 0)) if video_id else (0, len(self.index.passages))
+        pool = max(k, p.pool)
+        dense = self._dense(vector, pool, video_id) if p.mode != "keyword" else []
+        if dense and p.sentence_weight:
+            dense = self._with_sentences(dense, vector[0], p.sentence_weight)
+        keyword: list[tuple[int, float]] = []
+        if p.mode != "dense":
+            keyword = self.index.keyword.search(self.analyzer.tokens(text), pool, lo, hi)
+        if p.mode == "dense":
+            ranked = dense
+        elif p.mode == "keyword":
+            ranked = keyword
+        elif p.fusion == "rrf":
+            ranked = _rrf([dense, keyword], p.rrf_k)
+        else:
+            ranked = _weighted(dense, keyword, p.dense_weight)
+        dense_of = dict(dense)
+        keyword_of = dict(keyword)
+        rows = [row for row, _ in ranked[:k]]
+        missing = [r for r in rows if r not in dense_of]
+        if missing:
+            # Keyword-only candidates still need a cosine: the answer and confidence use it.
+            stored = np.vstack([self.index.dense.reconstruct(int(r)) for r in missing])
+            dense_of.update(zip(missing, (stored @ vector[0]).tolist(), strict=True))
+        return [
+            Hit(i + 1, float(score), self.index.passages[row], row, dense_of[row], keyword_of.get(row, 0.0))
+            for i, (row, score) in enumerate(ranked[:k])
+        ]
+
+    def _with_sentences(
+        self, dense: list[tuple[int, float]], vector: np.ndarray[Any, Any], weight: float
+    ) -> list[tuple[int, float]]:
+        offsets, sentences = self.index.sentence_offsets, self.index.sentence_vectors
+        out = []
+        for row, score in dense:
+            best = float((sentences[offsets[row] : offsets[row + 1]] @ vector).max(initial=-1.0))
+            out.append((row, (1 - weight) * score + weight * best))
+        return sorted(out, key=lambda item: (-item[1], item[0]))
+
+    def _dense(self, vector: np.ndarray[Any, Any], k: int, video_id: str | None) -> list[tuple[int, float]]:
         import faiss
 
         params = selector = None
@@ -93,30 +188,28 @@ class Searcher:
             params.sel = selector
         scores, rows = self.index.dense.search(vector, k, params=params)
         del selector
-        hits: list[Hit] = []
-        for score, row in zip(scores[0], rows[0], strict=True):
-            if row < 0:
-                break
-            hits.append(Hit(len(hits) + 1, float(score), self.index.passages[row], int(row)))
-        return hits
+        return [(int(r), float(s)) for s, r in zip(scores[0], rows[0], strict=True) if r >= 0]
 
-    def _answer(self, vector: np.ndarray[Any, Any], hits: list[Hit]) -> Answer | None:
-        best: Answer | None = None
-        for hit in hits[:ANSWER_POOL]:
-            lo, hi = self.index.sentence_offsets[hit.row], self.index.sentence_offsets[hit.row + 1]
-            sims = self.index.sentence_vectors[lo:hi] @ vector
-            for span, sim in zip(hit.passage.sentences, sims, strict=True):
-                # The passage score keeps a sentence from a weak passage from winning on its own.
-                score = (float(sim) + hit.score) / 2
-                if best is None or score > best.score:
-                    best = Answer(
-                        text=hit.passage.text[span.start : span.end],
-                        score=score,
-                        passage_rank=hit.rank,
-                        char_start=span.start,
-                        char_end=span.end,
-                        start_ms=time_at(hit.passage, span.start),
-                        end_ms=time_at(hit.passage, span.end),
-                        passage=hit.passage,
-                    )
-        return best
+
+def _rrf(rankings: list[list[tuple[int, float]]], k: int) -> list[tuple[int, float]]:
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, (row, _) in enumerate(ranking, 1):
+            fused[row] = fused.get(row, 0.0) + 1.0 / (k + rank)
+    return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _weighted(
+    dense: list[tuple[int, float]], keyword: list[tuple[int, float]], weight: float
+) -> list[tuple[int, float]]:
+    def normalized(ranking: list[tuple[int, float]]) -> dict[int, float]:
+        if not ranking:
+            return {}
+        values = [s for _, s in ranking]
+        low, high = min(values), max(values)
+        span = high - low or 1.0
+        return {row: (s - low) / span for row, s in ranking}
+
+    d, kw = normalized(dense), normalized(keyword)
+    fused = {row: weight * d.get(row, 0.0) + (1 - weight) * kw.get(row, 0.0) for row in d.keys() | kw.keys()}
+    return sorted(fused.items(), key=lambda item: (-item[1], item[0]))

@@ -160,7 +160,9 @@ def write_index(
         np.save(tmp / "sentences.npy", sentence_vectors)
         keyword.save(tmp / KEYWORD_DIR)
         files = {
-            path.relative_to(tmp).as_posix(): sha256_file(path) for path in sorted(tmp.rglob("*")) if path.is_file()
+            path.relative_to(tmp).as_posix(): sha256_file(path)
+            for path in sorted(tmp.rglob("*"))
+            if path.is_file()
         }
         final = Manifest(**{**asdict(manifest), "files": files})
         (tmp / "manifest.json").write_text(json.dumps(asdict(final), ensure_ascii=False, indent=1), "utf-8")

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from rag.embedder import FakeEmbedder
+from rag.retrieval import RetrievalParams
 from rag.settings import Settings
 from tests.conftest import VIDEO_ID
 
@@ -17,7 +18,9 @@ PASSAGE_KEYS = {
 
 @pytest.fixture
 def client(fake_built: Settings) -> Iterator[TestClient]:
-    app = create_app(fake_built, lambda s: FakeEmbedder(), load_in_background=False)
+    # The fake embedder's cosines mean nothing: no confidence thresholds here.
+    params = RetrievalParams(min_confidence=0.0, min_coverage=0.0)
+    app = create_app(fake_built, lambda s: FakeEmbedder(), params=params, load_in_background=False)
     with TestClient(app) as c:
         yield c
 
@@ -48,6 +51,16 @@ def test_ask_contract(client: TestClient) -> None:
     assert passage["start"] <= answer["start"] <= passage["end"]
     assert answer["url"].endswith(f"&t={int(answer['start'])}")
     assert len(body["passages"]) == 5
+    assert body["low_confidence"] is False and body["confidence"] == answer["score"]
+
+
+def test_low_confidence_withholds_the_answer(fake_built: Settings) -> None:
+    params = RetrievalParams(min_confidence=2.0)  # cosines never reach 2: always low
+    app = create_app(fake_built, lambda s: FakeEmbedder(), params=params, load_in_background=False)
+    with TestClient(app) as c:
+        body = c.post("/v1/ask", json={"question": "H100 하나에 얼마인가요?"}).json()
+    assert body["answer"] is None and body["low_confidence"] is True
+    assert 0 < body["confidence"] < 2 and len(body["passages"]) == 5
 
 
 def test_video_filter_and_unknown_video(client: TestClient) -> None:

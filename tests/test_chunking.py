@@ -97,7 +97,8 @@ def test_info_passage_carries_the_video_facts() -> None:
         0,
         False,
     )
-    lines = [info.text[s.start : s.end] for s in info.sentences]
+    (span,) = info.sentences
+    lines = info.text[span.start : span.end].split("\n")
     assert lines[0].startswith("제목: [지식뉴스 EP.19]")
     assert lines[1:] == [
         "채널명: 교양이를 부탁해",

@@ -29,15 +29,21 @@ QUESTIONS = [
     ("오픈AI의 누적 영업 손실 전망은?", "440억 달러", 0, 672),
     ("라인의 일본 월간 활성 사용자 수는 몇 명인가요?", "1억 명이 넘", 0, 672),
     ("SB 오픈AI 재팬 합작 법인의 지분 비율은?", "5대 5 지분", 0, 672),
-    pytest.param(
-        "손정의는 왜 늦었다는 말을 더 이상 하고 싶지 않다고 했나요?",
-        "늦었다는 이야기",
-        723,
-        754,
-        # Dense-only retrieval ranks the right passage third; hybrid keyword search is issue 3.
-        marks=pytest.mark.xfail(strict=True, reason="dense-only retrieval ranks it 3rd"),
-    ),
+    ("손정의는 왜 늦었다는 말을 더 이상 하고 싶지 않다고 했나요?", "늦었다는 이야기", 723, 754),
     ("한국에도 혁명가 소리를 들을 만한 기업인이 있나요?", "혁명가 소리를", 968, 992),
+    ("How much does one Nvidia H100 GPU cost?", "25,000달러", 754, 785),
+    ("SBオープンAIジャパンの出資比率は？", "5대 5 지분", 0, 672),
+]
+# Known misses, kept visible: strict, so a fix that makes one pass has to update this list.
+MISSES = {
+    3: "the keyword side prefers '크리스탈 인텔리전스를 도입'; the cost sentence ranks 3rd",
+    8: "ranked below a passage about Japan being glad to have Son",
+}
+CASES = [
+    pytest.param(
+        *q, id=f"q{i}", marks=[pytest.mark.xfail(strict=True, reason=MISSES[i])] if i in MISSES else []
+    )
+    for i, q in enumerate(QUESTIONS)
 ]
 
 
@@ -116,7 +122,7 @@ def test_health_names_model_and_counts(server: str) -> None:
     assert h["videos"] == 1 and h["passages"] > 20
 
 
-@pytest.mark.parametrize(("question", "evidence", "lo", "hi"), QUESTIONS)
+@pytest.mark.parametrize(("question", "evidence", "lo", "hi"), CASES)
 def test_right_passage_and_timestamp_come_first(
     server: str, question: str, evidence: str, lo: int, hi: int
 ) -> None:
@@ -152,3 +158,21 @@ def test_ask_cli_prints_answer_and_citations(env: dict[str, str], built: object)
     ).stdout
     assert out.startswith("Answer [12:")
     assert "1. [12:34]" in out and f"watch?v={VIDEO_ID}&t=754" in out
+
+
+def test_video_info_is_answerable(server: str) -> None:
+    body = httpx.post(
+        f"{server}/v1/ask", json={"question": "이 영상은 언제 업로드됐나요?"}, timeout=30
+    ).json()
+    assert body["low_confidence"] is False
+    assert "업로드 날짜: 2025-03-26" in body["answer"]["text"]
+    first = body["passages"][0]
+    assert (first["section"], first["timestamp"]) == ("영상 정보", "0:00")
+
+
+def test_unrelated_question_is_flagged(server: str) -> None:
+    body = httpx.post(
+        f"{server}/v1/ask", json={"question": "김치찌개 끓이는 법을 알려주세요"}, timeout=30
+    ).json()
+    assert body["low_confidence"] is True and body["answer"] is None
+    assert body["passages"], "the closest passages are still shown"

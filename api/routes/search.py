@@ -32,11 +32,14 @@ def search(
 @router.post("/ask", responses={404: {"model": ErrorResponse}})
 def ask(searcher: SearcherDep, body: AskRequest) -> AskResponse:
     started = time.perf_counter()
-    hits, answer = searcher.ask(body.question, body.k, body.video_id)
+    result = searcher.ask(body.question, body.k, body.video_id)
     took = (time.perf_counter() - started) * 1000
-    answer_out = None
-    if answer is not None:
-        answer_out = AnswerOut.of(answer, searcher.index.videos[answer.passage.video_id])
+    answer = result.answer
     return AskResponse(
-        question=body.question, took_ms=round(took, 2), answer=answer_out, passages=_passages(searcher, hits)
+        question=body.question,
+        took_ms=round(took, 2),
+        answer=AnswerOut.of(answer, searcher.index.videos[answer.passage.video_id]) if answer else None,
+        confidence=round(result.confidence, 4),
+        low_confidence=result.low_confidence,
+        passages=_passages(searcher, result.hits),
     )

@@ -1,0 +1,90 @@
+"""Pick the sentence that answers, and say how sure we are."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from rag.chunking import Passage, time_at
+
+if TYPE_CHECKING:
+    from rag.retrieval import Hit
+    from rag.store import IndexData
+
+# How many of the top passages the answer sentence may come from.
+ANSWER_POOL = 3
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The best sentence: offsets are inside its passage's text, times interpolated within it."""
+
+    text: str
+    score: float
+    passage_rank: int
+    char_start: int
+    char_end: int
+    start_ms: int
+    end_ms: int
+    passage: Passage
+
+
+def best_sentence(
+    index: IndexData,
+    vector: np.ndarray[Any, Any],
+    hits: list[Hit],
+    words: Callable[[str], float] | None = None,
+    lexical_weight: float = 0.0,
+) -> Answer | None:
+    """The sentence of the top passages closest to the question.
+
+    ``words`` (the share of the question's key words found in a sentence) adds ``lexical_weight`` times the share
+    found: embeddings of short lines such as "업로드 날짜: 2025-03-26" tell dates from lengths poorly.
+    """
+    best: Answer | None = None
+    for hit in hits[:ANSWER_POOL]:
+        lo, hi = index.sentence_offsets[hit.row], index.sentence_offsets[hit.row + 1]
+        sims = index.sentence_vectors[lo:hi] @ vector
+        for span, sim in zip(hit.passage.sentences, sims, strict=True):
+            # The passage's own cosine keeps a stray sentence of a weak passage from winning.
+            score = (float(sim) + hit.dense) / 2
+            if words is not None and lexical_weight:
+                score += lexical_weight * words(hit.passage.text[span.start : span.end])
+            if best is None or score > best.score:
+                best = Answer(
+                    text=hit.passage.text[span.start : span.end],
+                    score=score,
+                    passage_rank=hit.rank,
+                    char_start=span.start,
+                    char_end=span.end,
+                    start_ms=time_at(hit.passage, span.start),
+                    end_ms=time_at(hit.passage, span.end),
+                    passage=hit.passage,
+                )
+    return best
+
+
+def confidence_of(hits: list[Hit], answer: Answer | None) -> float:
+    """How well the best evidence matches the question: the answer's blended cosine."""
+    if not hits or answer is None:
+        return 0.0
+    return answer.score
+
+
+def coverage(
+    question: list[str], evidence: list[list[str]], expand: Callable[[list[str]], list[str]]
+) -> float:
+    """Share of the question's content morphemes (or a one-jamo spelling of them) in the evidence.
+
+    A Korean question about something the video never mentions (a company, a number, a person's
+    age) keeps a high cosine to passages on the same topic, but its key words are not there.
+    """
+    words = set(question)
+    if not words:
+        return 1.0
+    seen = {t for tokens in evidence for t in tokens}
+    found = sum(1 for w in words if any(x in seen for x in expand([w])))
+    return found / len(words)

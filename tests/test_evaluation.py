@@ -1,0 +1,59 @@
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from rag.chunking import ChunkSettings, chunk_seed, squash_text
+from rag.errors import RagError
+from rag.evaluation import Outcome, Question, format_report, load_questions, score
+from rag.seed import read_seed
+from tests.conftest import ROOT, SEED
+
+QUESTIONS = ROOT / "eval" / "questions.jsonl"
+
+
+def test_the_question_set_covers_what_it_must() -> None:
+    questions = load_questions(QUESTIONS)
+    assert len(questions) >= 60 and len({q.id for q in questions}) == len(questions)
+    langs = Counter(q.lang for q in questions)
+    assert langs["en"] + langs["ja"] >= 12 and langs["ko"] > len(questions) / 2
+    kinds = Counter(q.kind for q in questions)
+    assert kinds["none"] >= 10 and all(kinds[k] for k in ("misheard", "paraphrase", "numeric", "video"))
+    assert {q.split for q in questions} == {"tune", "report"}
+    assert all((q.kind == "none") == (q.evidence is None) for q in questions)
+
+
+@pytest.mark.parametrize("settings", [ChunkSettings(), ChunkSettings(600, 0)])
+def test_every_evidence_is_in_some_passage(settings: ChunkSettings) -> None:
+    passages = [squash_text(p.text) for p in chunk_seed(read_seed(SEED), settings)]
+    for q in load_questions(QUESTIONS):
+        if q.evidence is not None:
+            assert any(squash_text(q.evidence) in p for p in passages), q
+
+
+def _q(qid: str, evidence: str | None) -> Question:
+    return Question(qid, "ko", "fact", "report", "질문", evidence)
+
+
+def test_score_uses_ranx_metrics_and_counts_flags() -> None:
+    outcomes = [
+        Outcome(_q("a", "x"), [("p1", 0.9), ("p2", 0.8)], {"p1"}, True, False),
+        Outcome(_q("b", "y"), [("p1", 0.9), ("p2", 0.8)], {"p2"}, False, False),
+        Outcome(_q("c", "z"), [], {"p3"}, False, True),
+        Outcome(_q("d", None), [("p1", 0.5)], set(), False, True),
+        Outcome(_q("e", None), [("p1", 0.5)], set(), False, False),
+    ]
+    row = score(outcomes).rows["overall"]
+    assert row["hit_rate@1"] == pytest.approx(1 / 3)
+    assert row["hit_rate@3"] == pytest.approx(2 / 3)
+    assert row["mrr@10"] == pytest.approx((1 + 0.5 + 0) / 3)
+    assert row["section@1"] == pytest.approx(1 / 3)
+    assert row["answered"] == pytest.approx(2 / 3) and row["flagged"] == pytest.approx(0.5)
+    assert "hit_rate@1" in format_report(score(outcomes), "dense").splitlines()[0]
+
+
+def test_bad_question_file(tmp_path: Path) -> None:
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"id": "q1"}\n', encoding="utf-8")
+    with pytest.raises(RagError, match=r"q\.jsonl:1: not a question record"):
+        load_questions(path)

@@ -1,0 +1,49 @@
+from rag.keyword import Analyzer, KeywordIndex, jamo
+from rag.retrieval import _rrf, _weighted
+
+
+def test_analyzer_keeps_content_morphemes() -> None:
+    tokens = Analyzer().tokens("H100은 25,000달러에서 30,000달러 정도 하는데, 손정희 회장이 말했다.")
+    assert tokens[:6] == ["h", "100", "25000", "달러", "30000", "달러"]
+    assert "손정희" in tokens and "회장" in tokens
+    assert "은" not in tokens and "," not in tokens
+
+
+def test_jamo_decomposes_hangul_only() -> None:
+    assert jamo("의") != jamo("희") and len(jamo("손정의")) == 9
+    assert jamo("AI") == "AI"
+
+
+def test_misheard_name_is_matched_one_jamo_away() -> None:
+    a = Analyzer()
+    docs = [
+        "손정희 회장이 2023년 프레젠테이션에서",
+        "엔비디아 H100은 25,000달러",
+        "일본 정부가 1,041억 엔을 지원",
+    ]
+    index = KeywordIndex.build([a.tokens(d) for d in docs])
+    query = a.tokens("손정의 회장")
+    assert index.expand(query) == ["손정의", "회장", "손정희"]
+    assert index.search(query, 5) == [(0, index.search(query, 5)[0][1])]
+    assert index.search(a.tokens("H100 가격 25000달러"), 5)[0][0] == 1
+    assert index.search(a.tokens("일본 정부 지원"), 5, lo=0, hi=2) == []
+    assert index.search(a.tokens("완전히 무관한 질문"), 5) == []
+
+
+def test_short_words_are_not_fuzzed() -> None:
+    a = Analyzer()
+    index = KeywordIndex.build([a.tokens("정의와 정희")])
+    assert index.expand(["정의"]) == ["정의"]
+
+
+def test_reciprocal_rank_fusion() -> None:
+    dense = [(1, 0.9), (2, 0.8), (3, 0.7)]
+    keyword = [(3, 9.0), (1, 5.0)]
+    fused = _rrf([dense, keyword], 60)
+    assert [row for row, _ in fused] == [1, 3, 2]
+    assert fused[0][1] == 1 / 61 + 1 / 62
+
+
+def test_weighted_fusion_normalizes_each_side() -> None:
+    fused = dict(_weighted([(1, 0.9), (2, 0.5)], [(2, 10.0), (3, 2.0)], 0.5))
+    assert fused == {1: 0.5, 2: 0.5, 3: 0.0}
