@@ -87,11 +87,15 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
     _say(f"building index: {reason or 'forced'}")
     embedder = load_embedder(settings, log=_say)
     report = build(settings, embedder, _Progress(sys.stderr))
+    for note in report.notes:
+        _say(note)
     for failure in report.failures:
-        _say(f"skipped {failure}")
+        kept = " (its last good version stays indexed)" if Path(failure.path).name in report.kept else ""
+        _say(f"bad seed: {failure}{kept}")
     print(
         f"built index {report.version} in {settings.index_dir}: {len(report.videos)} video(s), "
-        f"{report.passages} passages, {report.sentences} sentences in {report.seconds:.1f} s"
+        f"{report.passages} passages, {report.sentences} sentences in {report.seconds:.1f} s "
+        f"(seeds: {report.summary()})"
     )
     return EXIT_ERROR if report.failures and args.strict else 0
 

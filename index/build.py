@@ -11,13 +11,15 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.chunking import ChunkSettings, Passage, chunk_seed
+from index.lock import build_lock
+from index.reuse import VideoPart, previous_parts
+from rag.chunking import ChunkSettings, chunk_seed
 from rag.embedder import Embedder, Kind, Vectors
 from rag.errors import IndexMissingError, RagError, SeedError
 from rag.keyword import Analyzer, KeywordIndex
 from rag.seed import Seed, read_seed
 from rag.settings import Settings
-from rag.store import Manifest, VideoRecord, read_manifest, write_index
+from rag.store import Manifest, VideoRecord, read_manifest, remove_leftovers, write_index
 
 Progress = Callable[[str, int, int], None]
 SEED_SUFFIX = ".txt"
@@ -25,13 +27,25 @@ SEED_SUFFIX = ".txt"
 
 @dataclass
 class BuildReport:
+    """What a build did, by seed file name."""
+
     version: str | None
     videos: list[str] = field(default_factory=list)
     passages: int = 0
     sentences: int = 0
     seconds: float = 0.0
     failures: list[SeedError] = field(default_factory=list)
-    up_to_date: bool = False
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    # Seeds that failed to parse but whose last good version stays indexed.
+    kept: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        counts = {k: len(getattr(self, k)) for k in ("added", "changed", "removed", "reused", "kept")}
+        return ", ".join(f"{n} {k}" for k, n in counts.items())
 
 
 def seed_files(seeds_dir: Path) -> list[Path]:
@@ -95,41 +109,100 @@ def parse_seeds(seeds_dir: Path) -> tuple[list[Seed], list[SeedError]]:
 
 
 def build(settings: Settings, embedder: Embedder, progress: Progress | None = None) -> BuildReport:
-    """Index every parseable seed; seeds that fail are reported, never silently dropped."""
+    """Build a new version under the build lock, embedding only new and changed seeds."""
+    with build_lock(settings.index_dir):
+        remove_leftovers(settings.index_dir)
+        return _build(settings, embedder, progress)
+
+
+def _build(settings: Settings, embedder: Embedder, progress: Progress | None) -> BuildReport:
     started = time.perf_counter()
-    seeds, failures = parse_seeds(settings.seeds_dir)
-    if not seeds:
-        found = "no seed files" if not failures else "no seed file could be parsed"
-        raise RagError(f"{found} in {settings.seeds_dir} (expected *{SEED_SUFFIX} transcripts)")
-    passages: list[Passage] = []
-    videos: list[VideoRecord] = []
+    report = BuildReport(version=None)
+    previous, why_not = previous_parts(
+        settings.index_dir, embedder.model_id, embedder.dimension, prompts(settings), _chunking(settings)
+    )
+    report.notes = [why_not] if why_not else []
+    seeds, report.failures = parse_seeds(settings.seeds_dir)
+    parts: dict[str, VideoPart] = {}
+    fresh: list[Seed] = []
     for seed in seeds:
-        rows = chunk_seed(seed, chunk_settings(settings))
-        passages.extend(rows)
-        videos.append(_record(seed, len(rows)))
-    dense = _embed([p.text for p in passages], embedder, "passage", "passages", progress)
-    sentences = [p.text[s.start : s.end] for p in passages for s in p.sentences]
-    sentence_vectors = _embed_unique(sentences, embedder, progress)
+        old = previous.get(seed.path.name)
+        if old is not None and old.record.sha256 == seed.sha256:
+            parts[seed.path.name] = old
+            report.reused.append(seed.path.name)
+        else:
+            fresh.append(seed)
+            (report.changed if old is not None else report.added).append(seed.path.name)
+    # A seed that no longer parses keeps its last good version: nothing indexed is lost to a typo.
+    for failure in report.failures:
+        name = Path(failure.path).name
+        if name in previous and (settings.seeds_dir / name).exists() and name not in parts:
+            parts[name] = previous[name]
+            report.kept.append(name)
+    names = {p.name for p in seed_files(settings.seeds_dir)}
+    report.removed = sorted(n for n in previous if n not in names)
+    for seed, part in zip(fresh, _embed_seeds(fresh, settings, embedder, progress), strict=True):
+        parts[seed.path.name] = part
+    if not parts:
+        found = "no seed files" if not report.failures else "no seed file could be parsed"
+        raise RagError(f"{found} in {settings.seeds_dir} (expected *{SEED_SUFFIX} transcripts)")
+    ordered = [parts[name] for name in sorted(parts)]
+    _check_unique(ordered)
+    passages = [p for part in ordered for p in part.passages]
+    dense = np.vstack([part.dense for part in ordered]).astype(np.float32)
+    sentences = np.vstack([part.sentences for part in ordered]).astype(np.float32)
     analyzer = Analyzer()
     keyword = KeywordIndex.build([analyzer.tokens(p.text) for p in passages])
     manifest = Manifest(
-        version=_version(seeds, settings),
+        version=_version(sorted(part.record.sha256 for part in ordered), settings),
         model_id=embedder.model_id,
         dimension=embedder.dimension,
         prompts=prompts(settings),
         chunking=_chunking(settings),
-        seeds={s.path.name: s.sha256 for s in seeds},
-        counts={"videos": len(videos), "passages": len(passages), "sentences": len(sentences)},
+        seeds={name: parts[name].record.sha256 for name in sorted(parts)},
+        counts={"videos": len(ordered), "passages": len(passages), "sentences": len(sentences)},
     )
-    write_index(settings.index_dir, manifest, videos, passages, dense, sentence_vectors, keyword)
-    return BuildReport(
-        version=manifest.version,
-        videos=[v.video_id for v in videos],
-        passages=len(passages),
-        sentences=len(sentences),
-        seconds=time.perf_counter() - started,
-        failures=failures,
+    write_index(
+        settings.index_dir, manifest, [p.record for p in ordered], passages, dense, sentences, keyword
     )
+    report.version = manifest.version
+    report.videos = [part.record.video_id for part in ordered]
+    report.passages, report.sentences = len(passages), len(sentences)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _embed_seeds(
+    seeds: list[Seed], settings: Settings, embedder: Embedder, progress: Progress | None
+) -> list[VideoPart]:
+    chunked = [chunk_seed(seed, chunk_settings(settings)) for seed in seeds]
+    passages = [p for rows in chunked for p in rows]
+    dense = _embed([p.text for p in passages], embedder, "passage", "passages", progress)
+    texts = [p.text[s.start : s.end] for p in passages for s in p.sentences]
+    sentence_vectors = _embed_unique(texts, embedder, progress)
+    parts: list[VideoPart] = []
+    row = sentence_row = 0
+    for seed, rows in zip(seeds, chunked, strict=True):
+        count = sum(len(p.sentences) for p in rows)
+        parts.append(
+            VideoPart(
+                _record(seed, len(rows)),
+                rows,
+                dense[row : row + len(rows)],
+                sentence_vectors[sentence_row : sentence_row + count],
+            )
+        )
+        row, sentence_row = row + len(rows), sentence_row + count
+    return parts
+
+
+def _check_unique(parts: list[VideoPart]) -> None:
+    owners: dict[str, str] = {}
+    for part in parts:
+        vid, source = part.record.video_id, part.record.source
+        if vid in owners:
+            raise RagError(f"video {vid} comes from both {owners[vid]} and {source}")
+        owners[vid] = source
 
 
 def _record(seed: Seed, passages: int) -> VideoRecord:
@@ -149,10 +222,10 @@ def _record(seed: Seed, passages: int) -> VideoRecord:
     )
 
 
-def _version(seeds: list[Seed], settings: Settings) -> str:
-    # Time first so versions sort by age; the digest tells same-second builds apart by content.
+def _version(seed_hashes: list[str], settings: Settings) -> str:
+    # Time first so versions sort by age; the digest tells same-moment builds apart by content.
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-    digest = hashlib.sha256(repr((sorted(s.sha256 for s in seeds), _chunking(settings))).encode())
+    digest = hashlib.sha256(repr((seed_hashes, _chunking(settings))).encode())
     return f"{stamp}-{digest.hexdigest()[:8]}"
 
 

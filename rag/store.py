@@ -224,6 +224,19 @@ def _passage_from_json(row: dict[str, Any]) -> Passage:
     return Passage(**row)
 
 
+def remove_leftovers(index_dir: Path) -> list[Path]:
+    """Delete temporary folders of builds that died; call only while holding the build lock."""
+    versions = index_dir / "versions"
+    stale = sorted(versions.glob(".tmp-*")) if versions.is_dir() else []
+    stale += sorted(index_dir.glob("CURRENT.*"))
+    for path in stale:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    return stale
+
+
 def _prune(versions: Path, keep: str) -> None:
     """Drop leftovers of killed builds and all but the newest few versions."""
     done = sorted((p for p in versions.iterdir() if not p.name.startswith(".")), key=lambda p: p.name)

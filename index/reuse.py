@@ -1,0 +1,56 @@
+"""What an incremental build can take from the current index version instead of embedding again.
+
+A video's rows are reused when its seed file has the same name and content hash and the index was
+built with the same model, prompts and chunk settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from rag.chunking import Passage
+from rag.embedder import Vectors
+from rag.errors import IndexMissingError, RagError
+from rag.store import VideoRecord, load_index
+
+
+@dataclass
+class VideoPart:
+    """One video's rows in a build: its record, passages and their vectors."""
+
+    record: VideoRecord
+    passages: list[Passage]
+    dense: Vectors
+    sentences: Vectors
+
+
+def previous_parts(
+    index_dir: Path, model_id: str, dimension: int, prompts: dict[str, str], chunking: dict[str, int]
+) -> tuple[dict[str, VideoPart], str | None]:
+    """Parts of the current version by seed file name, and why none could be reused (if so)."""
+    try:
+        index = load_index(index_dir, model_id, dimension)
+    except IndexMissingError:
+        return {}, None
+    except RagError as exc:
+        return {}, f"previous index not reusable: {exc}"
+    m = index.manifest
+    if m.prompts != prompts or m.chunking != chunking:
+        return {}, "previous index built with other prompts or chunk settings"
+    parts: dict[str, VideoPart] = {}
+    rows_of: dict[str, list[int]] = {}
+    for row, p in enumerate(index.passages):
+        rows_of.setdefault(p.video_id, []).append(row)
+    for video in index.videos.values():
+        rows = rows_of.get(video.video_id, [])
+        if not rows:
+            continue
+        dense = np.vstack([index.dense.reconstruct(r) for r in rows]).astype(np.float32)
+        lo, hi = index.sentence_offsets[rows[0]], index.sentence_offsets[rows[-1] + 1]
+        parts[video.source] = VideoPart(
+            video, [index.passages[r] for r in rows], dense, np.asarray(index.sentence_vectors[lo:hi])
+        )
+    return parts, None
