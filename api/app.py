@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
-from api.routes import search, videos
+from api.routes import admin, search, videos
 from api.service import EmbedderFactory, Service
 from rag.retrieval import RetrievalParams
 from rag.settings import Settings
@@ -20,17 +20,16 @@ def create_app(
     *,
     params: RetrievalParams | None = None,
     load_in_background: bool = True,
+    watch: bool = False,
 ) -> FastAPI:
     service = Service(settings, embedder_factory, params)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # Loading the model takes seconds: answer /healthz with 503 meanwhile instead of refusing.
-        if load_in_background:
-            service.start()
-        else:
-            service.load()
+        service.start(background=load_in_background, watch=watch)
         yield
+        service.stop()
 
     app = FastAPI(
         title="rag",
@@ -42,4 +41,5 @@ def create_app(
     errors.install(app)
     app.include_router(search.router)
     app.include_router(videos.router)
+    app.include_router(admin.router)
     return app

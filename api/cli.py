@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the HTTP API (default 127.0.0.1:8000)")
     serve.add_argument("--host", help="address to bind (RAG_HOST)")
     serve.add_argument("--port", type=int, help="port to bind (RAG_PORT)")
+    serve.add_argument("--watch", action="store_true", help="rebuild when files in the seeds folder change")
     return parser
 
 
@@ -170,7 +171,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     host = args.host or settings.host
     port = args.port or settings.port
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    app = create_app(settings, watch=args.watch)
+    # timeout_graceful_shutdown: on SIGTERM, requests in flight get this long to finish.
+    uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=10)
     return 0
 
 

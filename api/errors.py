@@ -13,8 +13,12 @@ from rag.errors import NotFoundError, QueryError, RagError
 _STATUS_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type"}
 
 
-def error_response(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+class UnauthorizedError(RagError):
+    """The bearer token is missing or wrong."""
+
+
+def error_response(status: int, code: str, message: str, **extra: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
 
 
 def _describe(exc: RequestValidationError) -> str:
@@ -46,6 +50,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(NotFoundError)
     async def not_found(_: Request, exc: NotFoundError) -> JSONResponse:
         return error_response(404, "not_found", str(exc))
+
+    @app.exception_handler(UnauthorizedError)
+    async def unauthorized(_: Request, exc: UnauthorizedError) -> JSONResponse:
+        response = error_response(401, "unauthorized", str(exc))
+        response.headers["WWW-Authenticate"] = "Bearer"
+        return response
 
     @app.exception_handler(RagError)
     async def other(_: Request, exc: RagError) -> JSONResponse:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from rag.answer import Answer
@@ -147,3 +149,12 @@ class ErrorBody(BaseModel):
 
 class ErrorResponse(BaseModel):
     error: ErrorBody
+
+
+class JobOut(BaseModel):
+    job_id: str
+    state: str = Field(description="running, succeeded or failed")
+    started_at: float
+    finished_at: float | None
+    result: dict[str, Any] | None = Field(description="what the build did: version, added, changed, …")
+    error: str | None

@@ -1,4 +1,8 @@
-"""What the routes serve: the loaded model and index, loaded in the background after start-up."""
+"""What the routes serve: the model and the current index version, swapped live when it changes.
+
+A request reads ``Service.searcher`` once and keeps that object, so a swap never changes the index
+under a request in flight; the old version is simply dropped when its last request ends.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,12 @@ import logging
 import threading
 from collections.abc import Callable
 
+from api.jobs import Jobs
 from rag.embedder import Embedder, load_embedder
 from rag.errors import RagError
 from rag.retrieval import RetrievalParams, Searcher
 from rag.settings import Settings
-from rag.store import load_index
+from rag.store import current_version, load_index
 
 log = logging.getLogger("rag.api")
 EmbedderFactory = Callable[[Settings], Embedder]
@@ -21,8 +26,6 @@ class NotReadyError(RagError):
 
 
 class Service:
-    """Holds the current searcher; routes read it once per request so a swap never tears a request."""
-
     def __init__(
         self,
         settings: Settings,
@@ -32,9 +35,14 @@ class Service:
         self.settings = settings
         self.params = params
         self._factory = embedder_factory or (lambda s: load_embedder(s, log=log.info))
+        self._embedder: Embedder | None = None
         self._searcher: Searcher | None = None
         self._problem: str = "starting: loading the model and the index"
-        self._thread: threading.Thread | None = None
+        self._failed_version: str | None = None
+        self._swap = threading.Lock()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self.jobs = Jobs(self)
 
     @property
     def searcher(self) -> Searcher:
@@ -42,6 +50,12 @@ class Service:
         if searcher is None:
             raise NotReadyError(self._problem)
         return searcher
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            raise NotReadyError(self._problem)
+        return self._embedder
 
     @property
     def ready(self) -> bool:
@@ -52,24 +66,72 @@ class Service:
         return self._problem
 
     def load(self) -> None:
-        """Load model and index now; on failure keep serving 503 with the reason."""
+        """Load the model, then the current index; on failure keep answering 503 with the reason."""
         try:
             embedder = self._factory(self.settings)
-            index = load_index(self.settings.index_dir, embedder.model_id, embedder.dimension)
             # The first encode pays for lazy initialisation inside torch: not a user's request.
             embedder.embed_batch(["warm-up"], "query")
         except RagError as exc:
             self._problem = str(exc)
             log.error("not ready: %s", exc)
             return
-        self._searcher = Searcher(index, embedder, self.params)
-        m = index.manifest
-        log.info("ready: index %s, %d passages, model %s", m.version, len(index.passages), m.model_id)
+        self._embedder = embedder
+        self.reload()
 
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self.load, name="rag-load", daemon=True)
-        self._thread.start()
+    def reload(self) -> bool:
+        """Serve the version CURRENT names if it is new and loads cleanly; keep the old one if not."""
+        embedder = self._embedder
+        if embedder is None:
+            return False
+        with self._swap:
+            version = current_version(self.settings.index_dir)
+            served = self._searcher.index.manifest.version if self._searcher else None
+            if served is not None and version in (served, self._failed_version):
+                return False
+            if served is None and version is not None and version == self._failed_version:
+                return False
+            try:
+                index = load_index(self.settings.index_dir, embedder.model_id, embedder.dimension)
+            except RagError as exc:
+                self._failed_version = version
+                if self._searcher is None:
+                    self._problem = str(exc)
+                log.error("index %s refused, still serving %s: %s", version, served, exc)
+                return False
+            self._searcher = Searcher(index, embedder, self.params)
+            m = index.manifest
+            log.info(
+                "serving index %s: %d videos, %d passages", m.version, len(index.videos), len(index.passages)
+            )
+            return True
 
-    def wait(self, timeout: float | None = None) -> None:
-        if self._thread is not None:
-            self._thread.join(timeout)
+    def _poll(self) -> None:
+        # CURRENT is one small file: reading it once a second costs nothing and catches builds
+        # made by any process (`rag index`, another server, the watcher).
+        while not self._stop.wait(self.settings.reload_interval):
+            if self._embedder is not None:
+                self.reload()
+
+    def _watch(self) -> None:
+        from watchfiles import watch
+
+        seeds = self.settings.seeds_dir
+        seeds.mkdir(parents=True, exist_ok=True)
+        log.info("watching %s for new, changed and removed seeds", seeds)
+        for changes in watch(seeds, debounce=self.settings.watch_debounce_ms, stop_event=self._stop):
+            log.info("seeds changed (%d files): rebuilding", len(changes))
+            self.jobs.start_or_queue()
+
+    def start(self, *, background: bool = True, watch: bool = False) -> None:
+        targets: list[Callable[[], None]] = [self._poll] + ([self._watch] if watch else [])
+        if background:
+            targets.insert(0, self.load)
+        else:
+            self.load()
+        for target in targets:
+            thread = threading.Thread(target=target, name=f"rag-{target.__name__.strip('_')}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self) -> None:
+        self._stop.set()

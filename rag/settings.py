@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rag.chunking import ChunkSettings
@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(default=ChunkSettings().overlap_sentences, ge=0, le=10)
     batch_size: int = Field(default=32, ge=1, le=1024)
     threads: int = Field(default=0, ge=0, le=256, description="torch threads; 0 = torch's default")
+    # Unset: the admin routes are off.  Never logged or echoed.
+    admin_token: SecretStr | None = None
+    reload_interval: float = Field(default=1.0, gt=0, le=60, description="seconds between index checks")
+    watch_debounce_ms: int = Field(default=500, ge=50, le=60_000)
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -48,3 +48,12 @@ def fake_built(make_settings: Callable[..., Settings], tmp_path: Path) -> Settin
     settings = make_settings(model="fake")
     build(settings, FakeEmbedder())
     return settings
+
+
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One materialized model for every end-to-end test of the session."""
+    import os
+
+    given = os.environ.get("RAG_TEST_MODEL_CACHE")
+    return Path(given) if given else tmp_path_factory.mktemp("models")

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,9 +11,9 @@ import httpx
 import pytest
 
 from tests.conftest import SEED, VIDEO_ID
+from tests.server import RAG, rag_env, running_server
 
 pytestmark = pytest.mark.slow
-RAG = str(Path(sys.executable).with_name("rag"))
 
 # (question, words the first passage must contain, its section's start and end in seconds)
 QUESTIONS = [
@@ -47,25 +43,12 @@ CASES = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def env(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> dict[str, str]:
     root = tmp_path_factory.mktemp("e2e")
     (root / "seeds").mkdir()
     shutil.copy(SEED, root / "seeds" / SEED.name)
-    cache = os.environ.get("RAG_TEST_MODEL_CACHE", str(root / "models"))
-    return {
-        **{k: v for k, v in os.environ.items() if not k.startswith("RAG_")},
-        "RAG_SEEDS_DIR": str(root / "seeds"),
-        "RAG_INDEX_DIR": str(root / "index"),
-        "RAG_MODEL_CACHE": cache,
-        "HF_HUB_OFFLINE": "1",
-    }
+    return rag_env(root, model_cache)
 
 
 @pytest.fixture(scope="module")
@@ -76,33 +59,8 @@ def built(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def server(env: dict[str, str], built: subprocess.CompletedProcess[str]) -> Iterator[str]:
     assert built.returncode == 0, built.stderr
-    port = free_port()
-    proc = subprocess.Popen(
-        [RAG, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, proc.stdout.read() if proc.stdout else "server exited"
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.3)
-        else:
-            pytest.fail("server did not become ready in 180 s")
+    with running_server(env, Path(env["RAG_INDEX_DIR"]).parent / "server.log") as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        if proc.stdout:
-            proc.stdout.close()
 
 
 def test_index_reports_what_it_built(built: subprocess.CompletedProcess[str], env: dict[str, str]) -> None:

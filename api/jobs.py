@@ -1,0 +1,104 @@
+"""Rebuilds run by the server (admin requests, the seeds watcher): one at a time, each a job."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from index.build import build
+from rag.errors import RagError
+
+if TYPE_CHECKING:
+    from api.service import Service
+
+log = logging.getLogger("rag.api")
+State = Literal["running", "succeeded", "failed"]
+KEEP_JOBS = 100
+
+
+class BusyError(RagError):
+    """A rebuild is already running in this server."""
+
+    def __init__(self, job_id: str) -> None:
+        self.job_id = job_id
+        super().__init__(f"a rebuild is already running (job {job_id})")
+
+
+@dataclass
+class Job:
+    id: str
+    state: State = "running"
+    started_at: float = field(default_factory=time.time)
+    finished_at: float | None = None
+    result: dict[str, Any] | None = None
+    error: str | None = None
+
+
+class Jobs:
+    def __init__(self, service: Service) -> None:
+        self._service = service
+        self._lock = threading.Lock()
+        self._jobs: dict[str, Job] = {}
+        self._running: Job | None = None
+        self._again = False
+
+    def get(self, job_id: str) -> Job | None:
+        return self._jobs.get(job_id)
+
+    def start(self) -> Job:
+        """Start a rebuild in the background, or raise BusyError naming the running one."""
+        with self._lock:
+            if self._running is not None:
+                raise BusyError(self._running.id)
+            job = self._running = Job(uuid.uuid4().hex[:12])
+            self._jobs[job.id] = job
+            for old in list(self._jobs)[:-KEEP_JOBS]:
+                del self._jobs[old]
+        threading.Thread(target=self._run, args=(job,), name=f"rag-job-{job.id}", daemon=True).start()
+        return job
+
+    def start_or_queue(self) -> None:
+        """For the watcher: changes during a build trigger one more build after it."""
+        try:
+            self.start()
+        except BusyError:
+            with self._lock:
+                self._again = True
+
+    def _run(self, job: Job) -> None:
+        try:
+            report = build(self._service.settings, self._service.embedder)
+            job.result = {
+                "version": report.version,
+                "videos": len(report.videos),
+                "passages": report.passages,
+                "seconds": round(report.seconds, 2),
+                "added": report.added,
+                "changed": report.changed,
+                "removed": report.removed,
+                "reused": report.reused,
+                "kept": report.kept,
+                "failures": [{"file": f.path, "line": f.line, "reason": f.reason} for f in report.failures],
+            }
+            for failure in report.failures:
+                log.warning("bad seed: %s", failure)
+            self._service.reload()
+            job.state = "succeeded"
+            log.info("rebuild %s: index %s (%s)", job.id, report.version, report.summary())
+        except RagError as exc:
+            job.state, job.error = "failed", str(exc)
+            log.error("rebuild %s failed: %s", job.id, exc)
+        except Exception as exc:  # a job must end in a state, whatever went wrong
+            job.state, job.error = "failed", f"internal error: {exc!r}"
+            log.exception("rebuild %s crashed", job.id)
+        finally:
+            job.finished_at = time.time()
+            with self._lock:
+                self._running = None
+                again, self._again = self._again, False
+            if again:
+                self.start_or_queue()

@@ -1,0 +1,70 @@
+"""Rebuilds on demand, behind ``Authorization: Bearer $RAG_ADMIN_TOKEN``; off when it is unset."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header
+from fastapi.responses import JSONResponse
+
+from api.deps import ServiceDep
+from api.errors import UnauthorizedError, error_response
+from api.jobs import BusyError, Job
+from api.schemas import ErrorResponse, JobOut
+from index.lock import BuildBusyError
+from rag.errors import NotFoundError
+
+router = APIRouter(
+    prefix="/v1/admin", responses={401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}}
+)
+
+
+class AdminDisabledError(NotFoundError):
+    """No admin token is configured."""
+
+
+def require_admin(service: ServiceDep, authorization: Annotated[str | None, Header()] = None) -> None:
+    token = service.settings.admin_token
+    if token is None:
+        raise AdminDisabledError("admin routes are disabled: set RAG_ADMIN_TOKEN to enable them")
+    scheme, _, given = (authorization or "").partition(" ")
+    # compare_digest takes the same time wherever the strings differ: no guessing byte by byte.
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        given.encode(), token.get_secret_value().encode()
+    ):
+        raise UnauthorizedError("a valid 'Authorization: Bearer <RAG_ADMIN_TOKEN>' header is required")
+
+
+Admin = Annotated[None, Depends(require_admin)]
+
+
+def _job(job: Job) -> JobOut:
+    return JobOut(
+        job_id=job.id,
+        state=job.state,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+        result=job.result,
+        error=job.error,
+    )
+
+
+@router.post("/reindex", status_code=202, response_model=JobOut, responses={409: {"model": ErrorResponse}})
+def reindex(service: ServiceDep, _: Admin) -> JobOut | JSONResponse:
+    try:
+        service.embedder  # noqa: B018 -- raises NotReadyError (503) before the model is loaded
+        job = service.jobs.start()
+    except BusyError as exc:
+        return error_response(409, "busy", str(exc), job_id=exc.job_id)
+    except BuildBusyError as exc:
+        return error_response(409, "busy", str(exc))
+    return _job(job)
+
+
+@router.get("/reindex/{job_id}")
+def job_status(job_id: str, service: ServiceDep, _: Admin) -> JobOut:
+    job = service.jobs.get(job_id)
+    if job is None:
+        raise NotFoundError(f"no rebuild job {job_id!r}")
+    return _job(job)

@@ -1,0 +1,125 @@
+"""Live swaps and rebuild jobs in the API, with the fake embedder."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable, Iterator, Sequence
+
+import pytest
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from api.app import create_app
+from index.build import build
+from index.lock import build_lock
+from rag.embedder import FakeEmbedder, Kind, Vectors
+from rag.retrieval import RetrievalParams
+from rag.settings import Settings
+from rag.store import current_version
+from tests.conftest import ROOT, VIDEO_ID
+
+DATA = ROOT / "tests" / "data"
+TOKEN = "s3cret-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+class SlowEmbedder(FakeEmbedder):
+    def embed_batch(self, texts: Sequence[str], kind: Kind) -> Vectors:
+        if len(texts) > 1:  # builds are slow, queries are not
+            time.sleep(0.3)
+        return super().embed_batch(texts, kind)
+
+
+def wait_for(check: Callable[[], bool], seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def live(fake_built: Settings) -> Iterator[tuple[TestClient, Settings]]:
+    settings = fake_built.model_copy(update={"reload_interval": 0.05, "admin_token": SecretStr(TOKEN)})
+    params = RetrievalParams(min_confidence=0.0, min_coverage=0.0)
+    app = create_app(settings, lambda s: SlowEmbedder(), params=params, load_in_background=False)
+    with TestClient(app) as client:
+        yield client, settings
+
+
+def test_a_new_version_is_served_without_restart(live: tuple[TestClient, Settings]) -> None:
+    client, settings = live
+    before = client.get("/healthz").json()["index_version"]
+    shutil.copy(DATA / "002_kimchi.txt", settings.seeds_dir)
+    build(settings, FakeEmbedder())
+    wait_for(lambda: client.get("/healthz").json()["index_version"] != before)
+    videos = client.get("/v1/videos").json()
+    assert {v["video_id"] for v in videos["videos"]} == {VIDEO_ID, "KIMCHI00002"}
+    assert videos["index_version"] == current_version(settings.index_dir)
+    hits = client.get("/v1/search", params={"q": "김치찌개 쌀뜨물", "video_id": "KIMCHI00002"}).json()
+    assert {h["video_id"] for h in hits["results"]} == {"KIMCHI00002"}
+
+
+def test_a_corrupt_version_is_refused_and_the_old_one_kept(live: tuple[TestClient, Settings]) -> None:
+    client, settings = live
+    before = client.get("/healthz").json()["index_version"]
+    # Build elsewhere, damage a file as a bad disk would, then publish it the way a build does.
+    elsewhere = settings.model_copy(update={"index_dir": settings.index_dir.parent / "elsewhere"})
+    shutil.copy(DATA / "001_space.txt", settings.seeds_dir)
+    build(elsewhere, FakeEmbedder())
+    version = str(current_version(elsewhere.index_dir))
+    damaged = elsewhere.index_dir / "versions" / version
+    (damaged / "passages.jsonl").write_bytes((damaged / "passages.jsonl").read_bytes()[:100])
+    shutil.copytree(damaged, settings.index_dir / "versions" / version)
+    (settings.index_dir / "CURRENT").write_text(version + "\n", encoding="utf-8")
+    time.sleep(0.5)  # ten polls
+    health = client.get("/healthz").json()
+    assert health["index_version"] == before
+    assert client.get("/v1/search", params={"q": "손정의"}).status_code == 200
+
+
+def test_admin_routes_need_the_token(live: tuple[TestClient, Settings], fake_built: Settings) -> None:
+    client, _ = live
+    assert client.post("/v1/admin/reindex").status_code == 401
+    wrong = client.post("/v1/admin/reindex", headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401 and wrong.headers["www-authenticate"] == "Bearer"
+    assert TOKEN not in wrong.text
+    app = create_app(fake_built, lambda s: FakeEmbedder(), load_in_background=False)
+    with TestClient(app) as off:
+        r = off.post("/v1/admin/reindex", headers=AUTH)
+    assert r.status_code == 404
+    assert r.json()["error"]["message"] == "admin routes are disabled: set RAG_ADMIN_TOKEN to enable them"
+
+
+def test_reindex_job_runs_once_at_a_time(live: tuple[TestClient, Settings]) -> None:
+    client, settings = live
+    shutil.copy(DATA / "001_space.txt", settings.seeds_dir)
+    first = client.post("/v1/admin/reindex", headers=AUTH)
+    assert first.status_code == 202 and first.json()["state"] == "running"
+    job_id = first.json()["job_id"]
+    second = client.post("/v1/admin/reindex", headers=AUTH)
+    assert second.status_code == 409
+    assert second.json()["error"] == {
+        "code": "busy",
+        "message": f"a rebuild is already running (job {job_id})",
+        "job_id": job_id,
+    }
+    wait_for(lambda: client.get(f"/v1/admin/reindex/{job_id}", headers=AUTH).json()["state"] != "running")
+    done = client.get(f"/v1/admin/reindex/{job_id}", headers=AUTH).json()
+    assert done["state"] == "succeeded", done
+    assert done["result"]["added"] == ["001_space.txt"] and done["result"]["reused"]
+    assert client.get("/healthz").json()["index_version"] == done["result"]["version"]
+    assert client.get("/v1/admin/reindex/nope", headers=AUTH).status_code == 404
+
+
+def test_reindex_reports_a_build_held_by_another_process(live: tuple[TestClient, Settings]) -> None:
+    client, settings = live
+    with build_lock(settings.index_dir):
+        job = client.post("/v1/admin/reindex", headers=AUTH).json()
+        wait_for(
+            lambda: (
+                client.get(f"/v1/admin/reindex/{job['job_id']}", headers=AUTH).json()["state"] != "running"
+            )
+        )
+    status = client.get(f"/v1/admin/reindex/{job['job_id']}", headers=AUTH).json()
+    assert status["state"] == "failed" and status["error"].startswith("another build is running on")
