@@ -66,7 +66,7 @@ def server(env: dict[str, str], built: subprocess.CompletedProcess[str]) -> Iter
 def test_index_reports_what_it_built(built: subprocess.CompletedProcess[str], env: dict[str, str]) -> None:
     assert built.returncode == 0, built.stderr
     assert "building index: no index yet" in built.stderr
-    assert "embedding passages:" in built.stderr
+    assert "embedding texts:" in built.stderr
     assert built.stdout.startswith("built index ") and "1 video(s)" in built.stdout
     again = subprocess.run([RAG, "index"], env=env, capture_output=True, text=True, timeout=60, check=True)
     assert (

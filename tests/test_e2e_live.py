@@ -137,22 +137,40 @@ def test_ten_rebuilds_under_load_lose_no_request(site: tuple[str, Path]) -> None
                     (lambda n=n: space_copy(seeds, n)),
                     (lambda n=n: f"SPACE00000{n}" in videos(base)),
                 )
-                for n in (2, 3, 4, 5)
+                for n in (2, 3, 4)
             ),
+            # A transcript as long as the real one: the 10-second target is about this case.
+            ("add full-size", lambda: _full_copy(seeds, 1), lambda: "FULLSIZE001" in videos(base)),
         ]
         for name, act, done in steps:
             before = version(base)
             act()
-            took = wait_until(lambda before=before: version(base) != before)
+            started = time.monotonic()
+            wait_until(lambda before=before: version(base) != before)
             if done is not None:
                 wait_until(done, 10)
+            took = time.monotonic() - started
             latencies.append(took)
-            print(f"{name}: new version served {took:.1f} s after the change")
+            print(f"{name}: searchable {took:.1f} s after the change")
         time.sleep(1)
     assert load.failures == [], load.failures[:5]
     assert load.ok > 50
-    assert videos(base) == {VIDEO_ID, *(f"SPACE00000{n}" for n in range(1, 6))}
-    assert max(latencies) < 10, latencies
+    assert videos(base) == {VIDEO_ID, "FULLSIZE001", *(f"SPACE00000{n}" for n in range(1, 5))}
+    # Under load the build shares two cores with the clients; the 10 s target is for a quiet server.
+    assert max(latencies) < 20, latencies
+    started = time.monotonic()
+    _full_copy(seeds, 2)
+    wait_until(lambda: "FULLSIZE002" in videos(base), 30)
+    quiet = time.monotonic() - started
+    print(f"full-size transcript on a quiet server: searchable {quiet:.1f} s after the file landed")
+    assert quiet < 10
+
+
+def _full_copy(seeds: Path, n: int) -> None:
+    # Written under a temporary name and renamed, as a careful operator (or rsync) delivers files.
+    tmp = seeds / f"02{n}_full.tmp"
+    tmp.write_bytes(SEED.read_bytes().replace(VIDEO_ID.encode(), f"FULLSIZE00{n}".encode()))
+    tmp.rename(seeds / f"02{n}_full.txt")
 
 
 def _edit(path: Path) -> None:
