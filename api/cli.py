@@ -90,6 +90,9 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
     report = build(settings, embedder, _Progress(sys.stderr))
     for note in report.notes:
         _say(note)
+    for what in ("added", "changed", "removed", "kept"):
+        for name in getattr(report, what):
+            _say(f"  {what}: {name}")
     for failure in report.failures:
         kept = " (its last good version stays indexed)" if Path(failure.path).name in report.kept else ""
         _say(f"bad seed: {failure}{kept}")

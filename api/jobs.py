@@ -46,6 +46,12 @@ class Jobs:
         self._running: Job | None = None
         self._again = False
 
+    def check_idle(self) -> None:
+        """Raise BusyError if this server is running a rebuild."""
+        running = self._running
+        if running is not None:
+            raise BusyError(running.id)
+
     def get(self, job_id: str) -> Job | None:
         return self._jobs.get(job_id)
 

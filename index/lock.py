@@ -37,3 +37,9 @@ def build_lock(index_dir: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def check_free(index_dir: Path) -> None:
+    """Raise BuildBusyError now if another process is building (a quick look, not a reservation)."""
+    with build_lock(index_dir):
+        pass

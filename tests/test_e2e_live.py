@@ -32,6 +32,7 @@ class Load:
         self.base = base
         self.stop = threading.Event()
         self.ok = 0
+        self.slowest = 0.0
         self.failures: list[str] = []
         self.threads = [threading.Thread(target=self.run, args=(i,)) for i in range(clients)]
 
@@ -40,11 +41,13 @@ class Load:
             i = n
             while not self.stop.is_set():
                 q = QUESTIONS[i % len(QUESTIONS)]
+                started = time.monotonic()
                 try:
                     if i % 2:
                         r = client.post("/v1/ask", json={"question": q})
                     else:
                         r = client.get("/v1/search", params={"q": q})
+                    self.slowest = max(self.slowest, time.monotonic() - started)
                     if r.status_code == 200:
                         self.ok += 1
                     else:
@@ -153,6 +156,7 @@ def test_ten_rebuilds_under_load_lose_no_request(site: tuple[str, Path]) -> None
             latencies.append(took)
             print(f"{name}: searchable {took:.1f} s after the change")
         time.sleep(1)
+    print(f"{load.ok} requests answered during the rebuilds, slowest {load.slowest:.2f} s")
     assert load.failures == [], load.failures[:5]
     assert load.ok > 50
     assert videos(base) == {VIDEO_ID, "FULLSIZE001", *(f"SPACE00000{n}" for n in range(1, 5))}

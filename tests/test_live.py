@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -112,14 +113,13 @@ def test_reindex_job_runs_once_at_a_time(live: tuple[TestClient, Settings]) -> N
     assert client.get("/v1/admin/reindex/nope", headers=AUTH).status_code == 404
 
 
-def test_reindex_reports_a_build_held_by_another_process(live: tuple[TestClient, Settings]) -> None:
+def test_reindex_refuses_while_another_process_builds(live: tuple[TestClient, Settings]) -> None:
     client, settings = live
     with build_lock(settings.index_dir):
-        job = client.post("/v1/admin/reindex", headers=AUTH).json()
-        wait_for(
-            lambda: (
-                client.get(f"/v1/admin/reindex/{job['job_id']}", headers=AUTH).json()["state"] != "running"
-            )
-        )
-    status = client.get(f"/v1/admin/reindex/{job['job_id']}", headers=AUTH).json()
-    assert status["state"] == "failed" and status["error"].startswith("another build is running on")
+        r = client.post("/v1/admin/reindex", headers=AUTH)
+    assert r.status_code == 409
+    assert r.json()["error"] == {
+        "code": "busy",
+        "message": f"another build is running on {settings.index_dir} (pid {os.getpid()})",
+    }
+    assert client.post("/v1/admin/reindex", headers=AUTH).status_code == 202

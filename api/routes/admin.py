@@ -12,7 +12,7 @@ from api.deps import ServiceDep
 from api.errors import UnauthorizedError, error_response
 from api.jobs import BusyError, Job
 from api.schemas import ErrorResponse, JobOut
-from index.lock import BuildBusyError
+from index.lock import BuildBusyError, check_free
 from rag.errors import NotFoundError
 
 router = APIRouter(
@@ -54,6 +54,10 @@ def _job(job: Job) -> JobOut:
 def reindex(service: ServiceDep, _: Admin) -> JobOut | JSONResponse:
     try:
         service.embedder  # noqa: B018 -- raises NotReadyError (503) before the model is loaded
+        # A build by another process (`rag index`, another server) holds the lock file: say so now
+        # rather than start a job that can only fail.
+        service.jobs.check_idle()
+        check_free(service.settings.index_dir)
         job = service.jobs.start()
     except BusyError as exc:
         return error_response(409, "busy", str(exc), job_id=exc.job_id)
