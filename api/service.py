@@ -77,6 +77,9 @@ class Service:
             return
         self._embedder = embedder
         self.reload()
+        if self._searcher is not None:
+            # Kiwi's model and the keyword index load on first use: pay for it before users do.
+            self._searcher.ask("준비 운동 warm-up", 1)
 
     def reload(self) -> bool:
         """Serve the version CURRENT names if it is new and loads cleanly; keep the old one if not."""
