@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint index clean
+.PHONY: run test lint index browser clean
 
 # torch==2.13.0 first: it is the CPU build on this machine's disk; anything else pulls CUDA.
 $(STAMP): pyproject.toml
@@ -25,7 +25,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+# The page tests drive Debian's Chromium (no browser download); Noto CJK makes Hangul visible in
+# their screenshots.  Installed only when missing, which needs root (as in CI).
+browser:
+	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "noto sans cjk" || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
+
+test: lint browser
 	$(BIN)/pytest
 
 clean:

@@ -6,9 +6,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from api import errors
-from api.routes import admin, search, videos
+from api.routes import admin, page, search, videos
 from api.service import EmbedderFactory, Service
 from rag.retrieval import RetrievalParams
 from rag.settings import Settings
@@ -42,4 +43,6 @@ def create_app(
     app.include_router(search.router)
     app.include_router(videos.router)
     app.include_router(admin.router)
+    app.include_router(page.router)
+    app.mount("/static", StaticFiles(directory=page.STATIC), name="static")
     return app

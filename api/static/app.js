@@ -1,0 +1,133 @@
+// The ask page: plain DOM, no build step. Every text from the server goes in through textContent.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const form = $("ask"), input = $("q"), select = $("video"), button = $("submit"), statusLine = $("status");
+let videos = {};
+
+function say(text, isError = false) {
+  statusLine.textContent = text;
+  statusLine.classList.toggle("error", isError);
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function videoIdOf(url) {
+  try {
+    const u = new URL(url);
+    return u.searchParams.get("v") || u.pathname.split("/").filter(Boolean).pop();
+  } catch { return null; }
+}
+
+// A timestamp is a real link (works without the player: new tab, no network, blocked embeds);
+// a plain click also seeks the embedded player when there is one.
+function timeLink(url, label, estimated) {
+  const link = el("a", { href: url, class: "time", target: "_blank", rel: "noopener" },
+    `[${estimated ? "~" : ""}${label}]`);
+  if (estimated) link.title = "구간 안에서 글자 위치로 추정한 시각";
+  link.addEventListener("click", (event) => {
+    if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+    const id = videoIdOf(url), seconds = new URL(url).searchParams.get("t") || "0";
+    if (!id) return;
+    event.preventDefault();
+    const player = $("player");
+    player.src = `https://www.youtube-nocookie.com/embed/${encodeURIComponent(id)}?start=${seconds}&autoplay=1`;
+    $("player-box").hidden = false;
+    player.scrollIntoView({ behavior: "smooth", block: "nearest" });
+  });
+  return link;
+}
+
+function renderAnswer(body) {
+  const box = $("answer"), quote = $("answer-passage"), cite = $("answer-cite");
+  quote.replaceChildren();
+  cite.replaceChildren();
+  const answer = body.answer;
+  box.hidden = !answer;
+  if (!answer) return;
+  const passage = body.passages[answer.passage_rank - 1];
+  const text = passage.text;
+  quote.append(text.slice(0, answer.char_start), el("mark", {}, text.slice(answer.char_start, answer.char_end)),
+    text.slice(answer.char_end));
+  cite.append(timeLink(answer.url, answer.timestamp, answer.estimated), " ", passage.title);
+}
+
+function renderPassages(passages) {
+  const list = $("passages");
+  list.replaceChildren();
+  for (const p of passages) {
+    const meta = el("div", { class: "meta" }, timeLink(p.url, p.timestamp, p.estimated), ` ${p.title}`);
+    if (p.section) meta.append(` · ${p.section}`);
+    meta.append(` · 점수 ${p.score.toFixed(3)}`);
+    list.append(el("li", {}, meta, el("p", {}, p.text)));
+  }
+  $("passages-box").hidden = passages.length === 0;
+}
+
+async function ask(question, videoId, push = true) {
+  button.disabled = true;
+  form.setAttribute("aria-busy", "true");
+  say("찾는 중…");
+  try {
+    const response = await fetch("/v1/ask", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ question, k: 5, video_id: videoId || null }),
+    });
+    const body = await response.json();
+    if (!response.ok) {
+      say(body.error ? body.error.message : `오류 ${response.status}`, true);
+      return;
+    }
+    renderAnswer(body);
+    renderPassages(body.passages);
+    if (body.passages.length === 0) say("찾은 구간이 없습니다.");
+    else if (body.low_confidence) say("영상에서 이 질문에 대한 답을 찾지 못했습니다. 가장 가까운 구간만 보여 드립니다.");
+    else say(`${body.passages.length}개 구간 (${Math.round(body.took_ms)} ms)`);
+    if (push) {
+      const params = new URLSearchParams({ q: question });
+      if (videoId) params.set("video_id", videoId);
+      history.pushState({ q: question, videoId }, "", `/?${params}`);
+    }
+  } catch (error) {
+    say(`서버에 연결할 수 없습니다: ${error.message}`, true);
+  } finally {
+    button.disabled = false;
+    form.removeAttribute("aria-busy");
+  }
+}
+
+async function loadVideos() {
+  try {
+    const response = await fetch("/v1/videos");
+    if (!response.ok) return;
+    const body = await response.json();
+    videos = Object.fromEntries(body.videos.map((v) => [v.video_id, v]));
+    for (const v of body.videos) select.append(el("option", { value: v.video_id }, v.title));
+    select.hidden = body.videos.length < 2;
+  } catch { /* the page still works without the filter */ }
+}
+
+function fromAddress(push) {
+  const params = new URLSearchParams(location.search);
+  const q = params.get("q");
+  select.value = params.get("video_id") || "";
+  if (q) {
+    input.value = q;
+    ask(q, select.value, push);
+  }
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const question = input.value.trim();
+  if (!question) { say("질문을 입력하세요.", true); return; }
+  ask(question, select.value);
+});
+window.addEventListener("popstate", () => fromAddress(false));
+loadVideos().then(() => fromAddress(false));
