@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from rag.chunking import Passage, Span
+from rag.durable import fsync, fsync_tree
 from rag.embedder import Vectors
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 from rag.keyword import KeywordIndex
@@ -166,7 +167,7 @@ def write_index(
         }
         final = Manifest(**{**asdict(manifest), "files": files})
         (tmp / "manifest.json").write_text(json.dumps(asdict(final), ensure_ascii=False, indent=1), "utf-8")
-        _fsync_tree(tmp)
+        fsync_tree(tmp)
         target = versions / manifest.version
         os.replace(tmp, target)
     except BaseException:
@@ -174,9 +175,9 @@ def write_index(
         raise
     pointer = index_dir / f"CURRENT.{uuid.uuid4().hex}"
     pointer.write_text(manifest.version + "\n", encoding="utf-8")
-    _fsync_file(pointer)
+    fsync(pointer)
     os.replace(pointer, index_dir / "CURRENT")
-    _fsync_dir(index_dir)
+    fsync(index_dir)
     _prune(versions, keep=manifest.version)
     return target
 
@@ -243,25 +244,3 @@ def _prune(versions: Path, keep: str) -> None:
     for old in done[:-KEEP_VERSIONS]:
         if old.name != keep:
             shutil.rmtree(old, ignore_errors=True)
-
-
-def _fsync_file(path: Path) -> None:
-    with path.open("rb") as fh:
-        os.fsync(fh.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_tree(folder: Path) -> None:
-    for path in folder.iterdir():
-        if path.is_dir():
-            _fsync_tree(path)
-        else:
-            _fsync_file(path)
-    _fsync_dir(folder)

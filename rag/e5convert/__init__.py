@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from rag.durable import fsync, fsync_tree
 from rag.errors import ModelError
 
 __all__ = ["MODEL_ID", "materialize"]
@@ -94,7 +95,7 @@ def _build(
     layout.write(folder, model, say)
     say(f"building tokenizer ({len(model.pieces)} pieces, {len(model.normalization)} normalization rules)…")
     tokenizer.write(folder, model.pieces, model.scores, model.normalization)
-    _fsync_tree(folder)
+    fsync_tree(folder)
     # Written last: its presence is what makes the folder count as complete.
     layout.write_json(
         folder / _MARKER,
@@ -106,8 +107,8 @@ def _build(
             "converter": _CONVERTER,
         },
     )
-    _fsync(folder / _MARKER)
-    _fsync(folder)
+    fsync(folder / _MARKER)
+    fsync(folder)
 
 
 def _publish(partial: Path, final: Path) -> None:
@@ -125,7 +126,7 @@ def _publish(partial: Path, final: Path) -> None:
                 os.rename(final, junk)
             shutil.rmtree(junk, ignore_errors=True)
         else:
-            _fsync(final.parent)
+            fsync(final.parent)
             return
     raise OSError(f"could not rename {partial.name} into place")
 
@@ -184,22 +185,6 @@ def _digest(source: Path) -> str:
     except OSError as exc:
         raise ModelError(f"{source}: cannot read model file: {exc.strerror or exc}") from exc
     return _digests[key]
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_tree(folder: Path) -> None:
-    # Without this, a power cut after the rename could leave complete-looking empty files.
-    for root, _dirs, files in os.walk(folder):
-        for name in files:
-            _fsync(Path(root, name))
-        _fsync(Path(root))
 
 
 def _quiet(_line: str) -> None:
