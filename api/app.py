@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import errors
+from api.limits import BodyLimit
 from api.routes import admin, page, search, videos
 from api.service import EmbedderFactory, Service
 from rag.retrieval import RetrievalParams
@@ -40,6 +41,7 @@ def create_app(
     )
     app.state.service = service
     errors.install(app)
+    app.add_middleware(BodyLimit)
     app.include_router(search.router)
     app.include_router(videos.router)
     app.include_router(admin.router)

@@ -10,7 +10,13 @@ from starlette.exceptions import HTTPException
 from api.service import NotReadyError
 from rag.errors import NotFoundError, QueryError, RagError
 
-_STATUS_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type"}
+_STATUS_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+}
 
 
 class UnauthorizedError(RagError):

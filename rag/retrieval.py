@@ -25,6 +25,8 @@ MAX_K = 50
 MAX_QUESTION_CHARS = 1000
 _SPACES = re.compile(r"\s+")
 _HANGUL = re.compile("[\uac00-\ud7a3]")
+# Tabs and line breaks are whitespace in a pasted question; other C0/C1 controls are not text.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 Mode = Literal["dense", "keyword", "hybrid"]
 Fusion = Literal["rrf", "weighted"]
@@ -90,6 +92,8 @@ class Searcher:
             self._ranges[p.video_id] = (lo, row + 1)
 
     def check(self, query: str, k: int, video_id: str | None) -> str:
+        if _CONTROL.search(query):
+            raise QueryError("the question contains control characters")
         text = normalize_query(query)
         if not text:
             raise QueryError("the question is empty")

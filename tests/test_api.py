@@ -150,3 +150,44 @@ def test_not_ready_without_index(make_settings: object, tmp_path: object) -> Non
             "message": f"no index in {settings.index_dir}: run 'rag index' to build one",
         }
         assert c.get("/v1/search", params={"q": "x"}).status_code == 503
+
+
+def test_oversized_body_is_refused_from_its_headers(client: TestClient) -> None:
+    r = client.post(
+        "/v1/ask", content=b"{" + b" " * 70_000 + b"}", headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 413
+    assert r.json() == {"error": {"code": "too_large", "message": "request body over 65536 bytes"}}
+
+
+def test_oversized_chunked_body_is_refused(client: TestClient) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"question": "'
+        for _ in range(100):
+            yield b"x" * 1024
+        yield b'"}'
+
+    r = client.post("/v1/ask", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
+
+
+def test_wrong_content_type(client: TestClient) -> None:
+    r = client.post(
+        "/v1/ask", content=b"question=x", headers={"content-type": "application/x-www-form-urlencoded"}
+    )
+    assert r.status_code == 415
+    assert r.json()["error"]["message"] == (
+        "content type must be application/json, not application/x-www-form-urlencoded"
+    )
+
+
+def test_invalid_utf8_and_control_characters(client: TestClient) -> None:
+    bad = client.post(
+        "/v1/ask", content=b'{"question": "\xff\xfe"}', headers={"content-type": "application/json"}
+    )
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "bad_request"
+    ctrl = client.post("/v1/ask", json={"question": "손정의\u0000 회장"})
+    assert ctrl.status_code == 422
+    assert ctrl.json()["error"]["message"] == "the question contains control characters"
+    tab = client.post("/v1/ask", json={"question": "손정의\t회장"})
+    assert tab.status_code == 200
