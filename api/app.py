@@ -10,7 +10,8 @@ from fastapi.staticfiles import StaticFiles
 
 from api import errors
 from api.limits import BodyLimit
-from api.routes import admin, page, search, videos
+from api.observe import RequestContext
+from api.routes import admin, metrics, page, search, videos
 from api.service import EmbedderFactory, Service
 from rag.retrieval import RetrievalParams
 from rag.settings import Settings
@@ -42,9 +43,11 @@ def create_app(
     app.state.service = service
     errors.install(app)
     app.add_middleware(BodyLimit)
+    app.add_middleware(RequestContext, metrics=service.metrics)
     app.include_router(search.router)
     app.include_router(videos.router)
     app.include_router(admin.router)
     app.include_router(page.router)
+    app.include_router(metrics.router)
     app.mount("/static", StaticFiles(directory=page.STATIC), name="static")
     return app

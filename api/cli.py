@@ -164,19 +164,16 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    import logging
-
     import uvicorn
 
     from api.app import create_app
-
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
+    from api.observe import configure_logging
 
     host = args.host or settings.host
     port = args.port or settings.port
     app = create_app(settings, watch=args.watch)
     # timeout_graceful_shutdown: on SIGTERM, requests in flight get this long to finish.
-    uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=10)
+    uvicorn.run(app, host=host, port=port, log_config=configure_logging(), timeout_graceful_shutdown=10)
     return 0
 
 

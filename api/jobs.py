@@ -103,6 +103,7 @@ class Jobs:
             log.exception("rebuild %s crashed", job.id)
         finally:
             job.finished_at = time.time()
+            self._service.metrics.builds.labels(job.state).observe(job.finished_at - job.started_at)
             with self._lock:
                 self._running = None
                 again, self._again = self._again, False

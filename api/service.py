@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 
 from api.jobs import Jobs
+from api.observe import Metrics
 from rag.embedder import Embedder, load_embedder
 from rag.errors import RagError
 from rag.retrieval import RetrievalParams, Searcher
@@ -43,6 +44,7 @@ class Service:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.jobs = Jobs(self)
+        self.metrics = Metrics()
 
     @property
     def searcher(self) -> Searcher:
@@ -103,6 +105,7 @@ class Service:
                 return False
             self._searcher = Searcher(index, embedder, self.params)
             m = index.manifest
+            self.metrics.serving(m.version, len(index.passages))
             log.info(
                 "serving index %s: %d videos, %d passages", m.version, len(index.videos), len(index.passages)
             )

@@ -191,3 +191,32 @@ def test_invalid_utf8_and_control_characters(client: TestClient) -> None:
     assert ctrl.json()["error"]["message"] == "the question contains control characters"
     tab = client.post("/v1/ask", json={"question": "손정의\t회장"})
     assert tab.status_code == 200
+
+
+def test_request_id_and_metrics(client: TestClient) -> None:
+    r = client.get("/v1/search", params={"q": "손정의"})
+    assert len(r.headers["x-request-id"]) == 16
+    given = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
+    assert given.headers["x-request-id"] == "abc-123"
+    odd = client.get("/healthz", headers={"X-Request-ID": "bad id\twith spaces"})
+    assert odd.headers["x-request-id"] != "bad id\twith spaces"
+    client.get("/v1/admin/reindex/some-id")
+    text = client.get("/metrics").text
+    assert 'rag_requests_total{method="GET",route="/v1/search",status="200"} 1.0' in text
+    assert 'route="/v1/admin/reindex/{job_id}"' in text and "some-id" not in text
+    assert 'rag_index_info{version="' in text and "rag_request_seconds_bucket" in text
+
+
+def test_logs_are_json_with_the_request_id() -> None:
+    import json
+    import logging
+
+    from api.observe import JsonFormatter, request_id
+
+    token = request_id.set("r-1")
+    try:
+        record = logging.LogRecord("rag.api", logging.INFO, __file__, 1, "served %s", ("손정의",), None)
+        line = json.loads(JsonFormatter().format(record))
+    finally:
+        request_id.reset(token)
+    assert (line["request_id"], line["message"], line["level"]) == ("r-1", "served 손정의", "info")
