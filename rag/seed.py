@@ -25,6 +25,7 @@ _MARKER = re.compile(r"^\s*2\.(\d+)\.(?:\s+(.*))?$")
 _INFO_LINE = re.compile(r"^\s*-\s*([^:]+?)\s*:\s*(.*)$")
 _TITLE_NUMBER = re.compile(r"^1\.\s+")
 _SUMMARY_LABEL = re.compile(r"^한줄\s*요약\s*:\s*")
+_HANGUL = re.compile("[\uac00-\ud7a3]")
 
 INFO_CHANNEL = "채널명"
 INFO_UPLOADED = "업로드 날짜"
@@ -110,10 +111,22 @@ def parse_seed(raw: bytes, path: Path) -> Seed:
 
 def _decode(raw: bytes, path: Path) -> str:
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise SeedError(str(path), line, "not valid UTF-8 text") from exc
+        # Korean Windows tools still save CP949 (a superset of EUC-KR): read it if it is that.
+        try:
+            text = raw.decode("cp949")
+        except UnicodeDecodeError:
+            raise SeedError(str(path), line, "not valid UTF-8 (nor CP949/EUC-KR) text") from exc
+        if not _HANGUL.search(text):
+            raise SeedError(
+                str(path), line, "not valid UTF-8 text (and no Korean when read as CP949)"
+            ) from exc
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise SeedError(str(path), line, "binary data (NUL byte) in a text file")
+    return text
 
 
 class _Parser:

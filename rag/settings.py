@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     # Unset: the admin routes are off.  Never logged or echoed.
     admin_token: SecretStr | None = None
     reload_interval: float = Field(default=1.0, gt=0, le=60, description="seconds between index checks")
+    # Origins allowed to call the API from a browser; empty (the default) sends no CORS headers.
+    cors_origins: list[str] = Field(default_factory=list)
     watch_debounce_ms: int = Field(default=500, ge=50, le=60_000)
 
 

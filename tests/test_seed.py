@@ -137,7 +137,7 @@ def test_rejects_unreadable_and_undecodable(tmp_path: Path) -> None:
     assert str(info.value) == f"{tmp_path / 'missing.txt'}: cannot read file: No such file or directory"
     with pytest.raises(SeedError) as info:
         parse_seed(b"title\n\xff\xfe broken", Path("bin.txt"))
-    assert str(info.value) == "bin.txt:2: not valid UTF-8 text"
+    assert str(info.value) == "bin.txt:2: not valid UTF-8 (nor CP949/EUC-KR) text"
     assert error_of("\n \n") == "t.txt: file is empty"
 
 
@@ -152,3 +152,20 @@ def test_rejects_unreadable_and_undecodable(tmp_path: Path) -> None:
 )
 def test_video_id_from_url(url: str, vid: str | None) -> None:
     assert video_id_from_url(url) == vid
+
+
+def test_cp949_seed_is_read(seed_text: str) -> None:
+    seed = parse_seed(seed_text.replace("‘", "'").replace("’", "'").encode("cp949"), Path("k.txt"))
+    assert seed.video.channel == "교양이를 부탁해" and len(seed.sections) == 9
+
+
+def test_latin1_and_binary_are_rejected() -> None:
+    with pytest.raises(SeedError) as info:
+        parse_seed("title\ncafé\n".encode("latin-1"), Path("l.txt"))
+    assert str(info.value) == "l.txt:2: not valid UTF-8 (nor CP949/EUC-KR) text"
+    with pytest.raises(SeedError) as info:
+        parse_seed(b"title\n\xa1\xa1 symbols only\n", Path("s.txt"))
+    assert str(info.value) == "s.txt:2: not valid UTF-8 text (and no Korean when read as CP949)"
+    with pytest.raises(SeedError) as info:
+        parse_seed(b"title\nsum\n\x00\x01\x02", Path("b.txt"))
+    assert str(info.value) == "b.txt:3: binary data (NUL byte) in a text file"
