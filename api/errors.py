@@ -31,7 +31,11 @@ def _describe(exc: RequestValidationError) -> str:
     parts = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "request"
-        parts.append(f"{where}: {err.get('msg', 'invalid')}")
+        message = err.get("msg", "invalid")
+        if err.get("type") == "string_pattern_mismatch" and where in ("query.q", "question"):
+            # The schema's pattern is the rule; people get it in words.
+            message = "the question is blank or contains control characters"
+        parts.append(f"{where}: {message}")
     return "; ".join(parts)
 
 
@@ -43,7 +47,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http(_: Request, exc: HTTPException) -> JSONResponse:
         code = _STATUS_CODES.get(exc.status_code, "http_error")
-        return error_response(exc.status_code, code, str(exc.detail))
+        response = error_response(exc.status_code, code, str(exc.detail))
+        # Keep the protocol headers Starlette attaches (a 405 must say which methods are allowed).
+        response.headers.update(exc.headers or {})
+        return response
 
     @app.exception_handler(NotReadyError)
     async def not_ready(_: Request, exc: NotReadyError) -> JSONResponse:

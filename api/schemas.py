@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from rag.answer import Answer
-from rag.retrieval import MAX_K, MAX_QUESTION_CHARS, Hit
+from rag.retrieval import MAX_K, MAX_QUESTION_CHARS, QUESTION_PATTERN, Hit
 from rag.store import VideoRecord
 from rag.timefmt import format_clock, link_at, seconds
 
@@ -15,7 +15,7 @@ from rag.timefmt import format_clock, link_at, seconds
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=QUESTION_PATTERN)
     k: int = Field(default=5, ge=1, le=MAX_K)
     video_id: str | None = None
 

@@ -26,7 +26,10 @@ MAX_QUESTION_CHARS = 1000
 _SPACES = re.compile(r"\s+")
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 # Tabs and line breaks are whitespace in a pasted question; other C0/C1 controls are not text.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_CLASS = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"
+_CONTROL = re.compile(f"[{_CONTROL_CLASS}]")
+# The same rules as a pattern for the OpenAPI schema: no control characters, something not blank.
+QUESTION_PATTERN = f"^[^{_CONTROL_CLASS}]*[^\\s{_CONTROL_CLASS}][^{_CONTROL_CLASS}]*$"
 
 Mode = Literal["dense", "keyword", "hybrid"]
 Fusion = Literal["rrf", "weighted"]

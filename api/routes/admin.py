@@ -50,7 +50,12 @@ def _job(job: Job) -> JobOut:
     )
 
 
-@router.post("/reindex", status_code=202, response_model=JobOut, responses={409: {"model": ErrorResponse}})
+@router.post(
+    "/reindex",
+    status_code=202,
+    response_model=JobOut,
+    responses={code: {"model": ErrorResponse} for code in (409, 413, 503)},
+)
 def reindex(service: ServiceDep, _: Admin) -> JobOut | JSONResponse:
     try:
         service.embedder  # noqa: B018 -- raises NotReadyError (503) before the model is loaded

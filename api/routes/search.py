@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import SearcherDep
 from api.schemas import AnswerOut, AskRequest, AskResponse, ErrorResponse, PassageOut, SearchResponse
-from rag.retrieval import MAX_K, MAX_QUESTION_CHARS, Hit, Searcher
+from rag.retrieval import MAX_K, MAX_QUESTION_CHARS, QUESTION_PATTERN, Hit, Searcher
 
 router = APIRouter(prefix="/v1", responses={422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}})
 
@@ -19,7 +19,12 @@ def _passages(searcher: Searcher, hits: list[Hit]) -> list[PassageOut]:
 @router.get("/search", responses={404: {"model": ErrorResponse}})
 def search(
     searcher: SearcherDep,
-    q: Annotated[str, Query(min_length=1, max_length=MAX_QUESTION_CHARS, description="the question")],
+    q: Annotated[
+        str,
+        Query(
+            min_length=1, max_length=MAX_QUESTION_CHARS, pattern=QUESTION_PATTERN, description="the question"
+        ),
+    ],
     k: Annotated[int, Query(ge=1, le=MAX_K)] = 5,
     video_id: str | None = None,
 ) -> SearchResponse:
@@ -29,7 +34,10 @@ def search(
     return SearchResponse(query=q, took_ms=round(took, 2), results=_passages(searcher, hits))
 
 
-@router.post("/ask", responses={404: {"model": ErrorResponse}})
+@router.post(
+    "/ask",
+    responses={code: {"model": ErrorResponse} for code in (400, 404, 413, 415)},
+)
 def ask(searcher: SearcherDep, body: AskRequest) -> AskResponse:
     started = time.perf_counter()
     result = searcher.ask(body.question, body.k, body.video_id)
