@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
@@ -62,6 +63,10 @@ class SentenceTransformerEmbedder:
         self._model_id = model_id
         self._prompts = prompts
         self._batch_size = batch_size
+        # torch already spreads one encode over every core; concurrent encodes only add memory
+        # (one activation set per request thread) and contention.  Builds embed in batches, so
+        # queries still get in between.
+        self._lock = threading.Lock()
 
     @property
     def model_id(self) -> str:
@@ -74,14 +79,15 @@ class SentenceTransformerEmbedder:
     def embed_batch(self, texts: Sequence[str], kind: Kind) -> Vectors:
         if not texts:
             return np.zeros((0, self._dimension), dtype=np.float32)
-        vectors = self._model.encode(
-            list(texts),
-            prompt=self._prompts[kind],
-            batch_size=self._batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        with self._lock:
+            vectors = self._model.encode(
+                list(texts),
+                prompt=self._prompts[kind],
+                batch_size=self._batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 

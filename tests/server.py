@@ -36,6 +36,15 @@ def rag_env(root: Path, model_cache: Path, **extra: str) -> dict[str, str]:
 @contextmanager
 def running_server(env: dict[str, str], log: Path, *args: str, ready_within: float = 180) -> Iterator[str]:
     """Yield the base URL once /healthz answers 200; the server's output goes to ``log``."""
+    with server_process(env, log, *args, ready_within=ready_within) as (base, _):
+        yield base
+
+
+@contextmanager
+def server_process(
+    env: dict[str, str], log: Path, *args: str, ready_within: float = 180
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Like running_server, also yielding the process (for its pid, signals and exit code)."""
     port = free_port()
     with log.open("w") as out:
         proc = subprocess.Popen([RAG, "serve", "--port", str(port), *args], env=env, stdout=out, stderr=out)
@@ -51,7 +60,8 @@ def running_server(env: dict[str, str], log: Path, *args: str, ready_within: flo
                 pass
             assert time.monotonic() < deadline, f"not ready in {ready_within} s:\n{log.read_text()}"
             time.sleep(0.3)
-        yield base
+        yield base, proc
     finally:
-        proc.terminate()
+        if proc.poll() is None:
+            proc.terminate()
         proc.wait(timeout=30)
