@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -9,6 +11,8 @@ from starlette.exceptions import HTTPException
 
 from api.service import NotReadyError
 from rag.errors import NotFoundError, QueryError, RagError
+
+log = logging.getLogger("rag.api")
 
 _STATUS_CODES = {
     400: "bad_request",
@@ -73,3 +77,14 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RagError)
     async def other(_: Request, exc: RagError) -> JSONResponse:
         return error_response(500, "internal_error", str(exc))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # The trace goes to the log (with the request id), never to the client.
+        rid = getattr(request.state, "request_id", "-")
+        log.error("unexpected error in request %s", rid, exc_info=exc)
+        response = error_response(
+            500, "internal_error", f"internal error: see the server log (request {rid})"
+        )
+        response.headers["x-request-id"] = rid
+        return response

@@ -58,6 +58,8 @@ class RequestContext:
         given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         rid = given if _SAFE_ID.match(given) else uuid.uuid4().hex[:16]
         token = request_id.set(rid)
+        # Also on the request itself: the last-resort error handler runs outside this middleware.
+        scope.setdefault("state", {})["request_id"] = rid
         started = time.perf_counter()
         status = 500
 

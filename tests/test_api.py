@@ -228,3 +228,25 @@ def test_logs_are_json_with_the_request_id() -> None:
     finally:
         request_id.reset(token)
     assert (line["request_id"], line["message"], line["level"]) == ("r-1", "served 손정의", "info")
+
+
+class BrokenEmbedder(FakeEmbedder):
+    calls = 0
+
+    def embed_batch(self, texts, kind):  # type: ignore[no-untyped-def]
+        BrokenEmbedder.calls += 1
+        if BrokenEmbedder.calls > 2:  # the two warm-up calls pass, requests fail
+            raise RuntimeError("secret internal detail")
+        return super().embed_batch(texts, kind)
+
+
+def test_unexpected_errors_are_json_without_a_trace(fake_built: Settings) -> None:
+    app = create_app(fake_built, lambda s: BrokenEmbedder(), load_in_background=False)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/v1/search", params={"q": "손정의"})
+    assert r.status_code == 500
+    rid = r.headers["x-request-id"]
+    assert r.json() == {
+        "error": {"code": "internal_error", "message": f"internal error: see the server log (request {rid})"}
+    }
+    assert "secret" not in r.text
