@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.jobs import Job
 from rag.answer import Answer
 from rag.retrieval import MAX_K, MAX_QUESTION_CHARS, QUESTION_PATTERN, Hit
 from rag.store import VideoRecord
@@ -158,3 +159,14 @@ class JobOut(BaseModel):
     finished_at: float | None
     result: dict[str, Any] | None = Field(description="what the build did: version, added, changed, …")
     error: str | None
+
+    @classmethod
+    def of(cls, job: Job) -> JobOut:
+        return cls(
+            job_id=job.id,
+            state=job.state,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
+            result=job.result,
+            error=job.error,
+        )

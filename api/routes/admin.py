@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import ServiceDep
 from api.errors import UnauthorizedError, error_response
-from api.jobs import BusyError, Job
+from api.jobs import BusyError
 from api.schemas import ErrorResponse, JobOut
 from index.lock import BuildBusyError, check_free
 from rag.errors import NotFoundError
@@ -39,17 +39,6 @@ def require_admin(service: ServiceDep, authorization: Annotated[str | None, Head
 Admin = Annotated[None, Depends(require_admin)]
 
 
-def _job(job: Job) -> JobOut:
-    return JobOut(
-        job_id=job.id,
-        state=job.state,
-        started_at=job.started_at,
-        finished_at=job.finished_at,
-        result=job.result,
-        error=job.error,
-    )
-
-
 @router.post(
     "/reindex",
     status_code=202,
@@ -68,7 +57,7 @@ def reindex(service: ServiceDep, _: Admin) -> JobOut | JSONResponse:
         return error_response(409, "busy", str(exc), job_id=exc.job_id)
     except BuildBusyError as exc:
         return error_response(409, "busy", str(exc))
-    return _job(job)
+    return JobOut.of(job)
 
 
 @router.get("/reindex/{job_id}")
@@ -76,4 +65,4 @@ def job_status(job_id: str, service: ServiceDep, _: Admin) -> JobOut:
     job = service.jobs.get(job_id)
     if job is None:
         raise NotFoundError(f"no rebuild job {job_id!r}")
-    return _job(job)
+    return JobOut.of(job)
