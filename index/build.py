@@ -13,7 +13,7 @@ import numpy as np
 
 from index.lock import build_lock
 from index.reuse import VideoPart, previous_parts
-from rag.chunking import ChunkSettings, chunk_seed
+from rag.chunking import CHUNKER_REVISION, ChunkSettings, chunk_seed
 from rag.embedder import Embedder, Kind, Vectors
 from rag.errors import IndexMissingError, RagError, SeedError
 from rag.keyword import Analyzer, KeywordIndex
@@ -85,7 +85,8 @@ def stale_reason(settings: Settings, model_id: str) -> str | None:
 
 def _chunking(settings: Settings) -> dict[str, int]:
     c = chunk_settings(settings)
-    return {"max_chars": c.max_chars, "overlap_sentences": c.overlap_sentences}
+    # The chunker's own revision too: a change to how text is split must not reuse old rows.
+    return {"max_chars": c.max_chars, "overlap_sentences": c.overlap_sentences, "revision": CHUNKER_REVISION}
 
 
 def parse_seeds(seeds_dir: Path) -> tuple[list[Seed], list[SeedError]]:

@@ -18,6 +18,11 @@ from rag.seed import Section, Seed
 _SENTENCE_END = re.compile(r"[.?!…]+[\"'”’)\]]*(?=\s|$|[^\d\s.?!…\"'”’)\]])")
 
 
+# Bump when passages or their sentence spans come out differently for the same text: indexes and
+# reusable rows built by an older chunker are then rebuilt.
+CHUNKER_REVISION = 1
+
+
 @dataclass(frozen=True)
 class ChunkSettings:
     """Passage size in characters and how many trailing sentences repeat in the next passage.
