@@ -112,25 +112,29 @@ class Searcher:
 
     def search(self, query: str, k: int = 5, video_id: str | None = None) -> list[Hit]:
         text = self.check(query, k, video_id)
-        return self._rank(text, self._embed(text), k, video_id)
+        return self._rank(self.analyzer.tokens(text), self._embed(text), k, video_id)
 
     def ask(self, question: str, k: int = 5, video_id: str | None = None) -> Result:
         text = self.check(question, k, video_id)
         vector = self._embed(text)
-        hits = self._rank(text, vector, k, video_id)
-        answer = best_sentence(self.index, vector[0], hits, self._words_of(text), self.params.lexical_weight)
+        # Kiwi runs once per question: ranking, answer choice and coverage share its tokens.
+        tokens = self.analyzer.tokens(text)
+        hits = self._rank(tokens, vector, k, video_id)
+        answer = best_sentence(
+            self.index, vector[0], hits, self._words_of(tokens), self.params.lexical_weight
+        )
         confidence = confidence_of(hits, answer)
         covered = 1.0
         if _HANGUL.search(text):
             evidence = [self.analyzer.tokens(h.passage.text) for h in hits[:ANSWER_POOL]]
-            covered = coverage(self.analyzer.tokens(text), evidence, self.index.keyword.expand)
+            covered = coverage(tokens, evidence, self.index.keyword.expand)
         p = self.params
         low = not hits or confidence < p.min_confidence or covered < p.min_coverage
         return Result(hits, None if low else answer, confidence, low, covered, answer)
 
-    def _words_of(self, question: str) -> Callable[[str], float]:
-        """For a question, a function giving the share of its key words a text contains."""
-        wanted = set(self.analyzer.tokens(question))
+    def _words_of(self, question: list[str]) -> Callable[[str], float]:
+        """For a question's tokens, a function giving the share of its key words a text contains."""
+        wanted = set(question)
         expanded = {w: set(self.index.keyword.expand([w])) for w in wanted}
 
         def found(text: str) -> float:
@@ -142,16 +146,18 @@ class Searcher:
     def _embed(self, text: str) -> np.ndarray[Any, Any]:
         return self.embedder.embed_batch([text], "query")
 
-    def _rank(self, text: str, vector: np.ndarray[Any, Any], k: int, video_id: str | None) -> list[Hit]:
+    def _rank(
+        self, tokens: list[str], vector: np.ndarray[Any, Any], k: int, video_id: str | None
+    ) -> list[Hit]:
         p = self.params
-        lo, hi = self._ranges.get(video_id, (0, 0)) if video_id else (0, len(self.index.passages))
         pool = max(k, p.pool)
         dense = self._dense(vector, pool, video_id) if p.mode != "keyword" else []
         if dense and p.sentence_weight:
             dense = self._with_sentences(dense, vector[0], p.sentence_weight)
         keyword: list[tuple[int, float]] = []
         if p.mode != "dense":
-            keyword = self.index.keyword.search(self.analyzer.tokens(text), pool, lo, hi)
+            lo, hi = self._ranges.get(video_id, (0, 0)) if video_id else (0, len(self.index.passages))
+            keyword = self.index.keyword.search(tokens, pool, lo, hi)
         if p.mode == "dense":
             ranked = dense
         elif p.mode == "keyword":
