@@ -103,7 +103,7 @@ class Service:
                     self._problem = str(exc)
                 log.error("index %s refused, still serving %s: %s", version, served, exc)
                 return False
-            self._searcher = Searcher(index, embedder, self.params)
+            self._searcher = Searcher(index, embedder, self.params, self.settings.cache_size)
             m = index.manifest
             self.metrics.serving(m.version, len(index.passages))
             log.info(

