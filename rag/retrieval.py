@@ -52,11 +52,15 @@ class RetrievalParams:
     # passage as a whole: a one-sentence answer drowns in a long passage's average.
     sentence_weight: float = 0.25
     # Below this confidence the answer is withheld and the response flagged (calibrated on tune).
-    min_confidence: float = 0.7766
+    min_confidence: float = 0.7599
     # Weight of the share of the question's key words a sentence contains, when picking the answer.
     lexical_weight: float = 0.1
     # For Korean questions: below this share of their key words found in the top passages, too.
-    min_coverage: float = 0.35
+    min_coverage: float = 0.25
+    # Below this peak too: how far the best passage's cosine stands above the question's cosine to
+    # passages at large, in standard deviations.  A question on the video's topic that the video
+    # never answers is close to everything and stands out from nothing.
+    min_peak: float = 2.262
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class Result:
     confidence: float
     low_confidence: bool
     coverage: float = 1.0
+    peak: float = 0.0
     # The best sentence even when withheld, for evaluation and calibration.
     candidate: Answer | None = field(default=None, repr=False)
 
@@ -99,6 +104,7 @@ class Searcher:
         # Kiwi takes about half a millisecond per text; an answer looks at a dozen passages and
         # sentences of the index, and the same ones again for similar questions.
         self._indexed_tokens: dict[str, list[str]] = {}
+        self._baseline = _baseline(index)
         # Answers depend only on the question and this index version, and a Searcher lives as
         # long as its version: a new version starts with an empty cache.
         self.search_cache: LRU[list[Hit]] = LRU(cache_size)
@@ -149,9 +155,19 @@ class Searcher:
         if _HANGUL.search(text):
             evidence = [self._tokens_of(h.passage.text) for h in hits[:ANSWER_POOL]]
             covered = coverage(tokens, evidence, self.index.keyword.expand)
+        peak = self._peak(vector[0], hits)
         p = self.params
-        low = not hits or confidence < p.min_confidence or covered < p.min_coverage
-        return Result(hits, None if low else answer, confidence, low, covered, answer)
+        low = not hits or confidence < p.min_confidence or covered < p.min_coverage or peak < p.min_peak
+        return Result(hits, None if low else answer, confidence, low, covered, peak, answer)
+
+    def _peak(self, vector: np.ndarray[Any, Any], hits: list[Hit]) -> float:
+        if not hits or len(self._baseline) < 2:
+            return 0.0
+        sims = self._baseline @ vector
+        spread = float(sims.std())
+        # The passages' own cosines: the sentence blend in Hit.dense has a spread of its own.
+        best = max(float(self.index.dense.reconstruct(h.row) @ vector) for h in hits)
+        return (best - float(sims.mean())) / spread if spread else 0.0
 
     def _words_of(self, question: list[str]) -> Callable[[str], float]:
         """For a question's tokens, a function giving the share of its key words a text contains."""
@@ -220,18 +236,20 @@ class Searcher:
         return sorted(out, key=lambda item: (-item[1], item[0]))
 
     def _dense(self, vector: np.ndarray[Any, Any], k: int, video_id: str | None) -> list[tuple[int, float]]:
-        import faiss
+        from rag import ann
 
-        params = selector = None
-        if video_id is not None:
-            lo, hi = self._ranges.get(video_id, (0, 0))
-            # Keep the selector referenced until the search returns: SWIG does not own it.
-            selector = faiss.IDSelectorRange(lo, hi)
-            params = faiss.SearchParameters()
-            params.sel = selector
-        scores, rows = self.index.dense.search(vector, k, params=params)
-        del selector
+        within = self._ranges.get(video_id, (0, 0)) if video_id is not None else None
+        scores, rows = ann.search(self.index.dense, vector, k, within)
         return [(int(r), float(s)) for s, r in zip(scores[0], rows[0], strict=True) if r >= 0]
+
+
+def _baseline(index: IndexData, size: int = 1024) -> np.ndarray[Any, Any]:
+    """Up to ``size`` passage vectors spread evenly over the index: what "passages at large" means."""
+    total = index.dense.ntotal
+    rows = np.unique(np.linspace(0, total - 1, min(total, size)).astype(np.int64)) if total else []
+    if not len(rows):
+        return np.zeros((0, index.manifest.dimension), dtype=np.float32)
+    return np.vstack([index.dense.reconstruct(int(r)) for r in rows])
 
 
 def _rrf(rankings: list[list[tuple[int, float]]], k: int) -> list[tuple[int, float]]:
