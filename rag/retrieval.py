@@ -245,10 +245,10 @@ class Searcher:
 
 def _baseline(index: IndexData, size: int = 1024) -> np.ndarray[Any, Any]:
     """Up to ``size`` passage vectors spread evenly over the index: what "passages at large" means."""
-    total = index.dense.ntotal
-    rows = np.unique(np.linspace(0, total - 1, min(total, size)).astype(np.int64)) if total else []
-    if not len(rows):
+    total = int(index.dense.ntotal)
+    if not total:
         return np.zeros((0, index.manifest.dimension), dtype=np.float32)
+    rows = np.unique(np.linspace(0, total - 1, min(total, size)).astype(np.int64))
     return np.vstack([index.dense.reconstruct(int(r)) for r in rows])
 
 
