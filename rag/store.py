@@ -6,8 +6,9 @@ Layout::
     <index_dir>/versions/<version>/     manifest.json, passages.jsonl, videos.json,
                                         dense.faiss, sentences.npy, keyword/ (bm25s)
 
-The manifest records the model, dimension, normalization, chunk settings, schema version, a hash
-of each seed and a checksum of every other file; loading refuses any mismatch.
+The manifest records the model, dimension, normalization, chunk settings, schema version, the
+dense index's type (``rag.ann``), a hash of each seed and a checksum of every other file; loading
+refuses any mismatch.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from rag import ann
 from rag.chunking import Passage, Span
 from rag.durable import fsync, fsync_tree
 from rag.embedder import Vectors
@@ -65,6 +67,8 @@ class Manifest:
     normalized: bool = True
     metric: str = "inner_product"
     schema_version: int = SCHEMA_VERSION
+    # What dense.faiss is (rag.ann.DenseSpec.record); manifests from before it held flat indexes.
+    dense_index: dict[str, Any] = field(default_factory=lambda: ann.DenseSpec().record())
 
 
 @dataclass
@@ -139,10 +143,16 @@ def write_index(
     dense_vectors: Vectors,
     sentence_vectors: Vectors,
     keyword: KeywordIndex,
+    dense_spec: ann.DenseSpec | None = None,
 ) -> Path:
-    """Write a new version beside the current one, then point CURRENT at it in one rename."""
+    """Write a new version beside the current one, then point CURRENT at it in one rename.
+
+    The dense index is the one ``rag.ann.choose`` picks for the number of passages unless
+    ``dense_spec`` says otherwise.
+    """
     import faiss
 
+    spec = dense_spec or ann.choose(len(dense_vectors), manifest.dimension)
     versions = index_dir / "versions"
     versions.mkdir(parents=True, exist_ok=True)
     tmp = versions / f".tmp-{uuid.uuid4().hex}"
@@ -154,10 +164,7 @@ def write_index(
         (tmp / "videos.json").write_text(
             json.dumps([asdict(v) for v in videos], ensure_ascii=False, indent=1), encoding="utf-8"
         )
-        dense = faiss.IndexFlatIP(manifest.dimension)
-        if len(dense_vectors):
-            dense.add(dense_vectors)
-        faiss.write_index(dense, str(tmp / "dense.faiss"))
+        faiss.write_index(ann.build(dense_vectors, spec, manifest.dimension), str(tmp / "dense.faiss"))
         np.save(tmp / "sentences.npy", sentence_vectors)
         keyword.save(tmp / KEYWORD_DIR)
         files = {
@@ -165,7 +172,7 @@ def write_index(
             for path in sorted(tmp.rglob("*"))
             if path.is_file()
         }
-        final = Manifest(**{**asdict(manifest), "files": files})
+        final = Manifest(**{**asdict(manifest), "files": files, "dense_index": spec.record()})
         (tmp / "manifest.json").write_text(json.dumps(asdict(final), ensure_ascii=False, indent=1), "utf-8")
         fsync_tree(tmp)
         target = versions / manifest.version
@@ -184,8 +191,6 @@ def write_index(
 
 def load_index(index_dir: Path, model_id: str | None = None, dimension: int | None = None) -> IndexData:
     """Load the current version, verifying every file against the manifest's checksums."""
-    import faiss
-
     manifest = read_manifest(index_dir)
     folder = index_dir / "versions" / manifest.version
     if model_id is not None:
@@ -203,7 +208,7 @@ def load_index(index_dir: Path, model_id: str | None = None, dimension: int | No
     }
     with (folder / "passages.jsonl").open(encoding="utf-8") as fh:
         passages = [_passage_from_json(json.loads(line)) for line in fh if line.strip()]
-    dense = faiss.read_index(str(folder / "dense.faiss"))
+    dense = _load_dense(folder, manifest)
     sentence_vectors = np.load(folder / "sentences.npy")
     offsets = [0]
     for p in passages:
@@ -212,6 +217,22 @@ def load_index(index_dir: Path, model_id: str | None = None, dimension: int | No
         raise IndexCorruptError(f"{folder}: vector counts do not match the passages")
     keyword = KeywordIndex.load(folder / KEYWORD_DIR)
     return IndexData(manifest, videos, passages, dense, sentence_vectors, offsets, keyword)
+
+
+def _load_dense(folder: Path, manifest: Manifest) -> Any:
+    import faiss
+
+    try:
+        spec = ann.DenseSpec.from_record(manifest.dense_index)
+    except ValueError as exc:
+        raise IndexCorruptError(f"{folder / 'manifest.json'}: {exc}") from None
+    path = folder / "dense.faiss"
+    dense = faiss.read_index(str(path))
+    problem = ann.mismatch(dense, spec)
+    if problem:
+        raise IndexCorruptError(f"{path}: {problem}: run 'rag index' to rebuild")
+    ann.prepare(dense, spec)
+    return dense
 
 
 def _passage_json(p: Passage) -> dict[str, Any]:
