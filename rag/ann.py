@@ -7,19 +7,23 @@ that an inverted file (IVF) of k-means cells is searched instead: each question 
 ``reconstruct`` returns exactly what was added: ``index/reuse.py`` copies stored vectors into
 the next build, and answers take cosines from them.
 
-The constants come from ``python -m bench.scale`` (2 cores, 384-d multilingual-e5-small vectors
-derived from the seed's, one question at a time, k=10):
+The constants come from ``python -m bench.scale`` (2 cores, faiss searching on one thread, 384-d
+vectors derived from the seed's multilingual-e5-small ones, one question at a time, k=10,
+recall against exact search):
 
-- exact p50: 10k rows 0.5 ms, 30k 1.8 ms, 50k 3.6 ms, 100k 5.6 ms, 1M 120 ms.  Cost is rows x
-  dimension, so exact is kept while that stays under 30k x 384 (about 2 ms).
-- IVF at 1M, nlist 1024 (= sqrt(n) rounded to a power of two), by nprobe: 32 -> recall@10
-  0.954, p50 1.4 ms; 48 -> 0.969, 2.1 ms; 64 -> 0.977, 2.9 ms; 96 -> 0.989, 5.1 ms.  nlist 4096
-  is faster per recall but trains 11x longer (67 s against 6 s), and every index change
-  rebuilds.  At 100k (nlist 256) and 30k (nlist 128) nprobe 64 gives 0.99 or more.
-- HNSW (M 32, efConstruction 80) at 100k needs efSearch 512 for recall 0.97, builds 20x slower
-  than IVF, adds 0.25 GB of links at 1M and cannot search one video's rows exactly.
-- IVF training on 64 rows per list is as good as more; the sample and k-means seed are fixed so
-  a rebuild of the same vectors writes the same index.
+- exact p50: 10k rows 0.21 ms, 20k 0.79, 30k 1.31, 40k 1.78, 50k 2.31, 100k 4.84, 1M 44.6.
+  The cost is rows x dimension; exact (recall 1, nothing to train) is kept up to 40k x 384.
+- IVF at 1M, 2048 lists (2 sqrt(n) as a power of two), by nprobe: 64 -> recall@10 0.958, p50
+  1.16 ms; 96 -> 0.978, 1.72 ms; 128 -> 0.987, 2.14 ms.  1024 lists (sqrt(n)) need the same
+  nprobe for the same recall at twice the time (96 -> 0.980, 3.09 ms) but train in 11 s, not
+  31; 4096 lists train 56 s and reach 0.953 at 96.  nprobe 96 keeps a margin over the 0.95
+  target; at 100k (512 lists) it gives 0.979 in 0.70 ms.  1M vectors plus index: 1555 MB.
+- IVF with 8-bit codes holds a quarter (395 MB at 1M) but loses recall (0.951 at nprobe 96)
+  and reconstructs vectors only approximately.
+- HNSW (M 32, efConstruction 80) at 1M builds in 93 s, holds 1808 MB and reaches recall 0.876
+  at efSearch 512 (0.955 at 100k); a graph walk also cannot search one video's rows exactly.
+- IVF trains on 64 sampled rows per list (faiss asks for at least 39); the sample and the
+  k-means seed are fixed, so a rebuild of the same vectors writes the same index.
 """
 
 from __future__ import annotations
@@ -33,8 +37,9 @@ import numpy.typing as npt
 
 Kind = Literal["flat", "ivf"]
 KINDS: tuple[Kind, ...] = ("flat", "ivf")
-EXACT_MAX_CELLS = 30_000 * 384
-NPROBE = 64
+EXACT_MAX_CELLS = 40_000 * 384
+LISTS_PER_SQRT = 2
+NPROBE = 96
 TRAIN_PER_LIST = 64
 SEED = 1234
 
@@ -84,10 +89,13 @@ def _faiss() -> Any:
 
 def choose(n: int, dimension: int) -> DenseSpec:
     """Exact search while it is cheap (rows x dimension), an IVF index sized to n beyond."""
-    if n * dimension <= EXACT_MAX_CELLS:
-        return DenseSpec()
-    nlist = 2 ** round(math.log2(math.sqrt(n)))
-    return DenseSpec("ivf", nlist, min(NPROBE, nlist), min(n, TRAIN_PER_LIST * nlist), SEED)
+    return DenseSpec() if n * dimension <= EXACT_MAX_CELLS else ivf_for(n)
+
+
+def ivf_for(n: int) -> DenseSpec:
+    """The IVF index for n rows: about 2 sqrt(n) lists (a power of two), NPROBE of them read."""
+    nlist = 2 ** round(math.log2(LISTS_PER_SQRT * math.sqrt(max(n, 1))))
+    return DenseSpec("ivf", nlist, min(NPROBE, nlist), max(nlist, min(n, TRAIN_PER_LIST * nlist)), SEED)
 
 
 def build(vectors: Matrix, spec: DenseSpec, dimension: int) -> Any:

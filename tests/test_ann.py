@@ -61,9 +61,9 @@ def ivf_index(vectors: np.ndarray, tmp_path_factory: pytest.TempPathFactory) -> 
 
 def test_choose_follows_size_and_dimension() -> None:
     assert ann.choose(90, 384) == ann.DenseSpec()
-    assert ann.choose(30_000, 384).type == "flat"
-    assert ann.choose(30_001, 384) == ann.DenseSpec("ivf", 128, 64, 8192, ann.SEED)
-    assert ann.choose(1_000_000, 384) == ann.DenseSpec("ivf", 1024, 64, 65_536, ann.SEED)
+    assert ann.choose(40_000, 384).type == "flat"
+    assert ann.choose(40_001, 384) == ann.DenseSpec("ivf", 512, 96, 32_768, ann.SEED)
+    assert ann.choose(1_000_000, 384) == ann.DenseSpec("ivf", 2048, 96, 131_072, ann.SEED)
     # Exact search costs rows x dimension: smaller vectors stay exact longer.
     assert ann.choose(100_000, 64).type == "flat"
 
