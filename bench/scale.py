@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python -m bench.scale [--sizes 10000,100000,1000000] [--queries 300]
            [--nlists 4096] [--hnsw-rows 100000] [--search-threads 1]
-About 5 minutes and 9 GB at most on two cores; the real vectors are embedded once (40 s) and
+About 5 to 8 minutes and 9 GB at most on two cores; the real vectors are embedded once (40 s) and
 cached under var/bench.
 
 For each size it builds the dense index ``rag.ann.choose`` picks (marked *) and the
@@ -27,43 +27,27 @@ vectors plus index <= 2 GB.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import gc
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from bench import synthetic
+from bench import scale_keyword, synthetic
+from bench.timing import MB, latencies, percentile, rss
 from rag import ann
-from rag.keyword import Analyzer, KeywordIndex
 
 K = 10
 POOL = 50
 VIDEO_ROWS = 300
 HNSW_M, HNSW_EF_CONSTRUCTION = 32, 80
-LATENCY_BUDGET_S = 8.0
 SEARCH_THREADS = 1
 SWEEP = (10_000, 20_000, 30_000, 40_000, 50_000, 70_000, 100_000)
-MB = 1e6
 Matrix = np.ndarray[Any, Any]
-
-
-def rss() -> int:
-    """Resident bytes of this process, after handing freed memory back to the system.
-
-    Without the trim, an index loaded into memory freed by the previous one shows no growth.
-    """
-    gc.collect()
-    ctypes.CDLL("libc.so.6").malloc_trim(0)
-    with open("/proc/self/statm", encoding="ascii") as fh:
-        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 @dataclass
@@ -97,40 +81,8 @@ HEADER = (
 Variants = tuple[Any, list[tuple[str, dict[str, int]]]]
 
 
-def latencies(run: Callable[[int], object], n: int) -> list[float]:
-    """Milliseconds of run(i) for query i, one at a time, within the time budget (at least 50).
-
-    Timed with faiss on SEARCH_THREADS threads: for one query, a second thread only helps when
-    a core is idle, and while another process is busy it waits for its turn on a core (16 ms
-    for 10k exact rows instead of 0.3 ms here).  A service answering concurrent requests gets
-    its parallelism from them.
-    """
-    import faiss
-
-    threads = faiss.omp_get_max_threads()
-    faiss.omp_set_num_threads(SEARCH_THREADS)
-    try:
-        for i in range(min(5, n)):  # warm-up
-            run(i)
-        out: list[float] = []
-        deadline = time.perf_counter() + LATENCY_BUDGET_S
-        for i in range(n):
-            started = time.perf_counter()
-            run(i)
-            out.append((time.perf_counter() - started) * 1000)
-            if i >= 50 and time.perf_counter() > deadline:
-                break
-    finally:
-        faiss.omp_set_num_threads(threads)
-    return out
-
-
 def one_by_one(index: Any, queries: Matrix) -> Callable[[int], object]:
     return lambda i: index.search(queries[i : i + 1], K)
-
-
-def percentile(values: list[float], q: float) -> float:
-    return float(np.percentile(np.asarray(values), q))
 
 
 def recall(found: Matrix, truth: Matrix, k: int) -> float:
@@ -157,7 +109,7 @@ def measure(name: str, build: Callable[[], Variants], queries: Matrix, truth: Ma
     for label, settings in variants:
         for key, value in settings.items():
             setattr(_holder(index, key), key, value)
-        one = latencies(one_by_one(index, queries), len(queries))
+        one = latencies(one_by_one(index, queries), len(queries), SEARCH_THREADS)
         _, found = index.search(queries, POOL)
         # HNSW cannot search one video's rows exactly (a graph walk finds few of them).
         video = None if "efSearch" in settings else _video_ms(index, queries)
@@ -187,7 +139,9 @@ def _holder(index: Any, key: str) -> Any:
 def _video_ms(index: Any, queries: Matrix) -> float:
     lo = index.ntotal // 2
     rows = (lo, min(index.ntotal, lo + VIDEO_ROWS))
-    return percentile(latencies(lambda i: ann.search(index, queries[i : i + 1], POOL, rows), 100), 50)
+    return percentile(
+        latencies(lambda i: ann.search(index, queries[i : i + 1], POOL, rows), 100, SEARCH_THREADS), 50
+    )
 
 
 def exact_sweep(x: Matrix, queries: Matrix) -> str:
@@ -199,7 +153,7 @@ def exact_sweep(x: Matrix, queries: Matrix) -> str:
         if rows <= len(x):
             index = faiss.IndexFlatIP(x.shape[1])
             index.add(x[:rows])
-            one = latencies(one_by_one(index, queries), 100)
+            one = latencies(one_by_one(index, queries), 100, SEARCH_THREADS)
             cells.append(f"{rows // 1000}k {percentile(one, 50):.2f}")
     return " | ".join(cells)
 
@@ -258,27 +212,6 @@ def hnsw_build(x: Matrix) -> Variants:
     return index, [(f"efSearch {ef}", {"efSearch": ef}) for ef in (128, 256, 512)]
 
 
-def keyword_line(real: synthetic.Real, n: int, questions: list[list[str]], kiwi_ms: float) -> str:
-    docs = synthetic.passage_tokens(real.passage_tokens, n)
-    started = time.perf_counter()
-    index = KeywordIndex.build(docs)
-    build_s = time.perf_counter() - started
-    del docs
-    with tempfile.TemporaryDirectory() as tmp:
-        index.save(Path(tmp))
-        del index
-        # The sparse matrix: bm25s keeps it as three arrays, saved one .npy file each.
-        sparse = sum(f.stat().st_size for f in Path(tmp).glob("*.npy"))
-        before = rss()
-        index = KeywordIndex.load(Path(tmp))
-        grown = rss() - before
-    one = latencies(lambda i: index.search(questions[i % len(questions)], POOL), 300)
-    return (
-        f"  {n:>9,}{build_s:9.1f}{kiwi_ms * n / 60_000:11.1f}{sparse / MB:11.0f}{grown / MB:9.0f}"
-        f"{percentile(one, 50):9.2f}{percentile(one, 99):9.2f}"
-    )
-
-
 def main() -> None:
     global SEARCH_THREADS
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -286,7 +219,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300, help="queries (the real questions first)")
     parser.add_argument("--nlists", default="", help="more IVF list counts to compare, comma-separated")
     parser.add_argument(
-        "--hnsw-rows", type=int, default=10**9, help="largest size to build HNSW at (90 s at 1M)"
+        "--hnsw-rows", type=int, default=10**9, help="largest size to build HNSW at (1.5-3 min at 1M)"
     )
     parser.add_argument(
         "--search-threads", type=int, default=SEARCH_THREADS, help="faiss threads for timed searches"
@@ -324,22 +257,7 @@ def main() -> None:
             print(f"  hnsw not built above --hnsw-rows {args.hnsw_rows:,}")
     del x_all
     gc.collect()
-    analyzer = Analyzer()
-    texts = synthetic.real_texts()
-    kiwi_started = time.perf_counter()
-    for text in texts:
-        analyzer.tokens(text)
-    kiwi_ms = (time.perf_counter() - kiwi_started) * 1000 / len(texts)
-    questions = [t for t in (analyzer.tokens(q) for q in real.question_texts) if t]
-    print(
-        f"\nkeyword (bm25s via KeywordIndex; synthetic token lists, Kiwi skipped: "
-        f"{kiwi_ms:.2f} ms/passage measured, extrapolated below), top {POOL} of {len(questions)} real questions"
-    )
-    print(
-        f"  {'passages':>9}{'build s':>9}{'Kiwi min':>11}{'sparse MB':>11}{'RSS MB':>9}{'p50 ms':>9}{'p99 ms':>9}"
-    )
-    for n in sizes:
-        print(keyword_line(real, n, questions, kiwi_ms), flush=True)
+    scale_keyword.report(real, sizes)
     print(f"\nbench.scale took {time.perf_counter() - started:.0f} s")
 
 

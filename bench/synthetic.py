@@ -102,17 +102,19 @@ def unit(x: Matrix) -> Matrix:
 
 
 def passage_vectors(real: Matrix, n: int, seed: int = 0, block: int = 100_000) -> Matrix:
-    """n synthetic passage vectors (see the module docstring for the recipe)."""
-    rng = np.random.default_rng(seed)
+    """n synthetic passage vectors (see the module docstring for the recipe).
+
+    Drawn in whole blocks with a seed each, so the first rows are the same whatever n is.
+    """
     spread = real.std(axis=0) * PASSAGE_NOISE
     out = np.empty((n, real.shape[1]), dtype=np.float32)
-    for start in range(0, n, block):
-        m = min(block, n - start)
-        pick = rng.integers(0, len(real), (m, 2))
-        w = rng.dirichlet(MIX_WEIGHTS, m).astype(np.float32)
+    for number, start in enumerate(range(0, n, block)):
+        rng = np.random.default_rng([seed, number])
+        pick = rng.integers(0, len(real), (block, 2))
+        w = rng.dirichlet(MIX_WEIGHTS, block).astype(np.float32)
         x = real[pick[:, 0]] * w[:, :1] + real[pick[:, 1]] * w[:, 1:]
-        x += rng.standard_normal((m, real.shape[1]), dtype=np.float32) * spread
-        out[start : start + m] = unit(x)
+        x += rng.standard_normal((block, real.shape[1]), dtype=np.float32) * spread
+        out[start : start + block] = unit(x)[: n - start]
     return out
 
 
