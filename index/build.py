@@ -13,7 +13,7 @@ import numpy as np
 
 from index.lock import build_lock
 from index.reuse import VideoPart, previous_parts
-from rag.chunking import CHUNKER_REVISION, ChunkSettings, chunk_seed
+from rag.chunking import CHUNKER_REVISION, ChunkSettings, chunk_seed, embedding_text
 from rag.embedder import Embedder, Kind, Vectors
 from rag.errors import IndexMissingError, RagError, SeedError
 from rag.keyword import Analyzer, KeywordIndex
@@ -180,10 +180,10 @@ def _embed_seeds(
     passages = [p for rows in chunked for p in rows]
     sentences = [p.text[s.start : s.end] for p in passages for s in p.sentences]
     # Passages and sentences share the passage prompt: embed every distinct text once, in one pass.
-    unique = list(dict.fromkeys([p.text for p in passages] + sentences))
+    unique = list(dict.fromkeys([embedding_text(p) for p in passages] + sentences))
     vectors = _embed(unique, embedder, "passage", "texts", progress)
     where = {text: i for i, text in enumerate(unique)}
-    dense = vectors[[where[p.text] for p in passages]] if passages else vectors
+    dense = vectors[[where[embedding_text(p)] for p in passages]] if passages else vectors
     sentence_vectors = vectors[[where[t] for t in sentences]] if sentences else vectors
     parts: list[VideoPart] = []
     row = sentence_row = 0

@@ -19,8 +19,9 @@ _SENTENCE_END = re.compile(r"[.?!…]+[\"'”’)\]]*(?=\s|$|[^\d\s.?!…\"'”�
 
 
 # Bump when passages or their sentence spans come out differently for the same text: indexes and
-# reusable rows built by an older chunker are then rebuilt.
-CHUNKER_REVISION = 1
+# reusable rows built by an older chunker are then rebuilt.  Also when what is embedded changes
+# (revision 2: passages are embedded with their section summary, see embedding_text).
+CHUNKER_REVISION = 2
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,17 @@ class Passage:
     text: str
     # Sentence offsets inside ``text``, so answers can point at a sentence without re-splitting.
     sentences: tuple[Span, ...]
+
+
+def embedding_text(passage: Passage) -> str:
+    """What a passage's vector is computed from: its section's summary, then its own text.
+
+    The summary names the topic a passage of run-on speech only circles around; on the tuning split
+    it lifted dense hit@1 from 0.788 to 0.848 and the first hit's section from 0.879 to 0.909.
+    """
+    if passage.section_summary:
+        return f"{passage.section_summary}. {passage.text}"
+    return passage.text
 
 
 def squash_text(text: str) -> str:

@@ -42,10 +42,10 @@ class RetrievalParams:
     """How candidates are found and ranked; the defaults were chosen on the tuning split."""
 
     mode: Mode = "hybrid"
-    fusion: Fusion = "rrf"
+    fusion: Fusion = "weighted"
     rrf_k: int = 60
     # Weight of the dense score in the weighted fusion (the keyword score gets the rest).
-    dense_weight: float = 0.5
+    dense_weight: float = 0.6
     # Candidates each retriever proposes before fusion.
     pool: int = 50
     # Share of a passage's dense score taken from its best-matching sentence rather than the
@@ -60,7 +60,7 @@ class RetrievalParams:
     # Below this peak too: how far the best passage's cosine stands above the question's cosine to
     # passages at large, in standard deviations.  A question on the video's topic that the video
     # never answers is close to everything and stands out from nothing.
-    min_peak: float = 2.262
+    min_peak: float = 2.239
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ def test_round_trip(fake_built: Settings) -> None:
     index = load_index(fake_built.index_dir, "fake", 64)
     m = index.manifest
     assert (m.model_id, m.dimension, m.normalized, m.schema_version) == ("fake", 64, True, 1)
-    assert m.chunking == {"max_chars": 200, "overlap_sentences": 2, "revision": 1}
+    assert m.chunking == {"max_chars": 200, "overlap_sentences": 2, "revision": 2}
     assert m.seeds == seed_hashes(fake_built.seeds_dir)
     assert m.prompts == {"query": "query: ", "passage": "passage: "}
     assert list(index.videos) == [VIDEO_ID] and index.videos[VIDEO_ID].passages == len(index.passages)
