@@ -4,17 +4,19 @@ Vectors: the seed's passages (chunked at several sizes and overlaps) and their s
 few hundred real multilingual-e5-small vectors.  A synthetic passage is a random convex mix of
 two of them (Dirichlet(0.5, 0.5) weights, so most lean towards one) plus Gaussian noise of half
 the real vectors' per-dimension spread, renormalized.  With these constants the synthetic
-vectors' pairwise cosines match the real ones (mean 0.87, sd 0.027 against 0.871, 0.026) and a
-question's best cosine too (0.873 against 0.871); ``bench.scale`` prints both each run.  One
-video's passages are closer together than a channel's, so this errs on the hard side for
-approximate search.
+vectors' pairwise cosines match the real ones (mean 0.871, sd 0.026 against 0.870, 0.027) and
+so does a question's best cosine (0.866 against 0.868); ``bench.scale`` prints both each run.  One
+video's passages are likely closer together than a channel's, which makes neighbours harder to
+tell apart for approximate search (not measured: there is one seed).
 
 Queries: the question set's questions embedded as queries, plus copies with noise of half the
 questions' spread.
 
 Keyword side: passages of token lists drawn from the seed's content morphemes (Kiwi, as the
 product analyses) with their real frequencies (Zipf-like) and lengths sampled from the real
-passages' token counts.
+passages' token counts.  A channel has more words than the seed's few hundred, so its posting
+lists are shorter than these: search time here errs high, the matrix's size (one entry per
+distinct word of a passage) about right.
 """
 
 from __future__ import annotations

@@ -11,18 +11,19 @@ The constants come from ``python -m bench.scale`` (2 cores, faiss searching on o
 vectors derived from the seed's multilingual-e5-small ones, one question at a time, k=10,
 recall against exact search; build times vary 2x with what else the machine runs):
 
-- exact p50: 10k rows 0.23 ms, 20k 0.93, 30k 1.50, 40k 1.97, 50k 2.64, 100k 5.47, 1M 53.7.
-  The cost is rows x dimension; exact (recall 1, nothing to train) is kept up to 40k x 384.
-- IVF at 1M, 2048 lists (2 sqrt(n) as a power of two), by nprobe: 64 -> recall@10 0.958, p50
-  1.24 ms; 96 -> 0.978, 1.82 ms; 128 -> 0.987, 2.41 ms.  1024 lists (sqrt(n)) need the same
-  nprobe for the same recall at twice the time (96 -> 0.980, 3.39 ms) but build in 7-15 s
-  instead of 17-38; 4096 lists build in about 56 s and reach 0.953 at 96.  nprobe 96 keeps a
-  margin over the 0.95 target; at 100k (512 lists) it gives 0.979 in 0.71 ms.  At 1M the
+- exact p50: 10k rows 0.19 ms, 20k 0.70, 30k 1.11, 40k 2.16, 50k 2.77, 100k 5.78, 1M 50.7.
+  The cost is rows x dimension; exact (recall 1, nothing to train) is kept up to 40k x 384,
+  about 2 ms.
+- IVF at 1M, 2048 lists (2 sqrt(n) as a power of two), by nprobe: 64 -> recall@10 0.951, p50
+  1.30 ms; 96 -> 0.972, 1.83 ms; 128 -> 0.983, 2.38 ms.  1024 lists (sqrt(n)) need about the
+  same nprobe for the same recall at twice the time (96 -> 0.983, 3.41 ms) but build in 6-15 s
+  instead of 17-38; 4096 lists build in about 56 s and reach only 0.95 at 96.  nprobe 96 keeps
+  a margin over the 0.95 target; at 100k (512 lists) it gives 0.979 in 0.82 ms.  At 1M the
   vectors plus index take 1555 MB.
-- IVF with 8-bit codes holds a quarter (395 MB at 1M) but loses recall (0.951 at nprobe 96)
+- IVF with 8-bit codes holds a quarter (395 MB at 1M) but loses recall (0.944 at nprobe 96)
   and reconstructs vectors only approximately.
-- HNSW (M 32, efConstruction 80) at 1M builds in 93-167 s, holds 1808 MB and reaches recall
-  0.876 at efSearch 512 (0.955 at 100k); a graph walk also cannot search one video's rows
+- HNSW (M 32, efConstruction 80) at 1M builds in 95-167 s, holds 1808 MB and reaches recall
+  0.887 at efSearch 512 (0.955 at 100k); a graph walk also cannot search one video's rows
   exactly.
 - IVF trains on 64 sampled rows per list (faiss asks for at least 39); the sample and the
   k-means seed are fixed, so a rebuild of the same vectors writes the same index.
