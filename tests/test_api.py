@@ -19,7 +19,7 @@ PASSAGE_KEYS = {
 @pytest.fixture
 def client(fake_built: Settings) -> Iterator[TestClient]:
     # The fake embedder's cosines mean nothing: no confidence thresholds here.
-    params = RetrievalParams(min_confidence=0.0, min_coverage=0.0)
+    params = RetrievalParams(min_confidence=0.0, min_coverage=0.0, min_peak=0.0)
     app = create_app(fake_built, lambda s: FakeEmbedder(), params=params, load_in_background=False)
     with TestClient(app) as c:
         yield c
@@ -61,6 +61,26 @@ def test_low_confidence_withholds_the_answer(fake_built: Settings) -> None:
         body = c.post("/v1/ask", json={"question": "H100 하나에 얼마인가요?"}).json()
     assert body["answer"] is None and body["low_confidence"] is True
     assert 0 < body["confidence"] < 2 and len(body["passages"]) == 5
+
+
+def test_a_question_that_stands_out_from_nothing_is_flagged(fake_built: Settings) -> None:
+    from rag.retrieval import Searcher
+    from rag.store import load_index
+
+    index = load_index(fake_built.index_dir)
+    loose = Searcher(
+        index, FakeEmbedder(), RetrievalParams(min_confidence=0.0, min_coverage=0.0, min_peak=0.0)
+    )
+    result = loose.ask("H100 하나에 얼마인가요?")
+    # The best passage stands some deviations above the rest, and that is all the peak measures.
+    assert result.peak > 1.0 and not result.low_confidence
+    strict = Searcher(
+        index,
+        FakeEmbedder(),
+        RetrievalParams(min_confidence=0.0, min_coverage=0.0, min_peak=result.peak + 0.01),
+    )
+    flagged = strict.ask("H100 하나에 얼마인가요?")
+    assert flagged.low_confidence and flagged.answer is None and flagged.candidate is not None
 
 
 def test_video_filter_and_unknown_video(client: TestClient) -> None:
