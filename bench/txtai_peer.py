@@ -3,8 +3,8 @@
 Usage: .venv/bin/python -m bench.txtai_peer   (smoke run: install, index, serve, hit@1, p50)
 
 txtai runs in a throwaway venv (default var/bench/txtai-venv) that :func:`ensure_env` creates once
-and reuses; this module imports only the stdlib and httpx at the top so the project venv never
-needs txtai.  What was verified offline (no model hub), and why the set-up looks as it does:
+and reuses; this module imports only the stdlib, httpx and bench.http_load at the top, so the
+project venv never needs txtai.  What was verified offline (no model hub), and why the set-up looks as it does:
 
 * ``txtai[api]==9.14.0`` installs from PyPI in about half a minute once ``torch==2.13.0`` (the
   local CPU build) is in; a constraints file keeps pip from swapping that torch for a CUDA one.
@@ -37,6 +37,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
+
+from bench.http_load import rss_mb, stop
 
 if TYPE_CHECKING:
     from rag.chunking import Passage
@@ -147,13 +149,6 @@ class Server:
     url: str
     pid: int
 
-    def rss_mib(self) -> float:
-        """Resident memory of the server process now, from /proc (Linux only)."""
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        raise RuntimeError(f"no VmRSS for pid {self.pid}")
-
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -182,12 +177,7 @@ def serve(python: Path, index_dir: Path, port: int = 0, timeout: float = 180.0) 
             _wait_ready(proc, url, timeout, server_log)
             yield Server(url, proc.pid)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc, timeout=15)
 
 
 def _wait_ready(proc: subprocess.Popen[bytes], url: str, timeout: float, server_log: Path) -> None:
@@ -247,21 +237,12 @@ def evaluate(
     k: int = 10,
 ) -> dict[str, float]:
     """txtai's rankings scored by the project's own rule and metrics (hit_rate@1 ...), answerable only."""
-    from rag.evaluation import METRICS, load_questions, run, score
-    from rag.retrieval import Hit, Result
+    from bench.peers import score_ranking
 
-    by_id = {p.id: p for p in passages}
-    questions = [
-        q for q in load_questions(questions_path) if q.answerable and (split is None or q.split == split)
-    ]
+    def rank(question: str) -> list[tuple[str, float]]:
+        return [(str(r["id"]), float(r["score"])) for r in _rows(client, base_url, question, k)]
 
-    def ask(question: str) -> Result:
-        rows = _rows(client, base_url, question, k)
-        hits = [Hit(i, float(r["score"]), by_id[str(r["id"])], i) for i, r in enumerate(rows)]
-        return Result(hits=hits, answer=None, confidence=0.0, low_confidence=False)
-
-    row = score(run(questions, ask, passages)).rows["overall"]
-    return {m: row[m] for m in (*METRICS, "section@1")} | {"n": float(len(questions))}
+    return score_ranking(rank, passages, split, questions_path)
 
 
 def main() -> None:
@@ -295,7 +276,7 @@ def main() -> None:
                 t0 = time.perf_counter()
                 search(client, server.url, q, 5)
                 times.append((time.perf_counter() - t0) * 1000)
-        rss = server.rss_mib()
+        rss = rss_mb(server.pid)
     p50, p90 = statistics.median(times), statistics.quantiles(times, n=10)[-1]
     figures = "  ".join(f"{m} {v:.3f}" for m, v in metrics.items() if m != "n")
     print(
