@@ -79,14 +79,14 @@ def _say(message: str) -> None:
 
 def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
     from index.build import build, stale_reason
-    from rag.embedder import configured_model_id, load_embedder
+    from rag.embedder import build_embedder, configured_model_id
 
     reason = stale_reason(settings, configured_model_id(settings))
     if reason is None and not args.force:
         print(f"index in {settings.index_dir} is up to date with {settings.seeds_dir}")
         return 0
     _say(f"building index: {reason or 'forced'}")
-    embedder = load_embedder(settings, log=_say, purpose="build")
+    embedder = build_embedder(settings, log=_say)
     report = build(settings, embedder, _Progress(sys.stderr))
     for note in report.notes:
         _say(note)

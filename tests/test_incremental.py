@@ -13,7 +13,8 @@ import pytest
 
 from index.build import build
 from index.lock import BuildBusyError, build_lock
-from rag.embedder import FakeEmbedder, Kind, Vectors
+from rag.embedder import FakeEmbedder, Kind, LazyEmbedder, Vectors
+from rag.errors import ModelError
 from rag.settings import Settings
 from rag.store import current_version, load_index
 from tests.conftest import ROOT, SEED, VIDEO_ID
@@ -29,6 +30,27 @@ class CountingEmbedder(FakeEmbedder):
     def embed_batch(self, texts: Sequence[str], kind: Kind) -> Vectors:
         self.texts += len(texts)
         return super().embed_batch(texts, kind)
+
+
+def test_a_build_loads_the_model_only_when_a_seed_needs_embedding(fake_built: Settings) -> None:
+    loads: list[CountingEmbedder] = []
+
+    def load() -> CountingEmbedder:
+        loads.append(CountingEmbedder())
+        return loads[-1]
+
+    report = build(fake_built, LazyEmbedder("fake", 64, load))
+    assert report.reused == [SEED.name] and loads == []
+    shutil.copy(DATA / "001_space.txt", fake_built.seeds_dir)
+    report = build(fake_built, LazyEmbedder("fake", 64, load))
+    assert report.added == ["001_space.txt"] and len(loads) == 1 and loads[0].texts > 0
+
+
+def test_a_lazy_embedder_refuses_another_model_than_announced() -> None:
+    lazy = LazyEmbedder("fake", 384, FakeEmbedder)
+    with pytest.raises(ModelError) as info:
+        lazy.embed_batch(["text"], "passage")
+    assert str(info.value) == "the build runtime loaded fake (64 dimensions), expected fake (384)"
 
 
 def test_only_new_and_changed_seeds_are_embedded(fake_built: Settings) -> None:
