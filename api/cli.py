@@ -78,8 +78,8 @@ def _say(message: str) -> None:
 
 
 def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
-    from index.build import build, stale_reason
-    from rag.embedder import build_embedder, configured_model_id
+    from index.build import build, build_embedder, stale_reason
+    from rag.embedder import configured_model_id
 
     reason = stale_reason(settings, configured_model_id(settings))
     if reason is None and not args.force:

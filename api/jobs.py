@@ -77,7 +77,7 @@ class Jobs:
 
     def _run(self, job: Job) -> None:
         try:
-            report = build(self._service.settings, self._service.build_embedder())
+            report = build(self._service.settings, self._service.embedder)
             job.result = {
                 "version": report.version,
                 "videos": len(report.videos),

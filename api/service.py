@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from api.jobs import Jobs
 from api.observe import Metrics
-from rag.embedder import Embedder, load_embedder, runtime_of
+from rag.embedder import Embedder, load_embedder
 from rag.errors import RagError
 from rag.retrieval import RetrievalParams, Searcher
 from rag.settings import Settings
@@ -36,8 +36,6 @@ class Service:
         self.settings = settings
         self.params = params
         self._factory = embedder_factory or (lambda s: load_embedder(s, log=log.info))
-        # An injected factory (tests, embedding apps) serves builds too.
-        self._custom_factory = embedder_factory is not None
         self._embedder: Embedder | None = None
         self._searcher: Searcher | None = None
         self._problem: str = "starting: loading the model and the index"
@@ -60,17 +58,6 @@ class Service:
         if self._embedder is None:
             raise NotReadyError(self._problem)
         return self._embedder
-
-    def build_embedder(self) -> Embedder:
-        """The embedder for a rebuild: loaded per build where builds use another runtime.
-
-        With the bundled model that is ONNX Runtime, ~500 MB while it runs, which a server that
-        mostly answers questions should not keep; questions stay on the loaded engine meanwhile.
-        """
-        embedder = self.embedder
-        if self._custom_factory or runtime_of(self.settings, "build") == runtime_of(self.settings):
-            return embedder
-        return load_embedder(self.settings, log=log.info, purpose="build")
 
     @property
     def ready(self) -> bool:

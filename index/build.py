@@ -14,7 +14,7 @@ import numpy as np
 from index.lock import build_lock
 from index.reuse import VideoPart, previous_parts
 from rag.chunking import CHUNKER_REVISION, ChunkSettings, chunk_seed, embedding_text
-from rag.embedder import Embedder, Kind, Vectors
+from rag.embedder import Embedder, Kind, LazyEmbedder, Vectors, configured_model_id, load_embedder
 from rag.errors import IndexMissingError, RagError, SeedError
 from rag.keyword import Analyzer, KeywordIndex
 from rag.seed import Seed, read_seed
@@ -87,6 +87,22 @@ def _chunking(settings: Settings) -> dict[str, int]:
     c = chunk_settings(settings)
     # The chunker's own revision too: a change to how text is split must not reuse old rows.
     return {"max_chars": c.max_chars, "overlap_sentences": c.overlap_sentences, "revision": CHUNKER_REVISION}
+
+
+def build_embedder(settings: Settings, log: Callable[[str], None] | None = None) -> Embedder:
+    """The embedder ``rag index`` builds with, loaded only once a seed actually needs embedding.
+
+    When the current index was built with the configured model, its manifest gives the dimension
+    and the model is loaded on first use: a build that reuses every row (``--force``) loads none.
+    """
+    model_id = configured_model_id(settings)
+    try:
+        manifest = read_manifest(settings.index_dir)
+    except RagError:
+        return load_embedder(settings, log, "build")
+    if manifest.model_id != model_id:
+        return load_embedder(settings, log, "build")
+    return LazyEmbedder(model_id, manifest.dimension, lambda: load_embedder(settings, log, "build"))
 
 
 def parse_seeds(seeds_dir: Path) -> tuple[list[Seed], list[SeedError]]:

