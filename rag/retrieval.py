@@ -52,15 +52,15 @@ class RetrievalParams:
     # passage as a whole: a one-sentence answer drowns in a long passage's average.
     sentence_weight: float = 0.25
     # Below this confidence the answer is withheld and the response flagged (calibrated on tune).
-    min_confidence: float = 0.7599
+    min_confidence: float = 0.7843
     # Weight of the share of the question's key words a sentence contains, when picking the answer.
     lexical_weight: float = 0.1
     # For Korean questions: below this share of their key words found in the top passages, too.
-    min_coverage: float = 0.25
+    min_coverage: float = 0.35
     # Below this peak too: how far the best passage's cosine stands above the question's cosine to
     # passages at large, in standard deviations.  A question on the video's topic that the video
     # never answers is close to everything and stands out from nothing.
-    min_peak: float = 2.239
+    min_peak: float = 2.034
 
 
 @dataclass(frozen=True)
