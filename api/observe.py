@@ -111,5 +111,8 @@ def configure_logging(level: int = logging.INFO) -> dict[str, Any]:
             "uvicorn": {"level": level},
             "uvicorn.error": {"level": level},
             "uvicorn.access": {"level": level},
+            # FAISS logs each CPU-specific build it tries and fails to load before the one that
+            # works, as "Could not load library": alarming in a server log, and not a problem.
+            "faiss.loader": {"level": max(level, logging.WARNING)},
         },
     }

@@ -270,3 +270,13 @@ def test_unexpected_errors_are_json_without_a_trace(fake_built: Settings) -> Non
         "error": {"code": "internal_error", "message": f"internal error: see the server log (request {rid})"}
     }
     assert "secret" not in r.text
+
+
+def test_server_logs_leave_out_faiss_loader_chatter() -> None:
+    import logging
+
+    from api.observe import configure_logging
+
+    loggers = configure_logging()["loggers"]
+    assert loggers["faiss.loader"]["level"] == logging.WARNING
+    assert configure_logging(logging.ERROR)["loggers"]["faiss.loader"]["level"] == logging.ERROR
