@@ -363,3 +363,31 @@ def test_a_corrupt_onnx_file_is_a_model_error(model_cache: Path, tmp_path: Path)
     with pytest.raises(ModelError) as info:
         OnnxEmbedder(tmp_path / "copy", "m", {"query": "query: ", "passage": "passage: "})
     assert str(info.value).startswith(f"cannot load the ONNX model in {tmp_path / 'copy'}: ")
+
+
+def test_the_onnx_export_keeps_torch_out_of_the_process(model_cache: Path, tmp_path: Path) -> None:
+    """A server or indexer that exports on first use must not carry torch for the rest of its life."""
+    import subprocess
+    import sys
+
+    from rag.e5convert import materialize
+
+    source = materialize(model_cache)
+    (tmp_path / source.name).symlink_to(source)  # the converted folder as is; only the export runs
+    script = (
+        "import sys; from pathlib import Path; from rag.e5convert.onnxfile import materialize_onnx; "
+        f"folder = materialize_onnx(Path({str(tmp_path)!r})); "
+        "print(folder.name, 'torch' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == [f"{source.name}-onnx2", "False"]
+    assert (tmp_path / f"{source.name}-onnx2" / "word_embeddings.npy").is_file()
+
+
+def test_a_failed_export_names_the_reason(tmp_path: Path) -> None:
+    from rag.e5convert.onnxfile import _export
+    from rag.errors import ModelError
+
+    with pytest.raises(ModelError) as info:
+        _export(tmp_path / "absent", tmp_path / "model.onnx")
+    assert str(info.value).startswith(f"cannot export {tmp_path / 'absent'} to ONNX: ")

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import time
 import uuid
 import warnings
@@ -67,6 +69,16 @@ def materialize_onnx(cache_dir: Path, *, log: Callable[[str], None] | None = Non
 
 
 def _export(source: Path, target: Path) -> None:
+    """Export in a child process: torch, once imported, would keep ~800 MB in a server or indexer."""
+    command = [sys.executable, "-m", "rag.e5convert.onnxfile", str(source), str(target)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines()
+        raise ModelError(f"cannot export {source} to ONNX: {lines[-1] if lines else 'no output'}")
+
+
+def export(source: Path, target: Path) -> None:
+    """Write the ONNX graph to ``target`` and the word table beside it; needs torch and onnx."""
     try:
         import torch
         from transformers import AutoModel
@@ -114,3 +126,11 @@ def _export(source: Path, target: Path) -> None:
             )
     except (ImportError, RuntimeError) as exc:
         raise ModelError(f"cannot export {source} to ONNX: {exc}") from exc
+
+
+if __name__ == "__main__":
+    try:
+        export(Path(sys.argv[1]), Path(sys.argv[2]))
+    except ModelError as exc:
+        print(exc, file=sys.stderr)
+        sys.exit(1)
