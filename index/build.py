@@ -16,7 +16,7 @@ from index.reuse import VideoPart, previous_parts
 from rag.chunking import CHUNKER_REVISION, ChunkSettings, chunk_seed, embedding_text
 from rag.embedder import Embedder, Kind, LazyEmbedder, Vectors, configured_model_id, load_embedder
 from rag.errors import IndexMissingError, RagError, SeedError
-from rag.keyword import Analyzer, KeywordIndex
+from rag.keyword import Analyzer, KeywordIndex, analyzer_signature
 from rag.seed import Seed, read_seed
 from rag.settings import Settings
 from rag.store import Manifest, VideoRecord, read_manifest, remove_leftovers, write_index
@@ -169,7 +169,16 @@ def _build(settings: Settings, embedder: Embedder, progress: Progress | None) ->
     dense = np.vstack([part.dense for part in ordered]).astype(np.float32)
     sentences = np.vstack([part.sentences for part in ordered]).astype(np.float32)
     analyzer = Analyzer()
-    keyword = KeywordIndex.build([analyzer.tokens(p.text) for p in passages])
+    # Kiwi takes ~1 ms a passage once warm: a big archive must not pay it again for every
+    # unchanged video on each rebuild, so tokens are stored and reused like the vectors.
+    tokens = [
+        row
+        for part in ordered
+        for row in (
+            part.tokens if part.tokens is not None else [analyzer.tokens(p.text) for p in part.passages]
+        )
+    ]
+    keyword = KeywordIndex.build(tokens)
     manifest = Manifest(
         version=_version(sorted(part.record.sha256 for part in ordered), settings),
         model_id=embedder.model_id,
@@ -178,10 +187,10 @@ def _build(settings: Settings, embedder: Embedder, progress: Progress | None) ->
         chunking=_chunking(settings),
         seeds={name: parts[name].record.sha256 for name in sorted(parts)},
         counts={"videos": len(ordered), "passages": len(passages), "sentences": len(sentences)},
+        analyzer=analyzer_signature(),
     )
-    write_index(
-        settings.index_dir, manifest, [p.record for p in ordered], passages, dense, sentences, keyword
-    )
+    records = [p.record for p in ordered]
+    write_index(settings.index_dir, manifest, records, passages, dense, sentences, keyword, tokens=tokens)
     report.version = manifest.version
     report.videos = [part.record.video_id for part in ordered]
     report.passages, report.sentences = len(passages), len(sentences)

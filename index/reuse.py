@@ -14,7 +14,8 @@ import numpy as np
 from rag.chunking import Passage
 from rag.embedder import Vectors
 from rag.errors import IndexMissingError, RagError
-from rag.store import VideoRecord, load_index
+from rag.keyword import analyzer_signature
+from rag.store import VideoRecord, load_index, read_tokens
 
 
 @dataclass
@@ -25,6 +26,8 @@ class VideoPart:
     passages: list[Passage]
     dense: Vectors
     sentences: Vectors
+    # Each passage's keyword tokens; None when they must be computed (new seed, other analyzer).
+    tokens: list[list[str]] | None = None
 
 
 def previous_parts(
@@ -40,6 +43,10 @@ def previous_parts(
     m = index.manifest
     if m.prompts != prompts or m.chunking != chunking:
         return {}, "previous index built with other prompts or chunk settings"
+    try:
+        tokens = read_tokens(index_dir, m) if m.analyzer == analyzer_signature() else None
+    except (OSError, ValueError, RagError):
+        tokens = None  # only a saving: the build tokenizes again
     parts: dict[str, VideoPart] = {}
     rows_of: dict[str, list[int]] = {}
     for row, p in enumerate(index.passages):
@@ -51,6 +58,10 @@ def previous_parts(
         dense = np.vstack([index.dense.reconstruct(r) for r in rows]).astype(np.float32)
         lo, hi = index.sentence_offsets[rows[0]], index.sentence_offsets[rows[-1] + 1]
         parts[video.source] = VideoPart(
-            video, [index.passages[r] for r in rows], dense, np.asarray(index.sentence_vectors[lo:hi])
+            video,
+            [index.passages[r] for r in rows],
+            dense,
+            np.asarray(index.sentence_vectors[lo:hi]),
+            [tokens[r] for r in rows] if tokens is not None else None,
         )
     return parts, None

@@ -21,6 +21,9 @@ CONTENT_TAGS = ("NNG", "NNP", "NNB", "NR", "SN", "SL", "SH", "XR", "VV", "VA")
 _HANGUL_BASE, _HANGUL_LAST = 0xAC00, 0xD7A3
 
 
+# Bump when Analyzer.tokens changes what it returns, so builds stop reusing stored tokens.
+ANALYZER_REVISION = 1
+
 _kiwi: Any = None
 _kiwi_lock = threading.Lock()
 
@@ -34,6 +37,13 @@ def _tokenize(text: str) -> Any:
 
             _kiwi = Kiwi()
         return _kiwi.tokenize(text)
+
+
+def analyzer_signature() -> str:
+    """What the tokens depend on: stored tokens are reused only under the same signature."""
+    from importlib.metadata import version
+
+    return f"kiwipiepy {version('kiwipiepy')}, analyzer {ANALYZER_REVISION}"
 
 
 class Analyzer:

@@ -4,7 +4,8 @@ Layout::
 
     <index_dir>/CURRENT                 name of the version being served
     <index_dir>/versions/<version>/     manifest.json, passages.jsonl, videos.json,
-                                        dense.faiss, sentences.npy, keyword/ (bm25s)
+                                        dense.faiss, sentences.npy, keyword/ (bm25s),
+                                        tokens.jsonl (each passage's keyword tokens)
 
 The manifest records the model, dimension, normalization, chunk settings, schema version, the
 dense index's type (``rag.ann``), a hash of each seed and a checksum of every other file; loading
@@ -18,6 +19,7 @@ import json
 import os
 import shutil
 import uuid
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,8 @@ from rag.keyword import KeywordIndex
 SCHEMA_VERSION = 1
 DATA_FILES = ("passages.jsonl", "videos.json", "dense.faiss", "sentences.npy")
 KEYWORD_DIR = "keyword"
+# Optional: versions written before it existed lack it, and builds then tokenize every passage.
+TOKENS_FILE = "tokens.jsonl"
 KEEP_VERSIONS = 3
 
 
@@ -69,6 +73,8 @@ class Manifest:
     schema_version: int = SCHEMA_VERSION
     # What dense.faiss is (rag.ann.DenseSpec.record); manifests from before it held flat indexes.
     dense_index: dict[str, Any] = field(default_factory=lambda: ann.DenseSpec().record())
+    # rag.keyword.analyzer_signature() of the tokens in tokens.jsonl.
+    analyzer: str = ""
 
 
 @dataclass
@@ -144,6 +150,8 @@ def write_index(
     sentence_vectors: Vectors,
     keyword: KeywordIndex,
     dense_spec: ann.DenseSpec | None = None,
+    *,
+    tokens: Sequence[list[str]] | None = None,
 ) -> Path:
     """Write a new version beside the current one, then point CURRENT at it in one rename.
 
@@ -167,6 +175,10 @@ def write_index(
         faiss.write_index(ann.build(dense_vectors, spec, manifest.dimension), str(tmp / "dense.faiss"))
         np.save(tmp / "sentences.npy", sentence_vectors)
         keyword.save(tmp / KEYWORD_DIR)
+        if tokens is not None:
+            with (tmp / TOKENS_FILE).open("w", encoding="utf-8") as fh:
+                for row in tokens:
+                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         files = {
             path.relative_to(tmp).as_posix(): sha256_file(path)
             for path in sorted(tmp.rglob("*"))
@@ -217,6 +229,18 @@ def load_index(index_dir: Path, model_id: str | None = None, dimension: int | No
         raise IndexCorruptError(f"{folder}: vector counts do not match the passages")
     keyword = KeywordIndex.load(folder / KEYWORD_DIR)
     return IndexData(manifest, videos, passages, dense, sentence_vectors, offsets, keyword)
+
+
+def read_tokens(index_dir: Path, manifest: Manifest) -> list[list[str]] | None:
+    """The keyword tokens stored with a version loaded (and so checksummed) by ``load_index``."""
+    path = index_dir / "versions" / manifest.version / TOKENS_FILE
+    if TOKENS_FILE not in manifest.files:
+        return None
+    with path.open(encoding="utf-8") as fh:
+        rows: list[list[str]] = [json.loads(line) for line in fh if line.strip()]
+    if len(rows) != manifest.counts.get("passages"):
+        raise IndexCorruptError(f"{path}: {len(rows)} rows for {manifest.counts.get('passages')} passages")
+    return rows
 
 
 def _load_dense(folder: Path, manifest: Manifest) -> Any:

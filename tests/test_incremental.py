@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
@@ -57,6 +58,45 @@ def test_a_lazy_embedder_refuses_another_model_than_announced() -> None:
     with pytest.raises(ModelError) as info:
         lazy.embed_batch(["text"], "passage")
     assert str(info.value) == "the build runtime loaded fake (64 dimensions), expected fake (384)"
+
+
+def _count_tokenized(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    import rag.keyword
+
+    seen: list[str] = []
+    real = rag.keyword._tokenize
+
+    def counting(text: str) -> Any:
+        seen.append(text)
+        return real(text)
+
+    monkeypatch.setattr(rag.keyword, "_tokenize", counting)
+    return seen
+
+
+def test_unchanged_videos_keep_their_keyword_tokens(
+    fake_built: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = _count_tokenized(monkeypatch)
+    shutil.copy(DATA / "001_space.txt", fake_built.seeds_dir)
+    build(fake_built, FakeEmbedder())
+    index = load_index(fake_built.index_dir)
+    new = [p.text for p in index.passages if p.video_id == "SPACE000001"]
+    assert sorted(seen) == sorted(new) and len(new) < len(index.passages)
+    # Same BM25 as a build that tokenized everything: reused tokens are the same tokens.
+    hits = index.keyword.search(["망원경"], 3)
+    shutil.rmtree(fake_built.index_dir)
+    build(fake_built, FakeEmbedder())
+    assert load_index(fake_built.index_dir).keyword.search(["망원경"], 3) == hits and hits
+
+
+def test_another_analyzer_tokenizes_everything_again(
+    fake_built: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("rag.keyword.ANALYZER_REVISION", 2)
+    seen = _count_tokenized(monkeypatch)
+    report = build(fake_built, FakeEmbedder())
+    assert report.reused == [SEED.name] and len(seen) == report.passages
 
 
 def test_only_new_and_changed_seeds_are_embedded(fake_built: Settings) -> None:
