@@ -384,6 +384,21 @@ def test_the_onnx_export_keeps_torch_out_of_the_process(model_cache: Path, tmp_p
     assert (tmp_path / f"{source.name}-onnx2" / "word_embeddings.npy").is_file()
 
 
+def test_a_new_export_removes_older_exporters_folders(model_cache: Path, tmp_path: Path) -> None:
+    from rag.e5convert import materialize
+    from rag.e5convert.onnxfile import materialize_onnx
+
+    source = materialize(model_cache)
+    (tmp_path / source.name).symlink_to(source)
+    older = tmp_path / f"{source.name}-onnx1"
+    older.mkdir()
+    (older / "model.onnx").write_bytes(b"old")
+    other = tmp_path / f"{source.name}-onnx2-notes"  # not an export folder: left alone
+    other.mkdir()
+    folder = materialize_onnx(tmp_path)
+    assert folder.name == f"{source.name}-onnx2" and not older.exists() and other.exists()
+
+
 def test_a_failed_export_names_the_reason(tmp_path: Path) -> None:
     from rag.e5convert.onnxfile import _export
     from rag.errors import ModelError

@@ -64,8 +64,17 @@ def materialize_onnx(cache_dir: Path, *, log: Callable[[str], None] | None = Non
         raise ModelError(f"{final}: cannot write the ONNX model: {exc}") from exc
     finally:
         shutil.rmtree(partial, ignore_errors=True)
+    _drop_older_exports(final)
     say(f"wrote {final} in {time.monotonic() - started:.1f} s")
     return final
+
+
+def _drop_older_exports(final: Path) -> None:
+    """Remove exports of the same model by older exporters: 470 MB each that nothing reads now."""
+    stem = final.name.rsplit("-onnx", 1)[0]
+    for old in final.parent.glob(f"{stem}-onnx*"):
+        if old != final and old.name.removeprefix(f"{stem}-onnx").isdigit():
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _export(source: Path, target: Path) -> None:
