@@ -80,6 +80,9 @@ def stale_reason(settings: Settings, model_id: str) -> str | None:
         return "prompts or chunk settings changed"
     if manifest.seeds != seed_hashes(settings.seeds_dir):
         return "seeds changed"
+    if manifest.analyzer != analyzer_signature():
+        # Questions are tokenized by the analyzer installed now: the index must match it.
+        return "keyword analyzer changed"
     return None
 
 

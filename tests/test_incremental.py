@@ -93,7 +93,7 @@ def test_unchanged_videos_keep_their_keyword_tokens(
 def test_another_analyzer_tokenizes_everything_again(
     fake_built: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("rag.keyword.ANALYZER_REVISION", 2)
+    monkeypatch.setattr("rag.keyword.ANALYZER_REVISION", 99)
     seen = _count_tokenized(monkeypatch)
     report = build(fake_built, FakeEmbedder())
     assert report.reused == [SEED.name] and len(seen) == report.passages

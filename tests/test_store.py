@@ -100,6 +100,9 @@ def test_refuses_missing_file_and_bad_manifest(fake_built: Settings) -> None:
 def test_staleness(fake_built: Settings, make_settings: object) -> None:
     assert stale_reason(fake_built, "fake") is None
     assert stale_reason(fake_built, "other") == "model changed (fake -> other)"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("rag.keyword.ANALYZER_REVISION", 99)
+        assert stale_reason(fake_built, "fake") == "keyword analyzer changed"
     bigger = fake_built.model_copy(update={"chunk_chars": 500})
     assert stale_reason(bigger, "fake") == "prompts or chunk settings changed"
     (fake_built.seeds_dir / "new.txt").write_bytes(SEED.read_bytes().replace(b"PR3c4Q63rOs", b"other_video"))
