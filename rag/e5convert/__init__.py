@@ -63,6 +63,18 @@ def materialize(
         _digests.clear()
         final = final.with_name(f"{_PREFIX}-{label}-{actual[:12]}-c{_CONVERTER}")
     say(f"converting {source} ({len(data) / 1e6:.0f} MB) into {final}")
+    build_folder(
+        final, lambda partial: _build(partial, source, data, actual, label, say), "the converted model"
+    )
+    say(f"wrote {final} in {time.monotonic() - started:.1f} s")
+    return final
+
+
+def build_folder(final: Path, fill: Callable[[Path], None], what: str) -> None:
+    """Have ``fill`` write a temporary folder beside ``final``, then rename it into place whole.
+
+    ``fill`` writes the marker last; a crash leaves only a temporary folder, swept later.
+    """
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
         _sweep(final)
@@ -71,14 +83,12 @@ def materialize(
     except OSError as exc:
         raise ModelError(f"{final.parent}: cannot create the model cache: {exc}") from exc
     try:
-        _build(partial, source, data, actual, label, say)
+        fill(partial)
         _publish(partial, final)
     except OSError as exc:
-        raise ModelError(f"{final}: cannot write the converted model: {exc}") from exc
+        raise ModelError(f"{final}: cannot write {what}: {exc}") from exc
     finally:
         shutil.rmtree(partial, ignore_errors=True)
-    say(f"wrote {final} in {time.monotonic() - started:.1f} s")
-    return final
 
 
 def _build(

@@ -11,12 +11,10 @@ place whole with its marker, like the sentence-transformers folder it is exporte
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 import time
-import uuid
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.durable import fsync, fsync_tree
-from rag.e5convert import _MARKER, _publish, _quiet, _sweep, layout, materialize
+from rag.e5convert import _MARKER, _quiet, build_folder, layout, materialize
 from rag.errors import ModelError
 
 # Bump when the exported graph changes, so caches from an older exporter are not reused.
@@ -46,24 +44,16 @@ def materialize_onnx(cache_dir: Path, *, log: Callable[[str], None] | None = Non
         return final
     started = time.monotonic()
     say(f"exporting {source.name} to ONNX (once per model cache)…")
-    try:
-        _sweep(final)
-        partial = final.with_name(f".{final.name}.partial-{os.getpid()}-{uuid.uuid4().hex[:8]}")
-        partial.mkdir()
-    except OSError as exc:
-        raise ModelError(f"{final.parent}: cannot create the model cache: {exc}") from exc
-    try:
+
+    def fill(partial: Path) -> None:
         _export(source, partial / MODEL_FILE)
         for name in _COPIED:
             shutil.copyfile(source / name, partial / name)
         fsync_tree(partial)
         layout.write_json(partial / _MARKER, {"source": source.name, "exporter": _EXPORTER})
         fsync(partial / _MARKER)
-        _publish(partial, final)
-    except OSError as exc:
-        raise ModelError(f"{final}: cannot write the ONNX model: {exc}") from exc
-    finally:
-        shutil.rmtree(partial, ignore_errors=True)
+
+    build_folder(final, fill, "the ONNX model")
     _drop_older_exports(final)
     say(f"wrote {final} in {time.monotonic() - started:.1f} s")
     return final
