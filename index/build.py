@@ -99,13 +99,15 @@ def build_embedder(settings: Settings, log: Callable[[str], None] | None = None)
     and the model is loaded on first use: a build that reuses every row (``--force``) loads none.
     """
     model_id = configured_model_id(settings)
+
+    def load() -> Embedder:
+        return load_embedder(settings, log, "build")
+
     try:
         manifest = read_manifest(settings.index_dir)
     except RagError:
-        return load_embedder(settings, log, "build")
-    if manifest.model_id != model_id:
-        return load_embedder(settings, log, "build")
-    return LazyEmbedder(model_id, manifest.dimension, lambda: load_embedder(settings, log, "build"))
+        return load()
+    return LazyEmbedder(model_id, manifest.dimension, load) if manifest.model_id == model_id else load()
 
 
 def parse_seeds(seeds_dir: Path) -> tuple[list[Seed], list[SeedError]]:
