@@ -79,7 +79,9 @@ def calibrate(results: list[tuple[Question, Result]]) -> None:
     for t in _cuts([r.confidence for _, r in results]):
         for c in (0.0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5):
             for p in _cuts([r.peak for _, r in results]):
-                flagged = [r.confidence < t or r.coverage < c or r.peak < p for _, r in results]
+                flagged = [
+                    not r.typed or r.confidence < t or r.coverage < c or r.peak < p for _, r in results
+                ]
                 unans = [f for (q, _), f in zip(results, flagged, strict=True) if not q.answerable]
                 ans = [not f for (q, _), f in zip(results, flagged, strict=True) if q.answerable]
                 rate, kept = sum(unans) / max(len(unans), 1), sum(ans) / max(len(ans), 1)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from rag.chunking import Passage, time_at
+from rag.chunking import Passage, Span, time_at
 
 if TYPE_CHECKING:
     from rag.retrieval import Hit
@@ -38,8 +38,9 @@ def best_sentence(
     hits: list[Hit],
     words: Callable[[str], float] | None = None,
     lexical_weight: float = 0.0,
+    accept: Callable[[Hit, Span], bool] | None = None,
 ) -> Answer | None:
-    """The sentence of the top passages closest to the question.
+    """The sentence of the top passages closest to the question (among those ``accept`` allows).
 
     ``words`` (the share of the question's key words found in a sentence) adds ``lexical_weight`` times the share
     found: embeddings of short lines such as "업로드 날짜: 2025-03-26" tell dates from lengths poorly.
@@ -49,6 +50,8 @@ def best_sentence(
         lo, hi = index.sentence_offsets[hit.row], index.sentence_offsets[hit.row + 1]
         sims = index.sentence_vectors[lo:hi] @ vector
         for span, sim in zip(hit.passage.sentences, sims, strict=True):
+            if accept is not None and not accept(hit, span):
+                continue
             # The passage's own cosine keeps a stray sentence of a weak passage from winning.
             score = (float(sim) + hit.dense) / 2
             if words is not None and lexical_weight:

@@ -52,14 +52,21 @@ def analyzer_signature() -> str:
 class Analyzer:
     """Content morphemes of a text, lower-cased, numbers without thousands separators."""
 
+    def morphs(self, text: str) -> list[Any]:
+        """Kiwi's full analysis (forms, tags, offsets), for callers that need more than tokens."""
+        return list(_tokenize(text))
+
     def tokens(self, text: str) -> list[str]:
-        morphs = _tokenize(text)
-        out: list[str] = []
-        for m in morphs:
-            if m.tag.startswith(CONTENT_TAGS):
-                form = m.form.lower().replace(",", "") if m.tag == "SN" else m.form.lower()
-                out.extend(form.split())
-        return out
+        return content_tokens(self.morphs(text))
+
+
+def content_tokens(morphs: Sequence[Any]) -> list[str]:
+    out: list[str] = []
+    for m in morphs:
+        if m.tag.startswith(CONTENT_TAGS):
+            form = m.form.lower().replace(",", "") if m.tag == "SN" else m.form.lower()
+            out.extend(form.split())
+    return out
 
 
 def jamo(word: str) -> str:

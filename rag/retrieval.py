@@ -15,11 +15,12 @@ from typing import Any, Literal
 import numpy as np
 
 from rag.answer import ANSWER_POOL, Answer, best_sentence, confidence_of, coverage
+from rag.answertype import Expectation, expectation, satisfies
 from rag.cache import LRU
-from rag.chunking import Passage
+from rag.chunking import Passage, Span
 from rag.embedder import Embedder
 from rag.errors import NotFoundError, QueryError
-from rag.keyword import Analyzer
+from rag.keyword import Analyzer, content_tokens
 from rag.store import IndexData
 
 MAX_K = 50
@@ -81,6 +82,9 @@ class Result:
     low_confidence: bool
     coverage: float = 1.0
     peak: float = 0.0
+    # False when the question asks for a quantity or a time and no sentence of the top passages
+    # states one.
+    typed: bool = True
     # The best sentence even when withheld, for evaluation and calibration.
     candidate: Answer | None = field(default=None, repr=False)
 
@@ -104,6 +108,7 @@ class Searcher:
         # Kiwi takes about half a millisecond per text; an answer looks at a dozen passages and
         # sentences of the index, and the same ones again for similar questions.
         self._indexed_tokens: dict[str, list[str]] = {}
+        self._indexed_morphs: dict[int, list[Any]] = {}
         self._baseline = _baseline(index)
         # Answers depend only on the question and this index version, and a Searcher lives as
         # long as its version: a new version starts with an empty cache.
@@ -144,21 +149,51 @@ class Searcher:
 
     def _ask(self, text: str, k: int, video_id: str | None) -> Result:
         vector = self._embed(text)
-        # Kiwi runs once per question: ranking, answer choice and coverage share its tokens.
-        tokens = self.analyzer.tokens(text)
+        # Kiwi runs once per question: ranking, answer choice, answer type and coverage share it.
+        morphs = self.analyzer.morphs(text)
+        tokens = content_tokens(morphs)
         hits = self._rank(tokens, vector, k, video_id)
-        answer = best_sentence(
-            self.index, vector[0], hits, self._words_of(tokens), self.params.lexical_weight
-        )
+        words = self._words_of(tokens)
+        answer = best_sentence(self.index, vector[0], hits, words, self.params.lexical_weight)
         confidence = confidence_of(hits, answer)
+        typed = True
+        expected = expectation(text, morphs)
+        if expected is not None and answer is not None:
+            # The closest sentence to "how much ..." is often the one that restates the question;
+            # the answer is the closest one that states an amount.
+            stated = best_sentence(
+                self.index, vector[0], hits, words, self.params.lexical_weight, self._states(expected)
+            )
+            typed = stated is not None
+            answer = stated or answer
         covered = 1.0
         if _HANGUL.search(text):
             evidence = [self._tokens_of(h.passage.text) for h in hits[:ANSWER_POOL]]
             covered = coverage(tokens, evidence, self.index.keyword.expand)
         peak = self._peak(vector[0], hits)
         p = self.params
-        low = not hits or confidence < p.min_confidence or covered < p.min_coverage or peak < p.min_peak
-        return Result(hits, None if low else answer, confidence, low, covered, peak, answer)
+        low = (
+            not hits
+            or not typed
+            or confidence < p.min_confidence
+            or covered < p.min_coverage
+            or peak < p.min_peak
+        )
+        return Result(hits, None if low else answer, confidence, low, covered, peak, typed, answer)
+
+    def _states(self, expected: Expectation) -> Callable[[Hit, Span], bool]:
+        """Whether a sentence of a hit states the kind of answer ``expected`` asks for."""
+
+        def accept(hit: Hit, span: Span) -> bool:
+            morphs = self._indexed_morphs.get(hit.row)
+            if morphs is None:
+                if len(self._indexed_morphs) >= _TOKEN_MEMO:
+                    self._indexed_morphs.clear()
+                # One analysis per passage, sliced per sentence: Kiwi's fixed cost is per call.
+                morphs = self._indexed_morphs[hit.row] = self.analyzer.morphs(hit.passage.text)
+            return satisfies(expected, [m for m in morphs if span.start <= m.start < span.end])
+
+        return accept
 
     def _peak(self, vector: np.ndarray[Any, Any], hits: list[Hit]) -> float:
         if not hits or len(self._baseline) < 2:
