@@ -33,7 +33,7 @@ SETTINGS = [
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--split", default="tune", choices=["tune", "report", "holdout", "all"])
+    parser.add_argument("--split", default="tune", choices=["tune", "report", "holdout", "blind", "all"])
     parser.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
     parser.add_argument("--calibrate-only", action="store_true")
     args = parser.parse_args()
