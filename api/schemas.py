@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from api.jobs import Job
 from rag.answer import Answer
@@ -13,11 +14,21 @@ from rag.store import VideoRecord
 from rag.timefmt import format_clock, link_at, seconds
 
 
+def _json_integer(value: object) -> object:
+    """JSON Schema's integer: 5 and 5.0, not true or "5" (which pydantic's lax mode would take)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+
+
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=QUESTION_PATTERN)
-    k: int = Field(default=5, ge=1, le=MAX_K)
+    k: JsonInt = Field(default=5, ge=1, le=MAX_K)
     video_id: str | None = None
 
 

@@ -127,6 +127,8 @@ def test_whitespace_question_is_rejected(client: TestClient) -> None:
         ({"content": b"{broken", "headers": {"content-type": "application/json"}}, "JSON decode error"),
         ({"json": {"question": "x", "extra": 1}}, "extra: Extra inputs are not permitted"),
         ({"json": {"question": "x" * 1001}}, "question: String should have at most 1000 characters"),
+        ({"json": {"question": "x", "k": True}}, "k: Input should be a valid integer"),
+        ({"json": {"question": "x", "k": "5"}}, "k: Input should be a valid integer"),
     ],
 )
 def test_ask_rejects_bad_bodies(client: TestClient, kwargs: dict[str, object], message: str) -> None:
