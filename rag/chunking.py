@@ -20,8 +20,9 @@ _SENTENCE_END = re.compile(r"[.?!…]+[\"'”’)\]]*(?=\s|$|[^\d\s.?!…\"'”�
 
 # Bump when passages or their sentence spans come out differently for the same text: indexes and
 # reusable rows built by an older chunker are then rebuilt.  Also when what is embedded changes
-# (revision 2: passages are embedded with their section summary, see embedding_text).
-CHUNKER_REVISION = 2
+# (revision 2: passages are embedded with their section summary, see embedding_text; revision 3:
+# the info passage has one sentence per line).
+CHUNKER_REVISION = 3
 
 
 @dataclass(frozen=True)
@@ -167,9 +168,12 @@ def info_passage(seed: Seed) -> Passage:
     v = seed.video
     lines = [f"제목: {v.title}", *(f"{key}: {value}" for key, value in v.info.items())]
     text = f"{INFO_SUMMARY}\n" + "\n".join(lines)
-    # One answer span for the whole block: single lines such as "업로드 날짜: …" and "영상 길이: …"
-    # embed too alike for the right one to win reliably, and the block is short.
-    spans = (Span(len(INFO_SUMMARY) + 1, len(text)),)
+    # One sentence per line: "How many followers does the channel have?" matches the line
+    # "팔로워 수: 72,100" far better than the whole block with its long title.
+    spans, start = [], len(INFO_SUMMARY) + 1
+    for line in lines:
+        spans.append(Span(start, start + len(line)))
+        start += len(line) + 1
     digest = hashlib.sha256(text.encode()).hexdigest()[:12]
     return Passage(
         id=f"{v.video_id}:info:{digest}",
@@ -180,7 +184,7 @@ def info_passage(seed: Seed) -> Passage:
         end_ms=0,
         estimated=False,
         text=text,
-        sentences=spans,
+        sentences=tuple(spans),
     )
 
 

@@ -97,8 +97,9 @@ def test_info_passage_carries_the_video_facts() -> None:
         0,
         False,
     )
-    (span,) = info.sentences
-    lines = info.text[span.start : span.end].split("\n")
+    # One sentence per line, so each fact can be matched and cited on its own.
+    lines = [info.text[span.start : span.end] for span in info.sentences]
+    assert info.text == "영상 정보\n" + "\n".join(lines)
     assert lines[0].startswith("제목: [지식뉴스 EP.19]")
     assert lines[1:] == [
         "채널명: 교양이를 부탁해",

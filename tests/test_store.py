@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from index.build import build, seed_hashes, stale_reason
+from rag.chunking import CHUNKER_REVISION
 from rag.embedder import FakeEmbedder
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, RagError
 from rag.settings import Settings
@@ -20,7 +21,7 @@ def test_round_trip(fake_built: Settings) -> None:
     index = load_index(fake_built.index_dir, "fake", 64)
     m = index.manifest
     assert (m.model_id, m.dimension, m.normalized, m.schema_version) == ("fake", 64, True, 1)
-    assert m.chunking == {"max_chars": 200, "overlap_sentences": 2, "revision": 2}
+    assert m.chunking == {"max_chars": 200, "overlap_sentences": 2, "revision": CHUNKER_REVISION}
     assert m.seeds == seed_hashes(fake_built.seeds_dir)
     assert m.prompts == {"query": "query: ", "passage": "passage: "}
     assert list(index.videos) == [VIDEO_ID] and index.videos[VIDEO_ID].passages == len(index.passages)
