@@ -105,7 +105,10 @@ class AskResponse(BaseModel):
     question: str
     took_ms: float
     answer: AnswerOut | None = Field(description="null when nothing relevant was found")
-    confidence: float = Field(description="how well the best evidence matches the question")
+    confidence: float = Field(
+        description="estimated probability (0-1) that the answer answers the question; below the calibrated "
+        "threshold the answer is withheld and low_confidence is true"
+    )
     low_confidence: bool = Field(description="true when no passage seems to answer: answer is then null")
     passages: list[PassageOut]
 

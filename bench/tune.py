@@ -1,22 +1,21 @@
-"""Choose fusion parameters and the confidence threshold on the tuning split.
+"""Choose fusion parameters and fit the confidence model on the development splits.
 
 Usage: .venv/bin/python -m bench.tune   (uses the index in RAG_INDEX_DIR; build it with `rag index`)
-Prints hit@1, hit@3 and MRR@10 for each fusion setting, then the confidence of answerable and
-unanswerable questions and the thresholds (confidence, key-word coverage, peak) that flag >= 80% of
-unanswerable ones while keeping the most answerable ones answered.
+Prints hit@1, hit@3 and MRR@10 for each fusion setting, then each question's confidence and
+signals, then the confidence model (bench.calibrate) with its fitted and leave-one-out flag rates.
 ``--calibrate-only`` skips the fusion grid.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
 from functools import partial
 from pathlib import Path
 
+from bench.calibrate import calibrate
 from rag.embedder import load_embedder
-from rag.evaluation import Question, load_questions, run, score
-from rag.retrieval import Result, RetrievalParams, Searcher
+from rag.evaluation import load_questions, run, score
+from rag.retrieval import RetrievalParams, Searcher
 from rag.settings import load_settings
 from rag.store import load_index
 
@@ -33,14 +32,20 @@ SETTINGS = [
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--split", default="tune", choices=["tune", "report", "holdout", "blind", "all"])
+    # dev: the tuning split and the holdout split, which became a development set once measured.
+    parser.add_argument(
+        "--split", default="dev", choices=["dev", "tune", "report", "holdout", "blind", "all"]
+    )
     parser.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
     parser.add_argument("--calibrate-only", action="store_true")
     args = parser.parse_args()
     settings = load_settings()
     embedder = load_embedder(settings)
     index = load_index(settings.index_dir, embedder.model_id, embedder.dimension)
-    questions = [q for q in load_questions(args.questions) if args.split in ("all", q.split)]
+    wanted = {"dev": {"tune", "holdout"}, "all": {"tune", "holdout", "report", "blind"}}.get(
+        args.split, {args.split}
+    )
+    questions = [q for q in load_questions(args.questions) if q.split in wanted]
     for params in [] if args.calibrate_only else SETTINGS:
         searcher = Searcher(index, embedder, params)
         row = score(run(questions, partial(searcher.ask, k=10), index.passages)).rows["overall"]
@@ -52,52 +57,14 @@ def main() -> None:
         )
     searcher = Searcher(index, embedder, RetrievalParams())
     results = [(q, searcher.ask(q.question, 10)) for q in questions]
-    for q, r in sorted(results, key=lambda item: item[1].peak):
+    for q, r in sorted(results, key=lambda item: item[1].confidence):
         kind = "answerable" if q.answerable else "UNANSWERABLE"
+        cosine = r.candidate.cosine if r.candidate else 0.0
         print(
-            f"  {kind:<12} peak={r.peak:.2f} confidence={r.confidence:.3f} coverage={r.coverage:.2f} {q.question}"
+            f"  {kind:<12} confidence={r.confidence:.3f} cosine={cosine:.3f} peak={r.peak:.2f} "
+            f"coverage={r.coverage:.2f} typed={r.typed} {q.question}"
         )
     calibrate(results)
-
-
-KEEP = 0.85
-
-
-def _cuts(values: list[float]) -> list[float]:
-    """0 (rule off) and the midpoints between neighbouring observed values: margins on both sides."""
-    ordered = sorted(set(values))
-    return [0.0, *((a + b) / 2 for a, b in itertools.pairwise(ordered))]
-
-
-def calibrate(results: list[tuple[Question, Result]]) -> None:
-    """The thresholds that flag the most unanswerable questions while >= 85% of answerable ones
-    keep their answer (the issue asks for 80% flagged; withholding answers is the price).
-
-    Ties go to the fewest rules switched on, then the lowest thresholds: the least fitted choice.
-    """
-    best: tuple[tuple[float, ...], tuple[float, float, float]] | None = None
-    for t in _cuts([r.confidence for _, r in results]):
-        for c in (0.0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5):
-            for p in _cuts([r.peak for _, r in results]):
-                flagged = [
-                    not r.typed or r.confidence < t or r.coverage < c or r.peak < p for _, r in results
-                ]
-                unans = [f for (q, _), f in zip(results, flagged, strict=True) if not q.answerable]
-                ans = [not f for (q, _), f in zip(results, flagged, strict=True) if q.answerable]
-                rate, kept = sum(unans) / max(len(unans), 1), sum(ans) / max(len(ans), 1)
-                if kept < KEEP:
-                    continue
-                key = (rate, kept, -sum(x > 0 for x in (t, c, p)), -t, -c, -p)
-                if best is None or key > best[0]:
-                    best = (key, (t, c, p))
-    if best is None:
-        print(f"no thresholds keep {KEEP:.0%} of the answerable questions answered")
-        return
-    (rate, kept, *_), (t, c, p) = best
-    print(
-        f"min_confidence={t:.4f} min_coverage={c} min_peak={p:.3f}: flags {rate:.0%} of unanswerable, "
-        f"answers {kept:.0%} of answerable"
-    )
 
 
 if __name__ == "__main__":

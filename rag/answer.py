@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,8 @@ class Answer:
     start_ms: int
     end_ms: int
     passage: Passage
+    # The sentence's own cosine to the question, without its passage's or the key words' share.
+    cosine: float = 0.0
 
 
 def best_sentence(
@@ -66,15 +69,25 @@ def best_sentence(
                     start_ms=time_at(hit.passage, span.start),
                     end_ms=time_at(hit.passage, span.end),
                     passage=hit.passage,
+                    cosine=float(sim),
                 )
     return best
 
 
-def confidence_of(hits: list[Hit], answer: Answer | None) -> float:
-    """How well the best evidence matches the question: the answer's blended cosine."""
-    if not hits or answer is None:
+def answerability(
+    answer: Answer | None, peak: float, covered: float, weights: tuple[float, float, float], bias: float
+) -> float:
+    """The estimated probability that the answer answers: a logistic model over three signals.
+
+    The answer sentence's own cosine, the peak (how far the best passage stands out from the
+    index) and the share of the question's key words in the top passages each separate answerable
+    from unanswerable questions only roughly; weighed together they do better than each with a
+    threshold of its own (bench.tune fits the weights and reports both, cross-validated).
+    """
+    if answer is None:
         return 0.0
-    return answer.score
+    z = weights[0] * answer.cosine + weights[1] * peak + weights[2] * covered + bias
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
 def coverage(

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from rag.answer import ANSWER_POOL, Answer, best_sentence, confidence_of, coverage
+from rag.answer import ANSWER_POOL, Answer, answerability, best_sentence, coverage
 from rag.answertype import Expectation, expectation, satisfies
 from rag.cache import LRU
 from rag.chunking import Passage, Span
@@ -40,7 +40,7 @@ Fusion = Literal["rrf", "weighted"]
 
 @dataclass(frozen=True)
 class RetrievalParams:
-    """How candidates are found and ranked; the defaults were chosen on the tuning split."""
+    """How candidates are found and ranked; the defaults were chosen on the development splits."""
 
     mode: Mode = "hybrid"
     fusion: Fusion = "weighted"
@@ -52,16 +52,20 @@ class RetrievalParams:
     # Share of a passage's dense score taken from its best-matching sentence rather than the
     # passage as a whole: a one-sentence answer drowns in a long passage's average.
     sentence_weight: float = 0.25
-    # Below this confidence the answer is withheld and the response flagged (calibrated on tune).
-    min_confidence: float = 0.7843
     # Weight of the share of the question's key words a sentence contains, when picking the answer.
     lexical_weight: float = 0.1
-    # For Korean questions: below this share of their key words found in the top passages, too.
-    min_coverage: float = 0.35
-    # Below this peak too: how far the best passage's cosine stands above the question's cosine to
-    # passages at large, in standard deviations.  A question on the video's topic that the video
-    # never answers is close to everything and stands out from nothing.
-    min_peak: float = 2.034
+    # Confidence is a logistic model over (answer sentence cosine, peak, key-word coverage), fitted
+    # on the development splits by `python -m bench.tune --calibrate-only`.  The peak is how far the
+    # best passage's cosine stands above the question's cosine to passages at large, in standard
+    # deviations: a question on the video's topic that the video never answers is close to
+    # everything and stands out from nothing.  Coverage is the share of a Korean question's key
+    # words found in the top passages (1 for other languages).
+    flag_weights: tuple[float, float, float] = (35.41, 0.8778, 4.138)
+    flag_bias: float = -34.51
+    # Below this confidence the answer is withheld and the response flagged.
+    min_confidence: float = 0.6281
+    # A question asking for a quantity or a time is flagged when no top passage states one.
+    check_answer_type: bool = True
 
 
 @dataclass(frozen=True)
@@ -155,9 +159,8 @@ class Searcher:
         hits = self._rank(tokens, vector, k, video_id)
         words = self._words_of(tokens)
         answer = best_sentence(self.index, vector[0], hits, words, self.params.lexical_weight)
-        confidence = confidence_of(hits, answer)
         typed = True
-        expected = expectation(text, morphs)
+        expected = expectation(text, morphs) if self.params.check_answer_type else None
         if expected is not None and answer is not None:
             # The closest sentence to "how much ..." is often the one that restates the question;
             # the answer is the closest one that states an amount.
@@ -172,13 +175,8 @@ class Searcher:
             covered = coverage(tokens, evidence, self.index.keyword.expand)
         peak = self._peak(vector[0], hits)
         p = self.params
-        low = (
-            not hits
-            or not typed
-            or confidence < p.min_confidence
-            or covered < p.min_coverage
-            or peak < p.min_peak
-        )
+        confidence = answerability(answer, peak, covered, p.flag_weights, p.flag_bias) if hits else 0.0
+        low = not hits or not typed or confidence < p.min_confidence
         return Result(hits, None if low else answer, confidence, low, covered, peak, typed, answer)
 
     def _states(self, expected: Expectation) -> Callable[[Hit, Span], bool]:

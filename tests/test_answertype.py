@@ -73,7 +73,7 @@ def test_which_sentences_state_it(sentence: str, wanted: Expectation, stated: bo
 def test_a_question_the_video_never_answers_is_flagged(fake_built: Settings) -> None:
     # No sentence of the seed gives anyone's age, whichever passages come first.
     index = load_index(fake_built.index_dir)
-    loose = RetrievalParams(min_confidence=-9.0, min_coverage=0.0, min_peak=-9.0)
+    loose = RetrievalParams(min_confidence=0.0)
     result = Searcher(index, FakeEmbedder(), loose).ask("손정의 회장의 나이는 몇 살인가요?")
     assert (result.typed, result.low_confidence, result.answer) == (False, True, None)
     assert result.candidate is not None, "the closest sentence is still there for evaluation"
@@ -82,7 +82,7 @@ def test_a_question_the_video_never_answers_is_flagged(fake_built: Settings) -> 
 def test_the_answer_is_the_sentence_that_states_the_amount(fake_built: Settings) -> None:
     index = load_index(fake_built.index_dir)
     question = "H100 GPU 하나의 가격은 얼마인가요?"
-    loose = RetrievalParams(min_confidence=-9.0, min_coverage=0.0, min_peak=-9.0, lexical_weight=0.0)
+    loose = RetrievalParams(min_confidence=0.0, lexical_weight=0.0)
     result = Searcher(index, FakeEmbedder(), loose).ask(question)
     closest = best_sentence(index, FakeEmbedder().embed_batch([question], "query")[0], result.hits)
     amount = Expectation("quantity")

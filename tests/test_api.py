@@ -18,8 +18,8 @@ PASSAGE_KEYS = {
 
 @pytest.fixture
 def client(fake_built: Settings) -> Iterator[TestClient]:
-    # The fake embedder's cosines mean nothing: no confidence thresholds here.
-    params = RetrievalParams(min_confidence=0.0, min_coverage=0.0, min_peak=0.0)
+    # The fake embedder's cosines mean nothing: no confidence threshold here.
+    params = RetrievalParams(min_confidence=0.0)
     app = create_app(fake_built, lambda s: FakeEmbedder(), params=params, load_in_background=False)
     with TestClient(app) as c:
         yield c
@@ -51,16 +51,16 @@ def test_ask_contract(client: TestClient) -> None:
     assert passage["start"] <= answer["start"] <= passage["end"]
     assert answer["url"].endswith(f"&t={int(answer['start'])}")
     assert len(body["passages"]) == 5
-    assert body["low_confidence"] is False and body["confidence"] == answer["score"]
+    assert body["low_confidence"] is False and 0 <= body["confidence"] <= 1
 
 
 def test_low_confidence_withholds_the_answer(fake_built: Settings) -> None:
-    params = RetrievalParams(min_confidence=2.0)  # cosines never reach 2: always low
+    params = RetrievalParams(min_confidence=1.01)  # a probability never reaches it: always low
     app = create_app(fake_built, lambda s: FakeEmbedder(), params=params, load_in_background=False)
     with TestClient(app) as c:
         body = c.post("/v1/ask", json={"question": "H100 하나에 얼마인가요?"}).json()
     assert body["answer"] is None and body["low_confidence"] is True
-    assert 0 < body["confidence"] < 2 and len(body["passages"]) == 5
+    assert 0 <= body["confidence"] <= 1 and len(body["passages"]) == 5
 
 
 def test_a_question_that_stands_out_from_nothing_is_flagged(fake_built: Settings) -> None:
@@ -68,18 +68,23 @@ def test_a_question_that_stands_out_from_nothing_is_flagged(fake_built: Settings
     from rag.store import load_index
 
     index = load_index(fake_built.index_dir)
-    loose = Searcher(
-        index, FakeEmbedder(), RetrievalParams(min_confidence=0.0, min_coverage=0.0, min_peak=0.0)
+    result = Searcher(index, FakeEmbedder(), RetrievalParams(min_confidence=0.0)).ask(
+        "H100 하나에 얼마인가요?"
     )
-    result = loose.ask("H100 하나에 얼마인가요?")
     # The best passage stands some deviations above the rest, and that is all the peak measures.
     assert result.peak > 1.0 and not result.low_confidence
-    strict = Searcher(
-        index,
-        FakeEmbedder(),
-        RetrievalParams(min_confidence=0.0, min_coverage=0.0, min_peak=result.peak + 0.01),
+
+    def on_peak_alone(needed: float) -> RetrievalParams:
+        # Confidence from the peak only: above one half exactly when the peak exceeds ``needed``.
+        return RetrievalParams(flag_weights=(0.0, 1.0, 0.0), flag_bias=-needed, min_confidence=0.5)
+
+    answered = Searcher(index, FakeEmbedder(), on_peak_alone(result.peak - 0.01)).ask(
+        "H100 하나에 얼마인가요?"
     )
-    flagged = strict.ask("H100 하나에 얼마인가요?")
+    assert not answered.low_confidence and answered.answer is not None
+    flagged = Searcher(index, FakeEmbedder(), on_peak_alone(result.peak + 0.01)).ask(
+        "H100 하나에 얼마인가요?"
+    )
     assert flagged.low_confidence and flagged.answer is None and flagged.candidate is not None
 
 

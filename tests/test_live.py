@@ -42,7 +42,7 @@ def wait_for(check: Callable[[], bool], seconds: float = 10.0) -> None:
 @pytest.fixture
 def live(fake_built: Settings) -> Iterator[tuple[TestClient, Settings]]:
     settings = fake_built.model_copy(update={"reload_interval": 0.05, "admin_token": SecretStr(TOKEN)})
-    params = RetrievalParams(min_confidence=0.0, min_coverage=0.0)
+    params = RetrievalParams(min_confidence=0.0)
     app = create_app(settings, lambda s: SlowEmbedder(), params=params, load_in_background=False)
     with TestClient(app) as client:
         yield client, settings

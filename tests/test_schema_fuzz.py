@@ -31,7 +31,7 @@ def _app():  # type: ignore[no-untyped-def]
         seeds_dir=root / "seeds", index_dir=root / "index", model="fake", admin_token=SecretStr("fuzz-token")
     )
     build(config, FakeEmbedder())
-    params = RetrievalParams(min_confidence=0.0, min_coverage=0.0)
+    params = RetrievalParams(min_confidence=0.0)
     app = create_app(config, lambda s: FakeEmbedder(), params=params, load_in_background=False)
     app.state.service.load()
     return app
