@@ -26,7 +26,9 @@ OVERLAPS = (0, 1, 2)
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--split", default="tune", choices=["tune", "report", "holdout", "blind", "all"])
+    parser.add_argument(
+        "--split", default="tune", choices=["tune", "report", "holdout", "blind", "blind2", "all"]
+    )
     parser.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--overlaps", type=int, nargs="+", default=list(OVERLAPS))

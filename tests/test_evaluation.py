@@ -19,7 +19,7 @@ def test_the_question_set_covers_what_it_must() -> None:
     assert langs["en"] + langs["ja"] >= 12 and langs["ko"] > len(questions) / 2
     kinds = Counter(q.kind for q in questions)
     assert kinds["none"] >= 10 and all(kinds[k] for k in ("misheard", "paraphrase", "numeric", "video"))
-    assert {q.split for q in questions} == {"tune", "report", "holdout", "blind"}
+    assert {q.split for q in questions} == {"tune", "report", "holdout", "blind", "blind2"}
     assert all((q.kind == "none") == (q.evidence is None) for q in questions)
 
 
