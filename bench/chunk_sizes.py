@@ -1,6 +1,6 @@
-"""Measure retrieval quality against passage size and overlap (dense search only).
+"""Measure retrieval quality against passage size and overlap.
 
-Usage: .venv/bin/python -m bench.chunk_sizes [--split tune]
+Usage: .venv/bin/python -m bench.chunk_sizes [--split dev] [--mode dense|final]
 Builds one throwaway index per setting from seeds/ with the configured model and prints
 hit@1, hit@3 and MRR@10 over the answerable questions of eval/questions.jsonl.
 """
@@ -26,21 +26,27 @@ OVERLAPS = (0, 1, 2)
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    # dev: the tuning split and the splits that became development sets once measured (bench.tune).
     parser.add_argument(
-        "--split", default="tune", choices=["tune", "report", "holdout", "blind", "blind2", "all"]
+        "--split", default="dev", choices=["dev", "tune", "report", "holdout", "blind", "blind2", "all"]
     )
+    parser.add_argument("--mode", default="dense", choices=["dense", "final"])
     parser.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--overlaps", type=int, nargs="+", default=list(OVERLAPS))
     args = parser.parse_args()
     base = load_settings()
     embedder = load_embedder(base)
+    wanted = {"dev": {"tune", "holdout", "blind"}}.get(args.split, {args.split})
     questions = [
         q
         for q in load_questions(args.questions)
-        if q.answerable and q.kind != "video" and args.split in ("all", q.split)
+        if q.answerable and q.kind != "video" and (args.split == "all" or q.split in wanted)
     ]
-    print(f"{len(questions)} answerable questions, split={args.split}, model={embedder.model_id}")
+    params = RetrievalParams(mode="dense") if args.mode == "dense" else RetrievalParams()
+    print(
+        f"{len(questions)} answerable questions, split={args.split}, mode={args.mode}, model={embedder.model_id}"
+    )
     for size in args.sizes:
         for overlap in args.overlaps:
             with tempfile.TemporaryDirectory() as tmp:
@@ -49,7 +55,7 @@ def main() -> None:
                 )
                 started = time.perf_counter()
                 report = build(settings, embedder)
-                searcher = Searcher(load_index(settings.index_dir), embedder, RetrievalParams(mode="dense"))
+                searcher = Searcher(load_index(settings.index_dir), embedder, params)
                 outcomes = run(questions, partial(searcher.ask, k=10), searcher.index.passages)
                 row = score(outcomes, lambda q: ["all"]).rows["all"]
                 took = time.perf_counter() - started
