@@ -51,19 +51,19 @@ class RetrievalParams:
     pool: int = 50
     # Share of a passage's dense score taken from its best-matching sentence rather than the
     # passage as a whole: a one-sentence answer drowns in a long passage's average.
-    sentence_weight: float = 0.25
+    sentence_weight: float = 0.5
     # Weight of the share of the question's key words a sentence contains, when picking the answer.
-    lexical_weight: float = 0.1
+    lexical_weight: float = 0.2
     # Confidence is a logistic model over (answer sentence cosine, peak, key-word coverage), fitted
     # on the development splits by `python -m bench.tune --calibrate-only`.  The peak is how far the
     # best passage's cosine stands above the question's cosine to passages at large, in standard
     # deviations: a question on the video's topic that the video never answers is close to
     # everything and stands out from nothing.  Coverage is the share of a Korean question's key
     # words found in the top passages (1 for other languages).
-    flag_weights: tuple[float, float, float] = (35.41, 0.8778, 4.138)
-    flag_bias: float = -34.51
+    flag_weights: tuple[float, float, float] = (39.83, 1.016, 4.2)
+    flag_bias: float = -38.7
     # Below this confidence the answer is withheld and the response flagged.
-    min_confidence: float = 0.6281
+    min_confidence: float = 0.5813
     # A question asking for a quantity or a time is flagged when no top passage states one.
     check_answer_type: bool = True
 
