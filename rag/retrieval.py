@@ -26,6 +26,8 @@ from rag.store import IndexData
 MAX_K = 50
 MAX_QUESTION_CHARS = 1000
 _TOKEN_MEMO = 100_000
+# Kiwi's analyses of passages, for the answer-type check: a few hundred Kiwi tokens each, so fewer.
+_MORPH_MEMO = 4_096
 _SPACES = re.compile(r"\s+")
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 # Tabs and line breaks are whitespace in a pasted question; other C0/C1 controls are not text.
@@ -185,7 +187,7 @@ class Searcher:
         def accept(hit: Hit, span: Span) -> bool:
             morphs = self._indexed_morphs.get(hit.row)
             if morphs is None:
-                if len(self._indexed_morphs) >= _TOKEN_MEMO:
+                if len(self._indexed_morphs) >= _MORPH_MEMO:
                     self._indexed_morphs.clear()
                 # One analysis per passage, sliced per sentence: Kiwi's fixed cost is per call.
                 morphs = self._indexed_morphs[hit.row] = self.analyzer.morphs(hit.passage.text)
