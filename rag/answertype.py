@@ -11,9 +11,12 @@ so sentences are checked through Kiwi's analysis, whatever the question's langua
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+# Kiwi's analyses of passages kept per index version: a few hundred Kiwi tokens each.
+_MEMO = 4_096
 
 # Counters that name the same unit: the question's word and the script's may differ.
 _SAME_UNIT = (
@@ -115,3 +118,24 @@ def satisfies(expected: Expectation, morphs: Sequence[Any]) -> bool:
             # numeral word does not ("하나도 없다").
             return True
     return False
+
+
+class PassageAnalyses:
+    """Kiwi's analysis of each passage, once per passage, sliced per sentence on demand.
+
+    Kiwi's fixed cost is per call, so a passage is analysed whole; rows are stable for the life of
+    an index version, which is the life of its Searcher.
+    """
+
+    def __init__(self, analyze: Callable[[str], list[Any]]) -> None:
+        self._analyze = analyze
+        self._memo: dict[int, list[Any]] = {}
+
+    def states(self, expected: Expectation, row: int, text: str, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` (a sentence of the passage at ``row``) states ``expected``."""
+        morphs = self._memo.get(row)
+        if morphs is None:
+            if len(self._memo) >= _MEMO:
+                self._memo.clear()
+            morphs = self._memo[row] = self._analyze(text)
+        return satisfies(expected, [m for m in morphs if start <= m.start < end])

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import numpy as np
 
 from rag.answer import ANSWER_POOL, Answer, answerability, best_sentence, coverage
-from rag.answertype import Expectation, expectation, satisfies
+from rag.answertype import Expectation, PassageAnalyses, expectation
 from rag.cache import LRU
 from rag.chunking import Passage, Span
 from rag.embedder import Embedder
@@ -26,8 +26,6 @@ from rag.store import IndexData
 MAX_K = 50
 MAX_QUESTION_CHARS = 1000
 _TOKEN_MEMO = 100_000
-# Kiwi's analyses of passages, for the answer-type check: a few hundred Kiwi tokens each, so fewer.
-_MORPH_MEMO = 4_096
 _SPACES = re.compile(r"\s+")
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 # Tabs and line breaks are whitespace in a pasted question; other C0/C1 controls are not text.
@@ -114,7 +112,7 @@ class Searcher:
         # Kiwi takes about half a millisecond per text; an answer looks at a dozen passages and
         # sentences of the index, and the same ones again for similar questions.
         self._indexed_tokens: dict[str, list[str]] = {}
-        self._indexed_morphs: dict[int, list[Any]] = {}
+        self._analyses = PassageAnalyses(self.analyzer.morphs)
         self._baseline = _baseline(index)
         # Answers depend only on the question and this index version, and a Searcher lives as
         # long as its version: a new version starts with an empty cache.
@@ -183,17 +181,9 @@ class Searcher:
 
     def _states(self, expected: Expectation) -> Callable[[Hit, Span], bool]:
         """Whether a sentence of a hit states the kind of answer ``expected`` asks for."""
-
-        def accept(hit: Hit, span: Span) -> bool:
-            morphs = self._indexed_morphs.get(hit.row)
-            if morphs is None:
-                if len(self._indexed_morphs) >= _MORPH_MEMO:
-                    self._indexed_morphs.clear()
-                # One analysis per passage, sliced per sentence: Kiwi's fixed cost is per call.
-                morphs = self._indexed_morphs[hit.row] = self.analyzer.morphs(hit.passage.text)
-            return satisfies(expected, [m for m in morphs if span.start <= m.start < span.end])
-
-        return accept
+        return lambda hit, span: self._analyses.states(
+            expected, hit.row, hit.passage.text, span.start, span.end
+        )
 
     def _peak(self, vector: np.ndarray[Any, Any], hits: list[Hit]) -> float:
         if not hits or len(self._baseline) < 2:
