@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from rag.errors import RagError
+from rag.evaluation import SPLITS
 from rag.retrieval import RetrievalParams
 from rag.settings import Settings, load_settings
 
@@ -41,9 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the API's JSON instead of text")
     ev = sub.add_parser("eval", help="score retrieval on a labelled question set")
     ev.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
-    ev.add_argument(
-        "--split", choices=["report", "holdout", "blind", "blind2", "tune", "all"], default="report"
-    )
+    ev.add_argument("--split", choices=[*SPLITS, "all"], default="report")
     ev.add_argument(
         "--mode", choices=["all", *EVAL_MODES], default="all", help="retrieval set-ups to compare"
     )
@@ -146,11 +145,11 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     from functools import partial
 
     from rag.embedder import load_embedder
-    from rag.evaluation import format_report, load_questions, run, score
+    from rag.evaluation import format_report, in_split, load_questions, run, score
     from rag.retrieval import Searcher
     from rag.store import load_index
 
-    questions = [q for q in load_questions(args.questions) if args.split in ("all", q.split)]
+    questions = [q for q in load_questions(args.questions) if in_split(q, args.split)]
     embedder = load_embedder(settings, log=_say)
     index = load_index(settings.index_dir, embedder.model_id, embedder.dimension)
     modes = list(EVAL_MODES) if args.mode == "all" else [args.mode]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from index.build import build
 from rag.embedder import load_embedder
-from rag.evaluation import load_questions, run, score
+from rag.evaluation import SPLITS, in_split, load_questions, run, score
 from rag.retrieval import RetrievalParams, Searcher
 from rag.settings import load_settings
 from rag.store import load_index
@@ -26,10 +26,7 @@ OVERLAPS = (0, 1, 2)
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    # dev: the tuning split and the splits that became development sets once measured (bench.tune).
-    parser.add_argument(
-        "--split", default="dev", choices=["dev", "tune", "report", "holdout", "blind", "blind2", "all"]
-    )
+    parser.add_argument("--split", default="dev", choices=["dev", *SPLITS, "all"])
     parser.add_argument("--mode", default="dense", choices=["dense", "final"])
     parser.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
@@ -37,11 +34,10 @@ def main() -> None:
     args = parser.parse_args()
     base = load_settings()
     embedder = load_embedder(base)
-    wanted = {"dev": {"tune", "holdout", "blind"}}.get(args.split, {args.split})
     questions = [
         q
         for q in load_questions(args.questions)
-        if q.answerable and q.kind != "video" and (args.split == "all" or q.split in wanted)
+        if q.answerable and q.kind != "video" and in_split(q, args.split)
     ]
     params = RetrievalParams(mode="dense") if args.mode == "dense" else RetrievalParams()
     print(

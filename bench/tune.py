@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bench.calibrate import calibrate
 from rag.embedder import load_embedder
-from rag.evaluation import load_questions, run, score
+from rag.evaluation import SPLITS, in_split, load_questions, run, score
 from rag.retrieval import RetrievalParams, Searcher
 from rag.settings import load_settings
 from rag.store import load_index
@@ -32,22 +32,14 @@ SETTINGS = [
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    # dev: the tuning split, and the holdout and blind splits, which became development sets once
-    # measured.
-    parser.add_argument(
-        "--split", default="dev", choices=["dev", "tune", "report", "holdout", "blind", "blind2", "all"]
-    )
+    parser.add_argument("--split", default="dev", choices=["dev", *SPLITS, "all"])
     parser.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
     parser.add_argument("--calibrate-only", action="store_true")
     args = parser.parse_args()
     settings = load_settings()
     embedder = load_embedder(settings)
     index = load_index(settings.index_dir, embedder.model_id, embedder.dimension)
-    wanted = {
-        "dev": {"tune", "holdout", "blind"},
-        "all": {"tune", "holdout", "report", "blind", "blind2"},
-    }.get(args.split, {args.split})
-    questions = [q for q in load_questions(args.questions) if q.split in wanted]
+    questions = [q for q in load_questions(args.questions) if in_split(q, args.split)]
     for params in [] if args.calibrate_only else SETTINGS:
         searcher = Searcher(index, embedder, params)
         row = score(run(questions, partial(searcher.ask, k=10), index.passages)).rows["overall"]

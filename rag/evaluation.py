@@ -16,6 +16,10 @@ from rag.errors import RagError
 from rag.retrieval import Result
 
 METRICS = ("hit_rate@1", "hit_rate@3", "hit_rate@5", "mrr@10", "ndcg@10")
+# Each split was written before it was first scored (the README's "Retrieval quality" says when).
+SPLITS = ("tune", "report", "holdout", "blind", "blind2")
+# The tuning split and the splits that became development sets once measured and read.
+DEV_SPLITS = frozenset({"tune", "holdout", "blind"})
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,15 @@ def load_questions(path: Path) -> list[Question]:
         except (json.JSONDecodeError, TypeError) as exc:
             raise RagError(f"{path}:{number}: not a question record ({exc})") from None
     return questions
+
+
+def in_split(question: Question, split: str) -> bool:
+    """Whether ``question`` belongs to ``split``: a split's name, "dev" (DEV_SPLITS) or "all"."""
+    if split == "all":
+        return True
+    if split == "dev":
+        return question.split in DEV_SPLITS
+    return question.split == split
 
 
 def run(

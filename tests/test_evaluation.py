@@ -5,7 +5,7 @@ import pytest
 
 from rag.chunking import ChunkSettings, chunk_seed, squash_text
 from rag.errors import RagError
-from rag.evaluation import Outcome, Question, format_report, load_questions, score
+from rag.evaluation import Outcome, Question, format_report, in_split, load_questions, score
 from rag.seed import read_seed
 from tests.conftest import ROOT, SEED
 
@@ -57,3 +57,10 @@ def test_bad_question_file(tmp_path: Path) -> None:
     path.write_text('{"id": "q1"}\n', encoding="utf-8")
     with pytest.raises(RagError, match=r"q\.jsonl:1: not a question record"):
         load_questions(path)
+
+
+def test_splits_select_their_questions() -> None:
+    questions = load_questions(QUESTIONS)
+    counts = {name: sum(in_split(q, name) for q in questions) for name in ("dev", "report", "blind2", "all")}
+    assert counts == {"dev": 112, "report": 36, "blind2": 30, "all": len(questions)}
+    assert {q.split for q in questions if in_split(q, "dev")} == {"tune", "holdout", "blind"}
