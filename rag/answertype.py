@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rag.cache import LRU
+
 # Kiwi's analyses of passages kept per index version: a few hundred Kiwi tokens each.
 _MEMO = 4_096
 
@@ -129,13 +131,9 @@ class PassageAnalyses:
 
     def __init__(self, analyze: Callable[[str], list[Any]]) -> None:
         self._analyze = analyze
-        self._memo: dict[int, list[Any]] = {}
+        self._memo: LRU[list[Any]] = LRU(_MEMO)
 
     def states(self, expected: Expectation, row: int, text: str, start: int, end: int) -> bool:
         """Whether ``text[start:end]`` (a sentence of the passage at ``row``) states ``expected``."""
-        morphs = self._memo.get(row)
-        if morphs is None:
-            if len(self._memo) >= _MEMO:
-                self._memo.clear()
-            morphs = self._memo[row] = self._analyze(text)
+        morphs = self._memo.get_or_compute(row, lambda: self._analyze(text))
         return satisfies(expected, [m for m in morphs if start <= m.start < end])

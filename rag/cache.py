@@ -1,4 +1,5 @@
-"""A small thread-safe LRU: repeated questions skip the model, the costliest step of a request."""
+"""A small thread-safe LRU: repeated questions skip the model, the costliest step of a request,
+and passages already analysed by Kiwi are not analysed again."""
 
 from __future__ import annotations
 
