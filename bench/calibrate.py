@@ -53,7 +53,8 @@ def calibrate(results: list[tuple[Question, Result]]) -> None:
     y = np.array([q.answerable for q, _ in results])
     typed = np.array([r.typed for _, r in results])
     weights, bias = fit(x, y.astype(float))
-    threshold = cut(probability(x, weights, bias), y)
+    fitted_p = probability(x, weights, bias)
+    threshold = cut(fitted_p, y)
     # Leave one out: fit on the rest, judge the one left out.
     flagged = np.zeros(len(y), dtype=bool)
     for i in range(len(y)):
@@ -61,7 +62,7 @@ def calibrate(results: list[tuple[Question, Result]]) -> None:
         w, b = fit(x[rest], y[rest].astype(float))
         t = cut(probability(x[rest], w, b), y[rest])
         flagged[i] = not typed[i] or probability(x[i : i + 1], w, b)[0] < t
-    fitted = ~typed | (probability(x, weights, bias) < threshold)
+    fitted = ~typed | (fitted_p < threshold)
     print(
         f"flag_weights=({weights[0]:.4g}, {weights[1]:.4g}, {weights[2]:.4g}) flag_bias={bias:.4g} "
         f"min_confidence={threshold:.4f}"

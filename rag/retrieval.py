@@ -175,7 +175,7 @@ class Searcher:
             covered = coverage(tokens, evidence, self.index.keyword.expand)
         peak = self._peak(vector[0], hits)
         p = self.params
-        confidence = answerability(answer, peak, covered, p.flag_weights, p.flag_bias) if hits else 0.0
+        confidence = answerability(answer, peak, covered, p.flag_weights, p.flag_bias)
         low = not hits or not typed or confidence < p.min_confidence
         return Result(hits, None if low else answer, confidence, low, covered, peak, typed, answer)
 
