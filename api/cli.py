@@ -132,9 +132,14 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
         print("No confident answer: the transcripts do not seem to say. Closest passages:\n")
     else:
         print(f"Answer [{answer_out.timestamp}] {answer_out.text}\n  {answer_out.url}\n")
+    titled: set[str] = set()
     for p in passages:
+        if p.video_id not in titled:
+            # Each result is a distinct moment; its video's title is printed once, above the first.
+            titled.add(p.video_id)
+            print(f"== {p.title}\n")
         approx = "~" if p.estimated else ""
-        print(f"{p.rank}. [{approx}{p.timestamp}] {p.title}  (score {p.score:.3f})")
+        print(f"{p.rank}. [{approx}{p.timestamp}]  (score {p.score:.3f})")
         if p.section:
             print(f"   section: {p.section}")
         print(f"   {p.text}\n   {p.url}\n")

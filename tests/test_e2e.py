@@ -135,6 +135,8 @@ def test_ask_cli_prints_answer_and_citations(env: dict[str, str], built: object)
     ).stdout
     assert out.startswith("Answer [12:")
     assert "1. [12:34]" in out and f"watch?v={VIDEO_ID}&t=754" in out
+    # The video's title once, above its first result, not on every result.
+    assert out.count("[지식뉴스 EP.19]") == 1 and "\n== [지식뉴스 EP.19]" in out
 
 
 def test_video_info_is_answerable(server: str) -> None:
