@@ -52,6 +52,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to bind (RAG_HOST)")
     serve.add_argument("--port", type=int, help="port to bind (RAG_PORT)")
     serve.add_argument("--watch", action="store_true", help="rebuild when files in the seeds folder change")
+    mcp = sub.add_parser("mcp", help="serve the search tools to MCP clients (assistants) on stdio")
+    mcp.add_argument("--http", type=int, metavar="PORT", help="serve streamable HTTP on this port instead")
+    mcp.add_argument("--host", help="address --http binds (RAG_HOST)")
+    mcp.add_argument("--server", metavar="URL", type=_server_url, help=SERVER_HELP)
     return parser
 
 
@@ -202,7 +206,14 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "serve": cmd_serve}
+def cmd_mcp(settings: Settings, args: argparse.Namespace) -> int:
+    from api.mcpserver import serve_mcp
+
+    serve_mcp(settings, args.server, args.http, args.host or settings.host)
+    return 0
+
+
+COMMANDS = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "serve": cmd_serve, "mcp": cmd_mcp}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
