@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--server", metavar="URL", type=_server_url, help=SERVER_HELP)
     ev = sub.add_parser("eval", help="score retrieval on a labelled question set")
     ev.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
-    ev.add_argument("--split", choices=[*SPLITS, "all"], default="report")
+    ev.add_argument("--split", choices=[*SPLITS, "dev", "all"], default="report")
     ev.add_argument(
         "--mode", choices=["all", *EVAL_MODES], default="all", help="retrieval set-ups to compare"
     )

@@ -28,7 +28,8 @@ def score_ranking(
     contains the question's evidence, for every peer alike.
     """
     from rag.evaluation import METRICS, load_questions, run, score
-    from rag.retrieval import Hit, Result
+    from rag.moments import Hit
+    from rag.retrieval import Result
 
     by_id = {p.id: p for p in passages}
     questions = [

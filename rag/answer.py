@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from rag.chunking import Passage, Span, time_at
+from rag.moments import Hit
 
 if TYPE_CHECKING:
-    from rag.retrieval import Hit
     from rag.store import IndexData
 
 # How many of the top passages the answer sentence may come from.
@@ -50,8 +50,7 @@ def best_sentence(
     """
     best: Answer | None = None
     for hit in hits[:ANSWER_POOL]:
-        lo, hi = index.sentence_offsets[hit.row], index.sentence_offsets[hit.row + 1]
-        sims = index.sentence_vectors[lo:hi] @ vector
+        sims = index.sentence_vectors[list(hit.vector_rows(index.sentence_offsets))] @ vector
         for span, sim in zip(hit.passage.sentences, sims, strict=True):
             if accept is not None and not accept(hit, span):
                 continue

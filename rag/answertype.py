@@ -126,14 +126,14 @@ class PassageAnalyses:
     """Kiwi's analysis of each passage, once per passage, sliced per sentence on demand.
 
     Kiwi's fixed cost is per call, so a passage is analysed whole; rows are stable for the life of
-    an index version, which is the life of its Searcher.
+    an index version, which is the life of its Searcher; a merged moment's id holds a digest of its text.
     """
 
     def __init__(self, analyze: Callable[[str], list[Any]]) -> None:
         self._analyze = analyze
         self._memo: LRU[list[Any]] = LRU(_MEMO)
 
-    def states(self, expected: Expectation, row: int, text: str, start: int, end: int) -> bool:
-        """Whether ``text[start:end]`` (a sentence of the passage at ``row``) states ``expected``."""
-        morphs = self._memo.get_or_compute(row, lambda: self._analyze(text))
+    def states(self, expected: Expectation, key: str, text: str, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` (a sentence of the passage or moment ``key``) states ``expected``."""
+        morphs = self._memo.get_or_compute(key, lambda: self._analyze(text))
         return satisfies(expected, [m for m in morphs if start <= m.start < end])

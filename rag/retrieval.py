@@ -17,10 +17,11 @@ import numpy as np
 from rag.answer import ANSWER_POOL, Answer, answerability, best_sentence, coverage
 from rag.answertype import Expectation, PassageAnalyses, expectation
 from rag.cache import LRU
-from rag.chunking import Passage, Span
+from rag.chunking import Span
 from rag.embedder import Embedder
 from rag.errors import NotFoundError, QueryError
 from rag.keyword import Analyzer, content_tokens
+from rag.moments import Folder, Hit
 from rag.store import IndexData
 
 MAX_K = 50
@@ -69,16 +70,6 @@ class RetrievalParams:
 
 
 @dataclass(frozen=True)
-class Hit:
-    rank: int
-    score: float
-    passage: Passage
-    row: int
-    dense: float = 0.0
-    keyword: float = 0.0
-
-
-@dataclass(frozen=True)
 class Result:
     hits: list[Hit]
     answer: Answer | None
@@ -114,6 +105,9 @@ class Searcher:
         self._indexed_tokens: dict[str, list[str]] = {}
         self._analyses = PassageAnalyses(self.analyzer.morphs)
         self._baseline = _baseline(index)
+        self._folder = Folder(
+            index.passages, index.sentence_offsets, int(index.manifest.chunking.get("overlap_sentences", 0))
+        )
         # Answers depend only on the question and this index version, and a Searcher lives as
         # long as its version: a new version starts with an empty cache.
         self.search_cache: LRU[list[Hit]] = LRU(cache_size)
@@ -182,7 +176,7 @@ class Searcher:
     def _states(self, expected: Expectation) -> Callable[[Hit, Span], bool]:
         """Whether a sentence of a hit states the kind of answer ``expected`` asks for."""
         return lambda hit, span: self._analyses.states(
-            expected, hit.row, hit.passage.text, span.start, span.end
+            expected, hit.passage.id, hit.passage.text, span.start, span.end
         )
 
     def _peak(self, vector: np.ndarray[Any, Any], hits: list[Hit]) -> float:
@@ -221,7 +215,8 @@ class Searcher:
         self, tokens: list[str], vector: np.ndarray[Any, Any], k: int, video_id: str | None
     ) -> list[Hit]:
         p = self.params
-        pool = max(k, p.pool)
+        # Merging neighbours into moments takes several candidates per result.
+        pool = max(2 * k, p.pool)
         dense = self._dense(vector, pool, video_id) if p.mode != "keyword" else []
         if dense and p.sentence_weight:
             dense = self._with_sentences(dense, vector[0], p.sentence_weight)
@@ -239,16 +234,29 @@ class Searcher:
             ranked = _weighted(dense, keyword, p.dense_weight)
         dense_of = dict(dense)
         keyword_of = dict(keyword)
-        rows = [row for row, _ in ranked[:k]]
+        moments = self._folder.fold(ranked, k)
+        rows = sorted({r for m in moments for r in m.rows})
         missing = [r for r in rows if r not in dense_of]
         if missing:
             # Keyword-only candidates still need a cosine: the answer and confidence use it.
             stored = np.vstack([self.index.dense.reconstruct(int(r)) for r in missing])
             dense_of.update(zip(missing, (stored @ vector[0]).tolist(), strict=True))
-        return [
-            Hit(i + 1, float(score), self.index.passages[row], row, dense_of[row], keyword_of.get(row, 0.0))
-            for i, (row, score) in enumerate(ranked[:k])
-        ]
+        hits = []
+        for rank, m in enumerate(moments, 1):
+            passage, sentence_rows = self._folder.passage(m)
+            hits.append(
+                Hit(
+                    rank,
+                    float(m.score),
+                    passage,
+                    m.best,
+                    max(dense_of[r] for r in m.rows),
+                    max(keyword_of.get(r, 0.0) for r in m.rows),
+                    sentence_rows,
+                    (m.lo, m.hi),
+                )
+            )
+        return hits
 
     def _with_sentences(
         self, dense: list[tuple[int, float]], vector: np.ndarray[Any, Any], weight: float

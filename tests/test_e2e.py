@@ -33,7 +33,6 @@ QUESTIONS = [
 # Known misses, kept visible: strict, so a fix that makes one pass has to update this list.
 MISSES = {
     3: "the keyword side prefers '크리스탈 인텔리전스를 도입'; the cost sentence ranks 3rd",
-    8: "ranked below a passage about Japan being glad to have Son",
 }
 CASES = [
     pytest.param(

@@ -7,7 +7,8 @@ from fastapi import APIRouter, Query
 
 from api.deps import SearcherDep
 from api.schemas import AnswerOut, AskRequest, AskResponse, ErrorResponse, PassageOut, SearchResponse
-from rag.retrieval import MAX_K, MAX_QUESTION_CHARS, QUESTION_PATTERN, Hit, Searcher
+from rag.moments import Hit
+from rag.retrieval import MAX_K, MAX_QUESTION_CHARS, QUESTION_PATTERN, Searcher
 
 router = APIRouter(prefix="/v1", responses={422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}})
 
