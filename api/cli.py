@@ -16,9 +16,9 @@ from rag.settings import Settings, load_settings
 
 # What `rag eval` compares: each retriever alone, plain fusion, and the shipped defaults.
 EVAL_MODES = {
-    "dense": RetrievalParams(mode="dense", sentence_weight=0.0, lexical_weight=0.0),
-    "keyword": RetrievalParams(mode="keyword", sentence_weight=0.0, lexical_weight=0.0),
-    "fused": RetrievalParams(sentence_weight=0.0, lexical_weight=0.0),
+    "dense": RetrievalParams(mode="dense", sentence_weight=0.0),
+    "keyword": RetrievalParams(mode="keyword", sentence_weight=0.0),
+    "fused": RetrievalParams(sentence_weight=0.0),
     "final": RetrievalParams(),
 }
 EXIT_ERROR = 1

@@ -9,9 +9,14 @@ NO_ANSWER = "No confident answer: the transcripts do not seem to say. Closest pa
 
 def _passages(passages: list[dict[str, Any]]) -> list[str]:
     lines: list[str] = []
+    titled: set[str] = set()
     for p in passages:
+        if p["video_id"] not in titled:
+            # Each result is a distinct moment; its video's title is printed once, above the first.
+            titled.add(p["video_id"])
+            lines += [f"== {p['title']}", ""]
         approx = "~" if p["estimated"] else ""
-        lines.append(f"{p['rank']}. [{approx}{p['timestamp']}] {p['title']}  (score {p['score']:.3f})")
+        lines.append(f"{p['rank']}. [{approx}{p['timestamp']}]  (score {p['score']:.3f})")
         if p["section"]:
             lines.append(f"   section: {p['section']}")
         lines += [f"   {p['text']}", f"   {p['url']}", ""]

@@ -91,8 +91,9 @@ def test_stdio_tools_over_the_local_index(seed_env: dict[str, str]) -> None:
             assert "25,000달러" in answer["text"]
             passages = asked.structured_content["passages"]
             assert len(passages) == 3 and all(set(p) >= PASSAGE_KEYS for p in passages)
+            title = passages[0]["title"]
             assert _text(asked).startswith(
-                f"Answer [12:34] {answer['text']}\n  {answer['url']}\n\n1. [12:34] "
+                f"Answer [12:34] {answer['text']}\n  {answer['url']}\n\n== {title}\n\n1. [12:34]  (score "
             )
 
             found = await client.call_tool(
@@ -100,7 +101,9 @@ def test_stdio_tools_over_the_local_index(seed_env: dict[str, str]) -> None:
             )
             results = found.structured_content["results"] if found.structured_content else []
             assert [r["rank"] for r in results] == [1, 2] and "엔비디아" in results[0]["text"]
-            assert _text(found).startswith(f"1. [{results[0]['timestamp']}] ")
+            assert _text(found).startswith(
+                f"== {results[0]['title']}\n\n1. [{results[0]['timestamp']}]  (score "
+            )
 
             videos = await client.call_tool("list_videos", {})
             assert videos.structured_content is not None
