@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from rag.errors import RagError
 from rag.evaluation import SPLITS
@@ -23,6 +23,7 @@ EVAL_MODES = {
 }
 EXIT_ERROR = 1
 EXIT_USAGE = 2
+SERVER_HELP = "ask the running `rag serve` at URL instead of loading the model and index (RAG_SERVER_URL)"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("-k", type=int, default=5, help="passages to show (1-50, default 5)")
     ask.add_argument("--video-id", help="only search this video")
     ask.add_argument("--json", action="store_true", help="print the API's JSON instead of text")
+    ask.add_argument("--server", metavar="URL", type=_server_url, help=SERVER_HELP)
     ev = sub.add_parser("eval", help="score retrieval on a labelled question set")
     ev.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
     ev.add_argument("--split", choices=[*SPLITS, "dev", "all"], default="report")
@@ -50,7 +52,20 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to bind (RAG_HOST)")
     serve.add_argument("--port", type=int, help="port to bind (RAG_PORT)")
     serve.add_argument("--watch", action="store_true", help="rebuild when files in the seeds folder change")
+    mcp = sub.add_parser("mcp", help="serve the search tools to MCP clients (assistants) on stdio")
+    mcp.add_argument("--http", type=int, metavar="PORT", help="serve streamable HTTP on this port instead")
+    mcp.add_argument("--host", help="address --http binds (RAG_HOST)")
+    mcp.add_argument("--server", metavar="URL", type=_server_url, help=SERVER_HELP)
     return parser
+
+
+def _server_url(value: str) -> str:
+    from rag.settings import check_server_url
+
+    try:
+        return check_server_url(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 class _Progress:
@@ -106,6 +121,18 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    from api import render
+
+    url = args.server or settings.server_url
+    body = _ask_server(url, args) if url else _ask_here(settings, args)
+    if args.json:
+        print(json.dumps(body, ensure_ascii=False, indent=2))
+    else:
+        print(render.ask(body))
+    return 0
+
+
+def _ask_here(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
     from api.schemas import AnswerOut, PassageOut
     from rag.embedder import load_embedder
     from rag.retrieval import Searcher
@@ -118,32 +145,28 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     videos = searcher.index.videos
     passages = [PassageOut.of(h, videos[h.passage.video_id]) for h in result.hits]
     answer_out = AnswerOut.of(answer, videos[answer.passage.video_id]) if answer else None
-    if args.json:
-        body = {
-            "question": args.question,
-            "answer": answer_out.model_dump() if answer_out else None,
-            "confidence": round(result.confidence, 4),
-            "low_confidence": result.low_confidence,
-            "passages": [p.model_dump() for p in passages],
-        }
-        print(json.dumps(body, ensure_ascii=False, indent=2))
-        return 0
-    if answer_out is None:
-        print("No confident answer: the transcripts do not seem to say. Closest passages:\n")
-    else:
-        print(f"Answer [{answer_out.timestamp}] {answer_out.text}\n  {answer_out.url}\n")
-    titled: set[str] = set()
-    for p in passages:
-        if p.video_id not in titled:
-            # Each result is a distinct moment; its video's title is printed once, above the first.
-            titled.add(p.video_id)
-            print(f"== {p.title}\n")
-        approx = "~" if p.estimated else ""
-        print(f"{p.rank}. [{approx}{p.timestamp}]  (score {p.score:.3f})")
-        if p.section:
-            print(f"   section: {p.section}")
-        print(f"   {p.text}\n   {p.url}\n")
-    return 0
+    return {
+        "question": args.question,
+        "answer": answer_out.model_dump() if answer_out else None,
+        "confidence": round(result.confidence, 4),
+        "low_confidence": result.low_confidence,
+        "passages": [p.model_dump() for p in passages],
+    }
+
+
+def _ask_server(url: str, args: argparse.Namespace) -> dict[str, Any]:
+    """The server's answer to the question, as the local one would print it (no timing)."""
+    import anyio
+
+    from api.client import remote
+
+    async def asked() -> dict[str, Any]:
+        async with remote(url) as api:
+            return await api.ask(args.question, args.k, args.video_id)
+
+    body = anyio.run(asked)
+    body.pop("took_ms", None)
+    return body
 
 
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
@@ -183,7 +206,14 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "serve": cmd_serve}
+def cmd_mcp(settings: Settings, args: argparse.Namespace) -> int:
+    from api.mcpserver import serve_mcp
+
+    serve_mcp(settings, args.server, args.http, args.host or settings.host)
+    return 0
+
+
+COMMANDS = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "serve": cmd_serve, "mcp": cmd_mcp}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rag.chunking import ChunkSettings
@@ -46,6 +46,26 @@ class Settings(BaseSettings):
     # Origins allowed to call the API from a browser; empty (the default) sends no CORS headers.
     cors_origins: list[str] = Field(default_factory=list)
     watch_debounce_ms: int = Field(default=500, ge=50, le=60_000)
+    # A running `rag serve` that `rag ask` and `rag mcp` send questions to instead of loading the
+    # model and the index themselves; unset (the default) asks the local index.
+    server_url: str | None = None
+
+    @field_validator("server_url")
+    @classmethod
+    def _server_url(cls, value: str | None) -> str | None:
+        return check_server_url(value) if value else None
+
+
+def check_server_url(url: str) -> str:
+    """A server address as given, without a trailing slash; ValueError when it is not http(s)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(
+            f"expected an http:// or https:// address such as http://127.0.0.1:8000, got {url!r}"
+        )
+    return url.strip().rstrip("/")
 
 
 def load_settings(**overrides: Any) -> Settings:

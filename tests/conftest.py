@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,3 +57,29 @@ def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     given = os.environ.get("RAG_TEST_MODEL_CACHE")
     return Path(given) if given else tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="session")
+def seed_env(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> dict[str, str]:
+    """RAG_* variables of a folder holding the real seed, indexed once by `rag index` (real model)."""
+    import shutil
+    import subprocess
+
+    from tests.server import RAG, rag_env
+
+    root = tmp_path_factory.mktemp("seeded")
+    (root / "seeds").mkdir()
+    shutil.copy(SEED, root / "seeds" / SEED.name)
+    env = rag_env(root, model_cache)
+    built = subprocess.run([RAG, "index"], env=env, capture_output=True, text=True, timeout=600, check=False)
+    assert built.returncode == 0, built.stderr
+    return env
+
+
+@pytest.fixture(scope="session")
+def seed_server(seed_env: dict[str, str]) -> Iterator[str]:
+    """A real `rag serve` on 127.0.0.1 over ``seed_env``'s index; yields its base URL."""
+    from tests.server import running_server
+
+    with running_server(seed_env, Path(seed_env["RAG_INDEX_DIR"]).parent / "server.log") as base:
+        yield base

@@ -1,0 +1,61 @@
+"""Plain-text renderings of the API's JSON, for `rag ask` and for MCP tools' text content."""
+
+from __future__ import annotations
+
+from typing import Any
+
+NO_ANSWER = "No confident answer: the transcripts do not seem to say. Closest passages:"
+
+
+def _passages(passages: list[dict[str, Any]]) -> list[str]:
+    lines: list[str] = []
+    titled: set[str] = set()
+    for p in passages:
+        if p["video_id"] not in titled:
+            # Each result is a distinct moment; its video's title is printed once, above the first.
+            titled.add(p["video_id"])
+            lines += [f"== {p['title']}", ""]
+        approx = "~" if p["estimated"] else ""
+        lines.append(f"{p['rank']}. [{approx}{p['timestamp']}]  (score {p['score']:.3f})")
+        if p["section"]:
+            lines.append(f"   section: {p['section']}")
+        lines += [f"   {p['text']}", f"   {p['url']}", ""]
+    return lines
+
+
+def ask(body: dict[str, Any]) -> str:
+    """An answer with its timestamp and link, then the passages it was chosen from."""
+    answer = body["answer"]
+    if answer is None:
+        head = [NO_ANSWER, ""]
+    else:
+        head = [f"Answer [{answer['timestamp']}] {answer['text']}", f"  {answer['url']}", ""]
+    return "\n".join(head + _passages(body["passages"]))
+
+
+def search(body: dict[str, Any]) -> str:
+    if not body["results"]:
+        return "No passages found."
+    return "\n".join(_passages(body["results"]))
+
+
+def videos(body: dict[str, Any]) -> str:
+    lines = [f"{len(body['videos'])} video(s) in index {body['index_version']}:"]
+    for v in body["videos"]:
+        lines.append(f"- {v['video_id']}: {v['title']} ({v['length']}, {v['passages']} passages) {v['url']}")
+    return "\n".join(lines)
+
+
+def transcript(body: dict[str, Any]) -> str:
+    segments = body["segments"]
+    if not segments:
+        return f"No transcript of {body['video_id']} in that time range."
+    lines = [f"{body['title']}"]
+    section: str | None = None
+    for s in segments:
+        if s["section"] != section:
+            section = s["section"]
+            lines.append(f"\n## {section}" if section else "")
+        approx = "~" if s["estimated"] else ""
+        lines.append(f"[{approx}{s['timestamp']}] {s['text']}")
+    return "\n".join(lines)
