@@ -29,7 +29,7 @@ CHUNKER_REVISION = 3
 class ChunkSettings:
     """Passage size in characters and how many trailing sentences repeat in the next passage.
 
-    The defaults scored best on the tuning split (``python -m bench.chunk_sizes``; README).
+    The defaults scored best on the tuning split (``python -m bench.chunk_sizes``; docs/quality.md).
     """
 
     max_chars: int = 200
