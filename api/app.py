@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from api import errors
 from api.limits import BodyLimit
 from api.observe import RequestContext
-from api.routes import admin, metrics, page, search, videos
+from api.routes import admin, metrics, page, search, transcript, videos
 from api.service import EmbedderFactory, Service
 from rag.retrieval import RetrievalParams
 from rag.settings import Settings
@@ -54,6 +54,7 @@ def create_app(
     app.add_middleware(RequestContext, metrics=service.metrics)
     app.include_router(search.router)
     app.include_router(videos.router)
+    app.include_router(transcript.router)
     app.include_router(admin.router)
     app.include_router(page.router)
     app.include_router(metrics.router)

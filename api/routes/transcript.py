@@ -1,0 +1,40 @@
+"""A video's transcript, or the part of it in a time range."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import SearcherDep
+from api.schemas import ErrorResponse
+from api.transcript_schemas import SegmentOut, TranscriptResponse
+from rag.transcript import transcript as read_transcript
+
+router = APIRouter(prefix="/v1", responses={code: {"model": ErrorResponse} for code in (404, 422, 503)})
+
+
+def _ms(value: float | None) -> int | None:
+    return None if value is None else round(value * 1000)
+
+
+@router.get("/videos/{video_id}/transcript")
+def transcript(
+    searcher: SearcherDep,
+    video_id: str,
+    start: Annotated[
+        float | None, Query(ge=0, allow_inf_nan=False, description="seconds; omitted: from the beginning")
+    ] = None,
+    end: Annotated[
+        float | None, Query(ge=0, allow_inf_nan=False, description="seconds; omitted: to the end")
+    ] = None,
+) -> TranscriptResponse:
+    index = searcher.index
+    segments = read_transcript(index, video_id, _ms(start), _ms(end))
+    video = index.videos[video_id]
+    return TranscriptResponse(
+        video_id=video_id,
+        title=video.title,
+        url=video.url,
+        start=start,
+        end=end,
+        segments=[SegmentOut.of(s, video) for s in segments],
+    )

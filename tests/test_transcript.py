@@ -1,0 +1,113 @@
+"""A video's transcript read back from the index: the core function and its HTTP route."""
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from rag.chunking import squash_text
+from rag.embedder import FakeEmbedder
+from rag.errors import NotFoundError, QueryError
+from rag.seed import read_seed
+from rag.settings import Settings
+from rag.store import IndexData, load_index
+from rag.transcript import transcript
+from tests.conftest import SEED, VIDEO_ID
+
+
+@pytest.fixture
+def index(fake_built: Settings) -> IndexData:
+    return load_index(fake_built.index_dir)
+
+
+def test_segments_give_back_each_section_once_in_order(index: IndexData) -> None:
+    segments = transcript(index, VIDEO_ID)
+    sections = read_seed(SEED).sections
+    # The overlap between passages is cut: each section's text comes back exactly once.
+    for section in sections:
+        said = " ".join(s.text for s in segments if s.section == section.number)
+        assert squash_text(said) == squash_text(section.text), section.number
+    starts = [s.start_ms for s in segments]
+    assert starts == sorted(starts)
+    assert starts[0] == 0 and segments[-1].end_ms == sections[-1].end_ms
+    # Where a section begins, its segment starts exactly at the section's timestamp.
+    first_of = {s.section: s for s in reversed(segments)}
+    for section in sections:
+        assert (first_of[section.number].start_ms, first_of[section.number].estimated) == (
+            section.start_ms,
+            False,
+        )
+    assert "영상 정보" not in {s.section_summary for s in segments}
+
+
+def test_a_range_keeps_the_segments_that_overlap_it(index: IndexData) -> None:
+    everything = transcript(index, VIDEO_ID)
+    inside = transcript(index, VIDEO_ID, 754_000, 785_000)
+    assert inside == [s for s in everything if s.end_ms > 754_000 and s.start_ms <= 785_000]
+    assert inside[0].start_ms == 754_000 and len(inside) < len(everything)
+    # A moment: the one segment it falls in.
+    (moment,) = transcript(index, VIDEO_ID, 760_000, 760_000)
+    assert moment.start_ms <= 760_000 < moment.end_ms
+    assert transcript(index, VIDEO_ID, start_ms=1_107_000) == []  # the video is 18:27 long
+    assert transcript(index, VIDEO_ID, end_ms=0) == everything[:1]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        (-1000, None, "start must be 0 seconds or more, got -1"),
+        (None, -1500, "end must be 0 seconds or more, got -1.5"),
+        (20_000, 10_000, "end (10 s) is before start (20 s)"),
+    ],
+)
+def test_bad_ranges_are_refused(index: IndexData, start: int | None, end: int | None, message: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        transcript(index, VIDEO_ID, start, end)
+    assert str(caught.value) == message
+
+
+def test_unknown_video(index: IndexData) -> None:
+    with pytest.raises(NotFoundError) as caught:
+        transcript(index, "nope")
+    assert str(caught.value) == "no video with id 'nope' in the index"
+
+
+@pytest.fixture
+def client(fake_built: Settings) -> Iterator[TestClient]:
+    app = create_app(fake_built, lambda s: FakeEmbedder(), load_in_background=False)
+    with TestClient(app) as c:
+        yield c
+
+
+def test_transcript_route(client: TestClient) -> None:
+    r = client.get(f"/v1/videos/{VIDEO_ID}/transcript", params={"start": 754, "end": 785.5})
+    assert r.status_code == 200
+    body = r.json()
+    assert (body["video_id"], body["start"], body["end"]) == (VIDEO_ID, 754, 785.5)
+    assert body["title"].startswith("[지식뉴스 EP.19]")
+    first = body["segments"][0]
+    assert set(first) == {"start", "end", "timestamp", "estimated", "section", "text", "url"}
+    assert (first["start"], first["timestamp"], first["estimated"]) == (754, "12:34", False)
+    assert first["url"] == f"https://www.youtube.com/watch?v={VIDEO_ID}&t=754"
+    assert first["section"] and "25,000달러" in " ".join(s["text"] for s in body["segments"])
+    whole = client.get(f"/v1/videos/{VIDEO_ID}/transcript").json()
+    assert (whole["start"], whole["end"]) == (None, None) and len(whole["segments"]) > len(body["segments"])
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "message"),
+    [
+        ("/v1/videos/nope/transcript", 404, "no video with id 'nope' in the index"),
+        (f"/v1/videos/{VIDEO_ID}/transcript?start=20&end=10", 422, "end (10 s) is before start (20 s)"),
+        (
+            f"/v1/videos/{VIDEO_ID}/transcript?start=-1",
+            422,
+            "query.start: Input should be greater than or equal to 0",
+        ),
+        (f"/v1/videos/{VIDEO_ID}/transcript?end=inf", 422, "query.end: Input should be a finite number"),
+    ],
+)
+def test_transcript_route_errors(client: TestClient, path: str, status: int, message: str) -> None:
+    r = client.get(path)
+    assert (r.status_code, r.json()["error"]["message"]) == (status, message)
