@@ -93,6 +93,13 @@ def test_transcript_route(client: TestClient) -> None:
     assert first["section"] and "25,000달러" in " ".join(s["text"] for s in body["segments"])
     whole = client.get(f"/v1/videos/{VIDEO_ID}/transcript").json()
     assert (whole["start"], whole["end"]) == (None, None) and len(whole["segments"]) > len(body["segments"])
+    # Found by schemathesis: a bound of 1e305 seconds overflowed in milliseconds (a 500).
+    huge = client.get(f"/v1/videos/{VIDEO_ID}/transcript", params={"start": 1e305, "end": 1.7e308})
+    assert (huge.status_code, huge.json()["segments"]) == (200, [])
+    assert client.get(f"/v1/videos/{VIDEO_ID}/transcript", params={"end": 1e305}).json() == {
+        **whole,
+        "end": 1e305,
+    }
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,13 @@ from rag.transcript import transcript as read_transcript
 router = APIRouter(prefix="/v1", responses={code: {"model": ErrorResponse} for code in (404, 422, 503)})
 
 
+# Far past the end of any video: a larger bound means the same range, and 1e305 s in milliseconds
+# would overflow a float.
+_LATEST_S = 1e9
+
+
 def _ms(value: float | None) -> int | None:
-    return None if value is None else round(value * 1000)
+    return None if value is None else round(min(value, _LATEST_S) * 1000)
 
 
 @router.get("/videos/{video_id}/transcript")
