@@ -43,8 +43,23 @@ class TableRow:
 
 
 @dataclass(frozen=True)
+class Cue:
+    """A timed stretch of a section's text: character offsets into ``Section.text`` (``end``
+    exclusive) and the exact times a subtitle or speech-to-text file gives it."""
+
+    start: int
+    end: int
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True)
 class Section:
-    """A stretch of script between two timestamps; ``number`` 0 is the part before ``2.1.``."""
+    """A stretch of script between two timestamps; ``number`` 0 is the part before ``2.1.``.
+
+    ``cues`` is empty for the seed format (times inside are interpolated) and covers the whole
+    text, in order, for subtitles and speech-to-text (times inside are exact).
+    """
 
     number: int
     start_ms: int
@@ -52,6 +67,16 @@ class Section:
     summary: str | None
     text: str
     line: int
+    cues: tuple[Cue, ...] = ()
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A titled part of the video: a row of the seed's table, or a chapter of a yt-dlp sidecar."""
+
+    start_ms: int
+    end_ms: int
+    title: str
 
 
 @dataclass(frozen=True)
@@ -64,11 +89,13 @@ class Video:
     duration_ms: int
     url: str
     info: dict[str, str] = field(default_factory=dict)
+    chapters: tuple[Chapter, ...] = ()
 
 
 @dataclass(frozen=True)
 class Seed:
-    """A parsed transcript: ``sha256`` is of the file's bytes, so any edit is a new seed."""
+    """A parsed transcript: ``sha256`` is of the file's bytes (and its sidecar's, when it has one),
+    so any edit is a new seed."""
 
     path: Path
     sha256: str
@@ -102,14 +129,15 @@ def read_seed(path: Path) -> Seed:
 
 def parse_seed(raw: bytes, path: Path) -> Seed:
     """Parse the bytes of a transcript file; ``path`` is used for messages and the result."""
-    text = _decode(raw, path)
+    text = decode_text(raw, path)
     lines = [line.rstrip() for line in text.splitlines()]
     parser = _Parser(str(path), lines)
     video, table, sections = parser.parse()
     return Seed(path, hashlib.sha256(raw).hexdigest(), video, table, sections)
 
 
-def _decode(raw: bytes, path: Path) -> str:
+def decode_text(raw: bytes, path: Path) -> str:
+    """The file's text (UTF-8, or CP949/EUC-KR when that reads as Korean), or an error naming the line."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -170,6 +198,10 @@ class _Parser:
             duration_ms=duration_ms,
             url=url,
             info=info,
+            chapters=tuple(
+                Chapter(row.start_ms, nxt.start_ms if nxt else duration_ms, row.summary)
+                for row, nxt in zip(table, [*table[1:], None], strict=True)
+            ),
         )
         return video, table, sections
 
