@@ -29,9 +29,10 @@ _SENTENCE_END = re.compile(r"[.?!…]+[\"'”’)\]]*(?=\s|$|[^\d\s.?!…\"'”�
 CHUNKER_REVISION = 4
 # A run of cues ends at a cue that ends a sentence, before a pause of PAUSE_MS or more, or once it
 # holds CUE_SENTENCE_CHARS characters: unpunctuated speech-to-text (YouTube's auto-captions) is
-# cut by cue and time, into pieces about as long as the seed's sentences (median 39 characters,
-# mean 48).  Chosen with bench.windows (docs/formats.md).
-CUE_SENTENCE_CHARS = 40
+# cut by cue and time.  80 scored best on the seed read as auto-captions (`python -m
+# bench.windows`, docs/formats.md): answer 0.60 against 0.13 for single cues, 0.41 at 40 and 0.61
+# at 160, where hit@1 fell from 0.80 to 0.70 (runs longer than half a passage leave no overlap).
+CUE_SENTENCE_CHARS = 80
 PAUSE_MS = 1000
 _ENDS_SENTENCE = re.compile(r"[.?!…。？！][\"'”’)\]]*$")
 

@@ -102,10 +102,13 @@ def test_without_a_sidecar_the_name_gives_id_and_title_and_windows_give_sections
         (),
     )
     assert v.info == {"영상 길이": "5분 39초"}
-    assert [(s.number, s.start_ms, s.end_ms, s.summary) for s in seed.sections] == [
+    assert [(s.number, s.start_ms, s.end_ms) for s in seed.sections] == [(1, 0, 338_990)]  # 15-minute windows
+    five = read_source(Source(WHISPER), window_ms=300_000).sections
+    assert [(s.number, s.start_ms, s.end_ms, s.summary) for s in five] == [
         (1, 0, 300_000, None),
         (2, 300_000, 338_990, None),
     ]
+    assert five[1].text.startswith("텀블러를 가져오면") and five[1].cues[0].start_ms >= 300_000
     assert read_source(Source(SRT)).video.video_id == "haenyeo_talk"
 
 
