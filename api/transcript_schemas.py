@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from rag.seed import Chapter
 from rag.store import VideoRecord
+from rag.timed import Chapter
 from rag.timefmt import format_clock, link_at, seconds
 from rag.transcript import Segment
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.errors import SeedError
-from rag.seed import decode_text
+from rag.textfile import decode_text
 
 
 def load_json(raw: bytes, path: Path) -> Node:

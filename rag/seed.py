@@ -14,6 +14,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 from rag.errors import RagError, SeedError
+from rag.textfile import decode_text
+from rag.timed import Chapter, Cue
 from rag.timefmt import format_clock, parse_clock, parse_duration
 
 _TABLE_HEADER = re.compile(r"^\s*시간\s*\|\s*요약\s*\|?\s*$")
@@ -25,7 +27,6 @@ _MARKER = re.compile(r"^\s*2\.(\d+)\.(?:\s+(.*))?$")
 _INFO_LINE = re.compile(r"^\s*-\s*([^:]+?)\s*:\s*(.*)$")
 _TITLE_NUMBER = re.compile(r"^1\.\s+")
 _SUMMARY_LABEL = re.compile(r"^한줄\s*요약\s*:\s*")
-_HANGUL = re.compile("[\uac00-\ud7a3]")
 
 INFO_CHANNEL = "채널명"
 INFO_UPLOADED = "업로드 날짜"
@@ -43,17 +44,6 @@ class TableRow:
 
 
 @dataclass(frozen=True)
-class Cue:
-    """A timed stretch of a section's text: character offsets into ``Section.text`` (``end``
-    exclusive) and the exact times a subtitle or speech-to-text file gives it."""
-
-    start: int
-    end: int
-    start_ms: int
-    end_ms: int
-
-
-@dataclass(frozen=True)
 class Section:
     """A stretch of script between two timestamps; ``number`` 0 is the part before ``2.1.``.
 
@@ -68,15 +58,6 @@ class Section:
     text: str
     line: int
     cues: tuple[Cue, ...] = ()
-
-
-@dataclass(frozen=True)
-class Chapter:
-    """A titled part of the video: a row of the seed's table, or a chapter of a yt-dlp sidecar."""
-
-    start_ms: int
-    end_ms: int
-    title: str
 
 
 @dataclass(frozen=True)
@@ -134,27 +115,6 @@ def parse_seed(raw: bytes, path: Path) -> Seed:
     parser = _Parser(str(path), lines)
     video, table, sections = parser.parse()
     return Seed(path, hashlib.sha256(raw).hexdigest(), video, table, sections)
-
-
-def decode_text(raw: bytes, path: Path) -> str:
-    """The file's text (UTF-8, or CP949/EUC-KR when that reads as Korean), or an error naming the line."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        # Korean Windows tools still save CP949 (a superset of EUC-KR): read it if it is that.
-        try:
-            text = raw.decode("cp949")
-        except UnicodeDecodeError:
-            raise SeedError(str(path), line, "not valid UTF-8 (nor CP949/EUC-KR) text") from exc
-        if not _HANGUL.search(text):
-            raise SeedError(
-                str(path), line, "not valid UTF-8 text (and no Korean when read as CP949)"
-            ) from exc
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise SeedError(str(path), line, "binary data (NUL byte) in a text file")
-    return text
 
 
 class _Parser:

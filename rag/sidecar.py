@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.jsonfile import Node, load_json, milliseconds
-from rag.seed import INFO_CHANNEL, INFO_LENGTH, INFO_UPLOADED, INFO_URL, Chapter
+from rag.seed import INFO_CHANNEL, INFO_LENGTH, INFO_UPLOADED, INFO_URL
+from rag.timed import Chapter
 
 SIDECAR_SUFFIX = ".info.json"
 _DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")

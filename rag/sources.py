@@ -19,9 +19,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 from rag.errors import RagError, SeedError
-from rag.seed import INFO_LENGTH, INFO_URL, Chapter, Cue, Section, Seed, Video, read_seed
+from rag.seed import INFO_LENGTH, INFO_URL, Section, Seed, Video, read_seed
 from rag.sidecar import SIDECAR_SUFFIX, Sidecar, korean_length, read_sidecar
 from rag.subtitles import TimedLine, read_subtitles
+from rag.timed import Chapter, Cue
 from rag.whisper import read_whisper
 
 KINDS = {".txt": "seed", ".vtt": "vtt", ".srt": "srt", ".json": "whisper"}

@@ -32,7 +32,7 @@ from rag.durable import fsync, fsync_tree
 from rag.embedder import Vectors
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 from rag.keyword import KeywordIndex
-from rag.seed import Chapter
+from rag.timed import Chapter
 
 # 2: videos carry their chapters, and sentence spans of cue-based transcripts their exact times.
 SCHEMA_VERSION = 2

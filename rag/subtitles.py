@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from rag.errors import SeedError
-from rag.seed import decode_text
+from rag.textfile import decode_text
 
 Format = Literal["vtt", "srt"]
 # WebVTT's line terminators, as webvtt-py splits lines: line numbers must agree with it.
