@@ -250,3 +250,14 @@ def browser() -> Iterator[object]:
         b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         yield b
         b.close()
+
+
+def test_video_page_policy_allows_only_the_youtube_player_and_its_api(base: str) -> None:
+    r = httpx.get(f"{base}/videos/{BATTERY}")
+    assert r.status_code == 200 and r.headers["content-type"] == "text/html; charset=utf-8"
+    policy = r.headers["content-security-policy"]
+    assert "script-src 'self' https://www.youtube.com;" in policy
+    assert "frame-src https://www.youtube-nocookie.com https://www.youtube.com;" in policy
+    assert "connect-src 'self';" in policy and "unsafe" not in policy
+    # The ask page keeps its own, stricter policy.
+    assert "script-src 'self';" in httpx.get(base).headers["content-security-policy"]
