@@ -158,12 +158,7 @@ class Searcher:
         return self.ask_cache.get_or_compute((text, k, video_id), lambda: self._ask(text, k, video_id))
 
     def _ask(self, text: str, k: int, video_id: str | None) -> Result:
-        vector = self._embed(text)
-        # Kiwi runs once per question: ranking, answer choice, answer type and coverage share it.
-        morphs = self.analyzer.morphs(text)
-        tokens = content_tokens(morphs)
-        hits = self._rank(tokens, vector, k, video_id)
-        spans, decisive = self._candidates(text, vector[0], morphs, tokens, hits)
+        vector, tokens, hits, spans, decisive = self._answerable(text, k, video_id)
         p = self.params
         answer, typed = choose(spans, p.answer_weights, decisive)
         covered = 1.0
@@ -173,34 +168,33 @@ class Searcher:
                 for h in hits[:ANSWER_POOL]
             ]
             covered = coverage(tokens, evidence, self.index.keyword.expand)
-        peak = self._peak(vector[0], hits)
+        peak = self._peak(vector, hits)
         confidence = answerability(answer, peak, covered, p.flag_weights, p.flag_bias)
         low = not hits or not typed or confidence < p.min_confidence
         return Result(hits, None if low else answer, confidence, low, covered, peak, typed, answer)
 
     def answer_spans(self, question: str, k: int = 10) -> tuple[list[Candidate], bool]:
-        """The candidate answer spans of a question, and whether a decisive answer type limits them.
-
-        For fitting the answer model (bench.answers): the same spans ``ask`` chooses from.
-        """
-        text = self.check(question, k, None)
-        vector = self._embed(text)
-        morphs = self.analyzer.morphs(text)
-        tokens = content_tokens(morphs)
-        hits = self._rank(tokens, vector, k, None)
-        spans, decisive = self._candidates(text, vector[0], morphs, tokens, hits)
+        """The spans ``ask`` chooses its answer from, and whether a decisive answer type limits them
+        (for fitting the answer model: bench.answers)."""
+        _, _, _, spans, decisive = self._answerable(self.check(question, k, None), k, None)
         return spans, decisive is not None
 
-    def _candidates(
-        self, text: str, vector: np.ndarray[Any, Any], morphs: list[Any], tokens: list[str], hits: list[Hit]
-    ) -> tuple[list[Candidate], Expectation | None]:
+    def _answerable(
+        self, text: str, k: int, video_id: str | None
+    ) -> tuple[np.ndarray[Any, Any], list[str], list[Hit], list[Candidate], Expectation | None]:
+        """The question's vector and key words, its results, and the answer spans among them."""
+        vector = self._embed(text)
+        # Kiwi runs once per question: ranking, answer choice, answer type and coverage share it.
+        morphs = self.analyzer.morphs(text)
+        tokens = content_tokens(morphs)
+        hits = self._rank(tokens, vector, k, video_id)
         expected = expectation(text, morphs)
         keyword = self.index.keyword
         words = {w: frozenset(keyword.expand([w])) for w in set(tokens)}
         idf = {w: keyword.idf(w) for w in words}
-        spans = candidates(self.index, Asked(vector, words, expected, idf), hits, self._facts)
+        spans = candidates(self.index, Asked(vector[0], words, expected, idf), hits, self._facts)
         decisive = expected if self.params.check_answer_type and expected and expected.decisive else None
-        return spans, decisive
+        return vector[0], tokens, hits, spans, decisive
 
     def _peak(self, vector: np.ndarray[Any, Any], hits: list[Hit]) -> float:
         if not hits or len(self._baseline) < 2:
