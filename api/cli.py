@@ -110,7 +110,7 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
         for name in getattr(report, what):
             _say(f"  {what}: {name}")
     for failure in report.failures:
-        kept = " (its last good version stays indexed)" if Path(failure.path).name in report.kept else ""
+        kept = " (its last good version stays indexed)" if failure.source in report.kept else ""
         _say(f"bad seed: {failure}{kept}")
     print(
         f"built index {report.version} in {settings.index_dir}: {len(report.videos)} video(s), "

@@ -9,6 +9,7 @@ from pydantic_core import PydanticCustomError
 
 from api.jobs import Job
 from rag.answer import Answer
+from rag.chunking import estimated_at
 from rag.moments import Hit
 from rag.retrieval import MAX_K, MAX_QUESTION_CHARS, QUESTION_PATTERN
 from rag.store import VideoRecord
@@ -91,7 +92,7 @@ class AnswerOut(BaseModel):
             start=seconds(answer.start_ms),
             end=seconds(answer.end_ms),
             timestamp=format_clock(answer.start_ms),
-            estimated=answer.passage.estimated or answer.char_start > 0,
+            estimated=estimated_at(answer.passage, answer.char_start),
             url=link_at(video.url, answer.start_ms),
         )
 

@@ -17,12 +17,12 @@ from rag.chunking import CHUNKER_REVISION, ChunkSettings, chunk_seed, embedding_
 from rag.embedder import Embedder, Kind, LazyEmbedder, Vectors, configured_model_id, load_embedder
 from rag.errors import IndexMissingError, RagError, SeedError
 from rag.keyword import Analyzer, KeywordIndex, analyzer_signature
-from rag.seed import Seed, read_seed
+from rag.seed import Seed
 from rag.settings import Settings
+from rag.sources import EXPECTED, Source, find_sources, lone_sidecars, read_source, source_hash
 from rag.store import Manifest, VideoRecord, read_manifest, remove_leftovers, write_index
 
 Progress = Callable[[str, int, int], None]
-SEED_SUFFIX = ".txt"
 
 
 @dataclass
@@ -48,14 +48,19 @@ class BuildReport:
         return ", ".join(f"{n} {k}" for k, n in counts.items())
 
 
-def seed_files(seeds_dir: Path) -> list[Path]:
-    if not seeds_dir.is_dir():
-        raise RagError(f"seeds folder {seeds_dir} does not exist")
-    return sorted(p for p in seeds_dir.iterdir() if p.is_file() and p.suffix == SEED_SUFFIX)
+def seed_files(seeds_dir: Path) -> list[Source]:
+    """The transcripts of the seeds folder (rag.sources), each with its sidecar if any."""
+    return find_sources(seeds_dir)
 
 
 def seed_hashes(seeds_dir: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in seed_files(seeds_dir)}
+    hashes: dict[str, str] = {}
+    for source in seed_files(seeds_dir):
+        try:
+            hashes[source.name] = source_hash(source)
+        except SeedError:
+            continue  # gone since it was listed: the build reports it
+    return hashes
 
 
 def chunk_settings(settings: Settings) -> ChunkSettings:
@@ -114,18 +119,18 @@ def parse_seeds(seeds_dir: Path) -> tuple[list[Seed], list[SeedError]]:
     seeds: list[Seed] = []
     failures: list[SeedError] = []
     owners: dict[str, Path] = {}
-    for path in seed_files(seeds_dir):
+    for source in seed_files(seeds_dir):
         try:
-            seed = read_seed(path)
+            seed = read_source(source)
         except SeedError as exc:
             failures.append(exc)
             continue
         owner = owners.get(seed.video.video_id)
         if owner is not None:
             reason = f"video {seed.video.video_id} is already indexed from {owner.name}"
-            failures.append(SeedError(str(path), None, reason))
+            failures.append(SeedError(str(source.path), None, reason))
             continue
-        owners[seed.video.video_id] = path
+        owners[seed.video.video_id] = source.path
         seeds.append(seed)
     return seeds, failures
 
@@ -144,6 +149,10 @@ def _build(settings: Settings, embedder: Embedder, progress: Progress | None) ->
         settings.index_dir, embedder.model_id, embedder.dimension, prompts(settings), _chunking(settings)
     )
     report.notes = [why_not] if why_not else []
+    report.notes += [
+        f"{name}: metadata without a transcript beside it, not indexed"
+        for name in lone_sidecars(settings.seeds_dir, seed_files(settings.seeds_dir))
+    ]
     seeds, report.failures = parse_seeds(settings.seeds_dir)
     parts: dict[str, VideoPart] = {}
     fresh: list[Seed] = []
@@ -157,7 +166,7 @@ def _build(settings: Settings, embedder: Embedder, progress: Progress | None) ->
             (report.changed if old is not None else report.added).append(seed.path.name)
     # A seed that no longer parses keeps its last good version: nothing indexed is lost to a typo.
     for failure in report.failures:
-        name = Path(failure.path).name
+        name = failure.source
         if name in previous and (settings.seeds_dir / name).exists() and name not in parts:
             parts[name] = previous[name]
             report.kept.append(name)
@@ -167,7 +176,7 @@ def _build(settings: Settings, embedder: Embedder, progress: Progress | None) ->
         parts[seed.path.name] = part
     if not parts:
         found = "no seed files" if not report.failures else "no seed file could be parsed"
-        raise RagError(f"{found} in {settings.seeds_dir} (expected *{SEED_SUFFIX} transcripts)")
+        raise RagError(f"{found} in {settings.seeds_dir} (expected {EXPECTED})")
     ordered = [parts[name] for name in sorted(parts)]
     _check_unique(ordered)
     passages = [p for part in ordered for p in part.passages]
@@ -254,6 +263,7 @@ def _record(seed: Seed, passages: int) -> VideoRecord:
         source=seed.path.name,
         sha256=seed.sha256,
         passages=passages,
+        chapters=v.chapters,
     )
 
 

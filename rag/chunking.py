@@ -1,7 +1,10 @@
 """Split timed sections into overlapping, sentence-aware passages that never cross a section.
 
-A passage's times are exact at its section's timestamp and otherwise interpolated by character
-position inside the section (speech-to-text has no word timings), flagged ``estimated``.
+In the seed format a passage's times are exact at its section's timestamp and otherwise
+interpolated by character position inside the section (its speech-to-text has no timings),
+flagged ``estimated``.  Subtitles and speech-to-text JSON give every cue its times: there the
+"sentences" are runs of whole cues (``cue_sentences``), so every passage starts and ends on a cue
+boundary, at that cue's exact time.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from rag.seed import Section, Seed
+from rag.timed import Cue
 
 # Sentence ends: ., ?, ! or … (repeated), optionally closed by a quote or bracket, followed by
 # space or by a letter glued on ("된다.그리고" is common in this speech-to-text output).
@@ -21,8 +25,17 @@ _SENTENCE_END = re.compile(r"[.?!…]+[\"'”’)\]]*(?=\s|$|[^\d\s.?!…\"'”�
 # Bump when passages or their sentence spans come out differently for the same text: indexes and
 # reusable rows built by an older chunker are then rebuilt.  Also when what is embedded changes
 # (revision 2: passages are embedded with their section summary, see embedding_text; revision 3:
-# the info passage has one sentence per line).
-CHUNKER_REVISION = 3
+# the info passage has one sentence per line; revision 4: cue-based sections, whose sentences are
+# runs of whole cues carrying their times).
+CHUNKER_REVISION = 4
+# A run of cues ends at a cue that ends a sentence, before a pause of PAUSE_MS or more, or once it
+# holds CUE_SENTENCE_CHARS characters: unpunctuated speech-to-text (YouTube's auto-captions) is
+# cut by cue and time.  80 scored best on the seed read as auto-captions (`python -m
+# bench.windows`, docs/formats.md): answer 0.60 against 0.13 for single cues, 0.41 at 40 and 0.61
+# at 160, where hit@1 fell from 0.80 to 0.70 (runs longer than half a passage leave no overlap).
+CUE_SENTENCE_CHARS = 80
+PAUSE_MS = 1000
+_ENDS_SENTENCE = re.compile(r"[.?!…。？！][\"'”’)\]]*$")
 
 
 @dataclass(frozen=True)
@@ -44,10 +57,15 @@ class ChunkSettings:
 
 @dataclass(frozen=True)
 class Span:
-    """A piece of a section's text by character offsets, ``end`` exclusive."""
+    """A piece of a section's text by character offsets, ``end`` exclusive.
+
+    Spans made of whole cues carry the cues' exact times; the seed format's carry none.
+    """
 
     start: int
     end: int
+    start_ms: int | None = None
+    end_ms: int | None = None
 
 
 @dataclass(frozen=True)
@@ -110,8 +128,36 @@ def _trimmed(text: str, start: int, end: int, max_chars: int) -> list[Span]:
     return out
 
 
+def cue_sentences(cues: tuple[Cue, ...], text: str, max_chars: int) -> list[Span]:
+    """Runs of whole cues, each with the first cue's start and the last one's end."""
+    spans: list[Span] = []
+    run: list[Cue] = []
+    for i, cue in enumerate(cues):
+        if run and cue.end - run[0].start > max_chars:
+            spans.append(Span(run[0].start, run[-1].end, run[0].start_ms, run[-1].end_ms))
+            run = []
+        run.append(cue)
+        following = cues[i + 1] if i + 1 < len(cues) else None
+        if (
+            following is None
+            or _ENDS_SENTENCE.search(text[cue.start : cue.end])
+            or following.start_ms - cue.end_ms >= PAUSE_MS
+            or cue.end - run[0].start >= CUE_SENTENCE_CHARS
+        ):
+            spans.append(Span(run[0].start, run[-1].end, run[0].start_ms, run[-1].end_ms))
+            run = []
+    return spans
+
+
+def section_sentences(section: Section, max_chars: int) -> list[Span]:
+    """The sentences passages are made of: runs of cues where there are cues, else sentence marks."""
+    if section.cues:
+        return cue_sentences(section.cues, section.text, max_chars)
+    return split_sentences(section.text, max_chars)
+
+
 def chunk_section(video_id: str, section: Section, settings: ChunkSettings) -> list[Passage]:
-    sentences = split_sentences(section.text, settings.max_chars)
+    sentences = section_sentences(section, settings.max_chars)
     groups: list[list[Span]] = []
     i = 0
     while i < len(sentences):
@@ -131,7 +177,9 @@ def chunk_section(video_id: str, section: Section, settings: ChunkSettings) -> l
 def _passage(video_id: str, section: Section, group: list[Span]) -> Passage:
     a, b = group[0].start, group[-1].end
     text = section.text[a:b]
-    start_ms = _interpolate(section, a)
+    first, last = group[0], group[-1]
+    timed = first.start_ms is not None and last.end_ms is not None
+    start_ms = first.start_ms if first.start_ms is not None else _interpolate(section, a)
     digest = hashlib.sha256(text.encode()).hexdigest()[:12]
     return Passage(
         id=f"{video_id}:{start_ms}:{digest}",
@@ -139,10 +187,10 @@ def _passage(video_id: str, section: Section, group: list[Span]) -> Passage:
         section=section.number,
         section_summary=section.summary,
         start_ms=start_ms,
-        end_ms=_interpolate(section, b),
-        estimated=a > 0,
+        end_ms=last.end_ms if last.end_ms is not None else _interpolate(section, b),
+        estimated=not timed and a > 0,
         text=text,
-        sentences=tuple(Span(s.start - a, s.end - a) for s in group),
+        sentences=tuple(Span(s.start - a, s.end - a, s.start_ms, s.end_ms) for s in group),
     )
 
 
@@ -153,10 +201,28 @@ def _interpolate(section: Section, offset: int) -> int:
 
 
 def time_at(passage: Passage, offset: int) -> int:
-    """Interpolated time of a character offset inside a passage."""
+    """Time of a character offset inside a passage: exact at the start and end of a timed
+    sentence (a run of cues), interpolated by character position elsewhere."""
+    for s in passage.sentences:
+        if s.start_ms is None or s.end_ms is None:
+            break
+        if offset <= s.start:
+            return s.start_ms
+        if offset <= s.end:
+            return s.start_ms + (s.end_ms - s.start_ms) * (offset - s.start) // (s.end - s.start)
+    else:
+        if passage.sentences:
+            return passage.end_ms
     length = len(passage.text)
     span = passage.end_ms - passage.start_ms
     return passage.start_ms + (span * offset) // length if length else passage.start_ms
+
+
+def estimated_at(passage: Passage, offset: int) -> bool:
+    """Whether ``time_at(passage, offset)`` is an estimate rather than a time the transcript gives."""
+    if offset == 0:
+        return passage.estimated
+    return not any(s.start == offset and s.start_ms is not None for s in passage.sentences)
 
 
 INFO_SECTION = -1

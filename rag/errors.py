@@ -4,6 +4,8 @@ The core raises these with messages that name the file, line or value at fault;
 only the edges (CLI, HTTP) turn them into exit codes or status codes.
 """
 
+from pathlib import PurePath
+
 
 class RagError(Exception):
     """Base of every error the core raises on purpose."""
@@ -12,10 +14,13 @@ class RagError(Exception):
 class SeedError(RagError):
     """A transcript file cannot be parsed."""
 
-    def __init__(self, path: str, line: int | None, reason: str) -> None:
+    def __init__(self, path: str, line: int | None, reason: str, source: str | None = None) -> None:
         self.path = path
         self.line = line
         self.reason = reason
+        # The transcript's file name this error keeps out of the index: the file itself, or the
+        # transcript beside a broken ``.info.json`` sidecar.
+        self.source = source or PurePath(path).name
         where = f"{path}:{line}" if line is not None else path
         super().__init__(f"{where}: {reason}")
 

@@ -19,7 +19,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rag.chunking import Passage, Span, time_at
+from rag.chunking import Passage, Span, estimated_at, time_at
 
 MOMENT_CHARS = 400
 # Moments are settled over at least this many of them, so the first ten results are the same
@@ -176,7 +176,7 @@ class Folder:
                 parts.append(gap)
                 length += len(gap)
             parts.append(p.text[span.start : span.end])
-            spans.append(Span(length, length + span.end - span.start))
+            spans.append(Span(length, length + span.end - span.start, span.start_ms, span.end_ms))
             length += span.end - span.start
             previous = self.positions[row] + j
         text = "".join(parts)
@@ -192,7 +192,7 @@ class Folder:
             section_summary=head.section_summary,
             start_ms=start_ms,
             end_ms=end_ms,
-            estimated=head.estimated or j0 > 0,
+            estimated=estimated_at(head, head.sentences[j0].start),
             text=text,
             sentences=tuple(spans),
         )

@@ -14,6 +14,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 from rag.errors import RagError, SeedError
+from rag.textfile import decode_text
+from rag.timed import Chapter, Cue
 from rag.timefmt import format_clock, parse_clock, parse_duration
 
 _TABLE_HEADER = re.compile(r"^\s*시간\s*\|\s*요약\s*\|?\s*$")
@@ -25,7 +27,6 @@ _MARKER = re.compile(r"^\s*2\.(\d+)\.(?:\s+(.*))?$")
 _INFO_LINE = re.compile(r"^\s*-\s*([^:]+?)\s*:\s*(.*)$")
 _TITLE_NUMBER = re.compile(r"^1\.\s+")
 _SUMMARY_LABEL = re.compile(r"^한줄\s*요약\s*:\s*")
-_HANGUL = re.compile("[\uac00-\ud7a3]")
 
 INFO_CHANNEL = "채널명"
 INFO_UPLOADED = "업로드 날짜"
@@ -44,7 +45,11 @@ class TableRow:
 
 @dataclass(frozen=True)
 class Section:
-    """A stretch of script between two timestamps; ``number`` 0 is the part before ``2.1.``."""
+    """A stretch of script between two timestamps; ``number`` 0 is the part before ``2.1.``.
+
+    ``cues`` is empty for the seed format (times inside are interpolated) and covers the whole
+    text, in order, for subtitles and speech-to-text (times inside are exact).
+    """
 
     number: int
     start_ms: int
@@ -52,6 +57,7 @@ class Section:
     summary: str | None
     text: str
     line: int
+    cues: tuple[Cue, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,11 +70,13 @@ class Video:
     duration_ms: int
     url: str
     info: dict[str, str] = field(default_factory=dict)
+    chapters: tuple[Chapter, ...] = ()
 
 
 @dataclass(frozen=True)
 class Seed:
-    """A parsed transcript: ``sha256`` is of the file's bytes, so any edit is a new seed."""
+    """A parsed transcript: ``sha256`` is of the file's bytes (and its sidecar's, when it has one),
+    so any edit is a new seed."""
 
     path: Path
     sha256: str
@@ -102,31 +110,11 @@ def read_seed(path: Path) -> Seed:
 
 def parse_seed(raw: bytes, path: Path) -> Seed:
     """Parse the bytes of a transcript file; ``path`` is used for messages and the result."""
-    text = _decode(raw, path)
+    text = decode_text(raw, path)
     lines = [line.rstrip() for line in text.splitlines()]
     parser = _Parser(str(path), lines)
     video, table, sections = parser.parse()
     return Seed(path, hashlib.sha256(raw).hexdigest(), video, table, sections)
-
-
-def _decode(raw: bytes, path: Path) -> str:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        # Korean Windows tools still save CP949 (a superset of EUC-KR): read it if it is that.
-        try:
-            text = raw.decode("cp949")
-        except UnicodeDecodeError:
-            raise SeedError(str(path), line, "not valid UTF-8 (nor CP949/EUC-KR) text") from exc
-        if not _HANGUL.search(text):
-            raise SeedError(
-                str(path), line, "not valid UTF-8 text (and no Korean when read as CP949)"
-            ) from exc
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise SeedError(str(path), line, "binary data (NUL byte) in a text file")
-    return text
 
 
 class _Parser:
@@ -170,6 +158,10 @@ class _Parser:
             duration_ms=duration_ms,
             url=url,
             info=info,
+            chapters=tuple(
+                Chapter(row.start_ms, nxt.start_ms if nxt else duration_ms, row.summary)
+                for row, nxt in zip(table, [*table[1:], None], strict=True)
+            ),
         )
         return video, table, sections
 

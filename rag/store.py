@@ -32,8 +32,10 @@ from rag.durable import fsync, fsync_tree
 from rag.embedder import Vectors
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 from rag.keyword import KeywordIndex
+from rag.timed import Chapter
 
-SCHEMA_VERSION = 1
+# 2: videos carry their chapters, and sentence spans of cue-based transcripts their exact times.
+SCHEMA_VERSION = 2
 DATA_FILES = ("passages.jsonl", "videos.json", "dense.faiss", "sentences.npy")
 KEYWORD_DIR = "keyword"
 # Optional: versions written before it existed lack it, and builds then tokenize every passage.
@@ -56,6 +58,7 @@ class VideoRecord:
     source: str
     sha256: str
     passages: int = 0
+    chapters: tuple[Chapter, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -215,7 +218,7 @@ def load_index(index_dir: Path, model_id: str | None = None, dimension: int | No
         if expected != sha256_file(path):
             raise IndexCorruptError(f"{path}: checksum does not match the manifest (file corrupt or changed)")
     videos = {
-        v["video_id"]: VideoRecord(**v)
+        v["video_id"]: VideoRecord(**{**v, "chapters": tuple(Chapter(**c) for c in v.get("chapters", ()))})
         for v in json.loads((folder / "videos.json").read_text(encoding="utf-8"))
     }
     with (folder / "passages.jsonl").open(encoding="utf-8") as fh:
@@ -261,12 +264,16 @@ def _load_dense(folder: Path, manifest: Manifest) -> Any:
 
 def _passage_json(p: Passage) -> dict[str, Any]:
     row = asdict(p)
-    row["sentences"] = [[s.start, s.end] for s in p.sentences]
+    # [start, end], and the times of a sentence made of cues: [start, end, start_ms, end_ms].
+    row["sentences"] = [
+        [s.start, s.end] if s.start_ms is None else [s.start, s.end, s.start_ms, s.end_ms]
+        for s in p.sentences
+    ]
     return row
 
 
 def _passage_from_json(row: dict[str, Any]) -> Passage:
-    row["sentences"] = tuple(Span(a, b) for a, b in row["sentences"])
+    row["sentences"] = tuple(Span(*span) for span in row["sentences"])
     return Passage(**row)
 
 

@@ -1,18 +1,21 @@
 """A video's transcript read back from its indexed passages, as timed segments in a time range.
 
-Passages overlap (``RAG_CHUNK_OVERLAP`` sentences repeat between neighbours of a section), so a
-segment is a passage without the leading sentences its predecessor in the same section already
-ended with: the segments of a video follow each other without repeating a word, each timed like
-the passages (exact at a section's timestamp, interpolated by character position inside it).
-The "영상 정보" passage is the video's info, not speech, and is left out.
+A segment is one sentence of the index: a sentence of the seed format, or a run of cues of a
+subtitle or speech-to-text file.  Passages overlap (``RAG_CHUNK_OVERLAP`` sentences repeat
+between neighbours of a section), so each sentence is taken once, where
+``rag.moments.sentence_positions`` places it in its section.  Cue sentences keep their exact
+times; the seed's are interpolated by character position (exact at a section's timestamp), and
+run until the next one starts, so a moment inside a section always falls in one segment.  The
+"영상 정보" passage is the video's info, not speech, and is left out.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from rag.chunking import INFO_SECTION, Passage, time_at
+from rag.chunking import INFO_SECTION, Passage, estimated_at, time_at
 from rag.errors import NotFoundError, QueryError
+from rag.moments import sentence_positions
 from rag.store import IndexData
 
 
@@ -43,45 +46,40 @@ def transcript(
         raise NotFoundError(f"no video with id {video_id!r} in the index")
     check_range(start_ms, end_ms)
     low = start_ms if start_ms is not None else -1
+    overlap = int(index.manifest.chunking.get("overlap_sentences", 0))
     return [
         s
-        for s in segments(index.passages, video_id)
+        for s in segments(index.passages, video_id, overlap)
         # A segment that ends exactly where the range starts is the one before it.
         if s.end_ms > low and (end_ms is None or s.start_ms <= end_ms)
     ]
 
 
-def segments(passages: list[Passage], video_id: str) -> list[Segment]:
-    """Every spoken passage of a video, its repeated sentences cut off, in time order."""
+def segments(passages: list[Passage], video_id: str, overlap: int) -> list[Segment]:
+    """Every sentence of a video's speech once, in time order."""
+    rows = [p for p in passages if p.video_id == video_id]
     out: list[Segment] = []
-    previous: Passage | None = None
-    for p in passages:
-        if p.video_id != video_id or p.section == INFO_SECTION:
+    following: dict[int, int] = {}  # section -> its first sentence position not yet taken
+    for p, at in zip(rows, sentence_positions(rows, overlap), strict=True):
+        if p.section == INFO_SECTION:
             continue
-        first = _repeated(previous, p) if previous is not None and previous.section == p.section else 0
-        previous = p
-        if first >= len(p.sentences):
-            continue
-        offset = p.sentences[first].start
-        out.append(
-            Segment(
-                video_id=video_id,
-                section=p.section,
-                section_summary=p.section_summary,
-                start_ms=time_at(p, offset),
-                end_ms=p.end_ms,
-                estimated=p.estimated or offset > 0,
-                text=p.text[offset:],
+        for j, span in enumerate(p.sentences):
+            if at + j < following.get(p.section, 0):
+                continue
+            following[p.section] = at + j + 1
+            timed = span.start_ms is not None
+            if out and not timed and out[-1].section == p.section:
+                # Interpolated times leave a few milliseconds for the space between sentences.
+                out[-1] = replace(out[-1], end_ms=time_at(p, span.start))
+            out.append(
+                Segment(
+                    video_id=video_id,
+                    section=p.section,
+                    section_summary=p.section_summary,
+                    start_ms=time_at(p, span.start),
+                    end_ms=time_at(p, span.end),
+                    estimated=estimated_at(p, span.start),
+                    text=p.text[span.start : span.end],
+                )
             )
-        )
     return out
-
-
-def _repeated(before: Passage, after: Passage) -> int:
-    """How many leading sentences of ``after`` are the sentences ``before`` ends with."""
-    ending = [before.text[s.start : s.end] for s in before.sentences]
-    leading = [after.text[s.start : s.end] for s in after.sentences]
-    for n in range(min(len(ending), len(leading)), 0, -1):
-        if ending[-n:] == leading[:n]:
-            return n
-    return 0

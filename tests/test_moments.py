@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from rag.chunking import ChunkSettings, Passage, chunk_seed, split_sentences, squash_text
+from rag.chunking import (
+    ChunkSettings,
+    Passage,
+    Span,
+    chunk_seed,
+    section_sentences,
+    split_sentences,
+    squash_text,
+)
 from rag.moments import MOMENT_CHARS, Folder, sentence_positions
 from rag.seed import Seed, read_seed
-from tests.conftest import SEED
+from rag.sources import Source, read_source
+from tests.conftest import ROOT, SEED
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +48,41 @@ def test_positions_name_each_passage_sentences_in_its_section(seed: Seed, settin
         spans = split_sentences(section.text, settings.max_chars)
         wanted = [section.text[s.start : s.end] for s in spans[at : at + len(p.sentences)]]
         assert sentence_texts(p) == wanted
+
+
+FORMATS = ROOT / "tests" / "data" / "formats"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        Source(FORMATS / "Xq7LmN2pR4s.ko.vtt", FORMATS / "Xq7LmN2pR4s.info.json"),
+        Source(FORMATS / "haenyeo_talk.srt"),
+        Source(FORMATS / "coffee_lecture.json"),
+    ],
+    ids=lambda s: s.kind,
+)
+@pytest.mark.parametrize("settings", [ChunkSettings(), ChunkSettings(200, 0), ChunkSettings(120, 3)])
+def test_positions_name_each_passage_sentences_in_cue_sections(
+    source: Source, settings: ChunkSettings
+) -> None:
+    """The same invariant for subtitles and speech-to-text, whose sentences are runs of cues."""
+    seed = read_source(source)
+    passages = chunk_seed(seed, settings)
+    positions = sentence_positions(passages, settings.overlap_sentences)
+    by_number = {s.number: s for s in seed.sections}
+    checked = 0
+    for p, at in zip(passages, positions, strict=True):
+        if p.section not in by_number:
+            continue
+        section = by_number[p.section]
+        spans = section_sentences(section, settings.max_chars)
+        assert p.sentences == tuple(
+            Span(s.start - spans[at].start, s.end - spans[at].start, s.start_ms, s.end_ms)
+            for s in spans[at : at + len(p.sentences)]
+        )
+        checked += 1
+    assert checked == len(passages) - 1
 
 
 def pair_in_one_section(passages: list[Passage]) -> int:
@@ -111,3 +155,23 @@ def test_first_results_do_not_depend_on_k(seed: Seed) -> None:
     three = folder.fold(ranked, k=3)
     ten = folder.fold(ranked, k=10)
     assert [(m.lo, m.hi, m.section) for m in three] == [(m.lo, m.hi, m.section) for m in ten[:3]]
+
+
+def test_a_moment_of_cue_passages_keeps_exact_times() -> None:
+    seed = read_source(Source(FORMATS / "haenyeo_talk.srt"))
+    passages, folder = folder_for(seed, ChunkSettings())
+    i = pair_in_one_section(passages)
+    a, b = passages[i], passages[i + 1]
+    merged, _ = folder.passage(folder.fold([(i + 1, 0.9), (i, 0.7)], k=5)[0])
+    assert (merged.start_ms, merged.end_ms, merged.estimated) == (a.start_ms, b.end_ms, False)
+    assert [(s.start_ms, s.end_ms) for s in merged.sentences] == [
+        *((s.start_ms, s.end_ms) for s in a.sentences),
+        *((s.start_ms, s.end_ms) for s in b.sentences[2:]),
+    ]
+    # Capped, the moment grows from b back into a by one sentence: it starts inside passage a,
+    # on that sentence's first cue, and its time is still exact.
+    before = a.sentences[-3]
+    cap = len(b.text) + 1 + before.end - before.start
+    grown, _ = folder.passage(folder.fold([(i + 1, 0.9), (i, 0.7)], k=5, cap=cap)[0])
+    assert grown.text == a.text[before.start : before.end] + " " + b.text
+    assert (grown.start_ms, grown.estimated) == (before.start_ms, False)

@@ -20,7 +20,7 @@ def folder(settings: Settings) -> Path:
 def test_round_trip(fake_built: Settings) -> None:
     index = load_index(fake_built.index_dir, "fake", 64)
     m = index.manifest
-    assert (m.model_id, m.dimension, m.normalized, m.schema_version) == ("fake", 64, True, 1)
+    assert (m.model_id, m.dimension, m.normalized, m.schema_version) == ("fake", 64, True, 2)
     assert m.chunking == {"max_chars": 200, "overlap_sentences": 2, "revision": CHUNKER_REVISION}
     assert m.seeds == seed_hashes(fake_built.seeds_dir)
     assert m.prompts == {"query": "query: ", "passage": "passage: "}
@@ -94,7 +94,7 @@ def test_refuses_missing_file_and_bad_manifest(fake_built: Settings) -> None:
     with pytest.raises(IndexCorruptError, match=r"manifest\.json: unreadable manifest"):
         read_manifest(fake_built.index_dir)
     manifest.write_text(json.dumps({"schema_version": 99}), encoding="utf-8")
-    with pytest.raises(IndexMismatchError, match="schema version 99, this program reads 1"):
+    with pytest.raises(IndexMismatchError, match="schema version 99, this program reads 2"):
         read_manifest(fake_built.index_dir)
 
 
@@ -128,4 +128,7 @@ def test_no_seeds_is_an_error(make_settings: object, tmp_path: Path) -> None:
     settings = Settings(seeds_dir=tmp_path, index_dir=tmp_path / "i", model="fake")
     with pytest.raises(RagError) as info:
         build(settings, FakeEmbedder())
-    assert str(info.value) == f"no seed files in {tmp_path} (expected *.txt transcripts)"
+    assert (
+        str(info.value)
+        == f"no seed files in {tmp_path} (expected *.txt, *.vtt, *.srt or speech-to-text *.json transcripts)"
+    )

@@ -1,19 +1,20 @@
 """A video's transcript read back from the index: the core function and its HTTP route."""
 
+import shutil
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from rag.chunking import squash_text
+from rag.chunking import section_sentences, split_sentences
 from rag.embedder import FakeEmbedder
 from rag.errors import NotFoundError, QueryError
 from rag.seed import read_seed
 from rag.settings import Settings
 from rag.store import IndexData, load_index
 from rag.transcript import transcript
-from tests.conftest import SEED, VIDEO_ID
+from tests.conftest import ROOT, SEED, VIDEO_ID
 
 
 @pytest.fixture
@@ -24,10 +25,12 @@ def index(fake_built: Settings) -> IndexData:
 def test_segments_give_back_each_section_once_in_order(index: IndexData) -> None:
     segments = transcript(index, VIDEO_ID)
     sections = read_seed(SEED).sections
-    # The overlap between passages is cut: each section's text comes back exactly once.
+    # The overlap between passages is cut: each section's text comes back exactly once, one
+    # sentence a segment (sentences glued without a space, "된다.그리고", come back apart).
     for section in sections:
-        said = " ".join(s.text for s in segments if s.section == section.number)
-        assert squash_text(said) == squash_text(section.text), section.number
+        said = "".join(s.text for s in segments if s.section == section.number)
+        assert said.replace(" ", "") == section.text.replace(" ", ""), section.number
+    assert len(segments) == sum(len(split_sentences(s.text, 200)) for s in sections)
     starts = [s.start_ms for s in segments]
     assert starts == sorted(starts)
     assert starts[0] == 0 and segments[-1].end_ms == sections[-1].end_ms
@@ -87,7 +90,10 @@ def test_transcript_route(client: TestClient) -> None:
     assert (body["video_id"], body["start"], body["end"]) == (VIDEO_ID, 754, 785.5)
     assert body["title"].startswith("[지식뉴스 EP.19]")
     first = body["segments"][0]
-    assert set(first) == {"start", "end", "timestamp", "estimated", "section", "text", "url"}
+    assert set(first) == {"start", "end", "timestamp", "estimated", "section", "chapter", "text", "url"}
+    assert first["chapter"] == first["section"]
+    assert (body["duration"], len(body["chapters"])) == (1107, 8)
+    assert body["chapters"][2] == {"start": 754, "end": 785, "title": first["chapter"]}
     assert (first["start"], first["timestamp"], first["estimated"]) == (754, "12:34", False)
     assert first["url"] == f"https://www.youtube.com/watch?v={VIDEO_ID}&t=754"
     assert first["section"] and "25,000달러" in " ".join(s["text"] for s in body["segments"])
@@ -118,3 +124,24 @@ def test_transcript_route(client: TestClient) -> None:
 def test_transcript_route_errors(client: TestClient, path: str, status: int, message: str) -> None:
     r = client.get(path)
     assert (r.status_code, r.json()["error"]["message"]) == (status, message)
+
+
+def test_cue_transcripts_come_back_cue_by_cue_at_exact_times(fake_built: Settings) -> None:
+    from index.build import build
+    from rag.embedder import FakeEmbedder
+    from rag.sources import Source, read_source
+
+    formats = ROOT / "tests" / "data" / "formats"
+    vtt, info = formats / "Xq7LmN2pR4s.ko.vtt", formats / "Xq7LmN2pR4s.info.json"
+    for path in (vtt, info):
+        shutil.copy(path, fake_built.seeds_dir)
+    build(fake_built, FakeEmbedder())
+    segments = transcript(load_index(fake_built.index_dir), "Xq7LmN2pR4s")
+    seed = read_source(Source(vtt, info))
+    sentences = [(s, span) for s in seed.sections for span in section_sentences(s, 200)]
+    assert [(g.start_ms, g.end_ms, g.text, g.section_summary) for g in segments] == [
+        (span.start_ms, span.end_ms, s.text[span.start : span.end], s.summary) for s, span in sentences
+    ]
+    assert not any(g.estimated for g in segments)
+    (at,) = transcript(load_index(fake_built.index_dir), "Xq7LmN2pR4s", 102_000, 102_000)
+    assert at.text.startswith("이제 공장 이야기를") and at.section_summary == "포항 공장과 투자 계획"

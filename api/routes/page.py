@@ -1,4 +1,4 @@
-"""The ask page: one HTML file and its static script and style, served by the app itself."""
+"""The ask page and a page per video: HTML files and their static script and style, served by the app."""
 
 from __future__ import annotations
 
@@ -18,6 +18,12 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }
+# The video page also loads the YouTube IFrame API (a script of www.youtube.com), which reports
+# the playing time so the transcript can follow playback.
+VIDEO_CSP = CSP.replace("script-src 'self'", "script-src 'self' https://www.youtube.com").replace(
+    "frame-src https://www.youtube-nocookie.com",
+    "frame-src https://www.youtube-nocookie.com https://www.youtube.com",
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -25,3 +31,10 @@ router = APIRouter(include_in_schema=False)
 @router.get("/")
 def page() -> FileResponse:
     return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8", headers=HEADERS)
+
+
+@router.get("/videos/{video_id}")
+def video_page(video_id: str) -> FileResponse:
+    """The video's own page; its script reads the transcript (and a 404 for an unknown id) from the API."""
+    headers = {**HEADERS, "Content-Security-Policy": VIDEO_CSP}
+    return FileResponse(STATIC / "video.html", media_type="text/html; charset=utf-8", headers=headers)

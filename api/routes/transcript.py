@@ -6,7 +6,8 @@ from fastapi import APIRouter, Query
 
 from api.deps import SearcherDep
 from api.schemas import ErrorResponse
-from api.transcript_schemas import SegmentOut, TranscriptResponse
+from api.transcript_schemas import ChapterOut, SegmentOut, TranscriptResponse
+from rag.timefmt import seconds
 from rag.transcript import transcript as read_transcript
 
 router = APIRouter(prefix="/v1", responses={code: {"model": ErrorResponse} for code in (404, 422, 503)})
@@ -39,6 +40,8 @@ def transcript(
         video_id=video_id,
         title=video.title,
         url=video.url,
+        duration=seconds(video.duration_ms),
+        chapters=[ChapterOut.of(c) for c in video.chapters],
         start=start,
         end=end,
         segments=[SegmentOut.of(s, video) for s in segments],

@@ -19,7 +19,7 @@ function el(tag, attrs = {}, ...children) {
 
 function videoIdOf(url) {
   try {
-    const u = new URL(url);
+    const u = new URL(url); // throws for our own relative /videos/<id> links
     return u.searchParams.get("v") || u.pathname.split("/").filter(Boolean).pop();
   } catch { return null; }
 }
@@ -27,13 +27,16 @@ function videoIdOf(url) {
 // A timestamp is a real link (works without the player: new tab, no network, blocked embeds);
 // a plain click also seeks the embedded player when there is one.
 function timeLink(url, label, estimated) {
-  const link = el("a", { href: url, class: "time", target: "_blank", rel: "noopener" },
+  const external = /^https?:/.test(url);
+  const link = el("a", external ? { href: url, class: "time", target: "_blank", rel: "noopener" } : { href: url, class: "time" },
     `[${estimated ? "~" : ""}${label}]`);
   if (estimated) link.title = "구간 안에서 글자 위치로 추정한 시각";
   link.addEventListener("click", (event) => {
     if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
-    const id = videoIdOf(url), seconds = new URL(url).searchParams.get("t") || "0";
+    // A video without a YouTube link has our own page as its URL: a plain link to it.
+    const id = videoIdOf(url);
     if (!id) return;
+    const seconds = new URL(url).searchParams.get("t") || "0";
     event.preventDefault();
     const player = $("player");
     player.src = `https://www.youtube-nocookie.com/embed/${encodeURIComponent(id)}?start=${seconds}&autoplay=1`;
@@ -41,6 +44,12 @@ function timeLink(url, label, estimated) {
     player.scrollIntoView({ behavior: "smooth", block: "nearest" });
   });
   return link;
+}
+
+// The moment on the video's own page: its whole transcript, marked at that second.
+function momentLink(videoId, seconds) {
+  return el("a", { href: `/videos/${encodeURIComponent(videoId)}?t=${Math.floor(seconds)}`, class: "moment" },
+    "자막에서 보기");
 }
 
 function renderAnswer(body) {
@@ -54,7 +63,8 @@ function renderAnswer(body) {
   const text = passage.text;
   quote.append(text.slice(0, answer.char_start), el("mark", {}, text.slice(answer.char_start, answer.char_end)),
     text.slice(answer.char_end));
-  cite.append(timeLink(answer.url, answer.timestamp, answer.estimated), " ", passage.title);
+  cite.append(timeLink(answer.url, answer.timestamp, answer.estimated), " ", passage.title, " · ",
+    momentLink(answer.video_id, answer.start));
 }
 
 // Each result is a distinct moment; a video's title is shown once, with its first result.
@@ -69,7 +79,7 @@ function renderPassages(passages) {
       meta.append(" ", el("span", { class: "title" }, p.title));
     }
     if (p.section) meta.append(` · ${p.section}`);
-    meta.append(` · 점수 ${p.score.toFixed(3)}`);
+    meta.append(` · 점수 ${p.score.toFixed(3)} · `, momentLink(p.video_id, p.start));
     list.append(el("li", {}, meta, el("p", {}, p.text)));
   }
   $("passages-box").hidden = passages.length === 0;

@@ -1,0 +1,96 @@
+"""yt-dlp's ``<stem>.info.json``: the video's metadata and chapters, beside a transcript.
+
+``yt-dlp --write-info-json`` writes it; only the fields below are read, and a bad value is
+reported by its JSON path.  Its facts go into the video's info under the seed format's Korean
+keys, so the "영상 정보" passage answers the same questions for every kind of transcript.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rag.jsonfile import Node, load_json, milliseconds
+from rag.seed import INFO_CHANNEL, INFO_LENGTH, INFO_UPLOADED, INFO_URL
+from rag.timed import Chapter
+
+SIDECAR_SUFFIX = ".info.json"
+_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+# yt-dlp's count fields and the seed format's names for them, in the seed's order.
+_COUNTS = (("channel_follower_count", "팔로워 수"), ("like_count", "좋아요 수"), ("view_count", "조회수"))
+
+
+@dataclass(frozen=True)
+class Sidecar:
+    video_id: str
+    title: str | None
+    channel: str | None
+    upload_date: str | None  # YYYY-MM-DD
+    duration_ms: int | None
+    url: str | None
+    chapters: tuple[Chapter, ...] = ()
+    info: dict[str, str] = field(default_factory=dict)
+
+
+def korean_length(ms: int) -> str:
+    """A video length as the seed format writes it: ``18분 27초``, ``1시간 2분 3초``."""
+    hours, rest = divmod(round(ms / 1000), 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [f"{hours}시간"] if hours else []
+    parts += [f"{minutes}분"] if minutes or hours else []
+    return " ".join([*parts, f"{seconds}초"])
+
+
+def read_sidecar(raw: bytes, path: Path) -> Sidecar:
+    doc = load_json(raw, path)
+    if not isinstance(doc.value, dict):
+        raise doc.expected("an object")
+    video_id = doc.get("id").text().strip()
+    if not video_id:
+        raise doc.get("id").error("the video id is empty")
+    title = doc.get("title").optional_text()
+    channel = doc.get("channel" if doc.has("channel") else "uploader").optional_text()
+    upload_date = _date(doc.get("upload_date"))
+    duration = milliseconds(doc.get("duration").seconds()) if doc.has("duration") else None
+    url = doc.get("webpage_url").optional_text()
+    info: dict[str, str] = {}
+    if channel:
+        info[INFO_CHANNEL] = channel
+    for key, name in _COUNTS:
+        if doc.has(key):
+            info[name] = f"{doc.get(key).count():,}"
+    if upload_date:
+        info[INFO_UPLOADED] = upload_date
+    if duration:
+        info[INFO_LENGTH] = korean_length(duration)
+    if url:
+        info[INFO_URL] = url
+    chapters = _chapters(doc.get("chapters")) if doc.has("chapters") else ()
+    return Sidecar(video_id, title, channel, upload_date, duration, url, chapters, info)
+
+
+def _date(node: Node) -> str | None:
+    text = node.optional_text()
+    if text is None:
+        return None
+    m = _DATE.match(text)
+    if m is None:
+        raise node.expected("a date as YYYYMMDD")
+    return f"{m[1]}-{m[2]}-{m[3]}"
+
+
+def _chapters(node: Node) -> tuple[Chapter, ...]:
+    out: list[Chapter] = []
+    for item in node.items():
+        start, end = item.get("start_time").seconds(), item.get("end_time").seconds()
+        if end <= start:
+            raise item.get("end_time").error(
+                f"the chapter ends at {end:g} s, not after it starts ({start:g} s)"
+            )
+        if out and milliseconds(start) < out[-1].start_ms:
+            raise item.get("start_time").error(f"{start:g} s is before the previous chapter's start")
+        out.append(
+            Chapter(milliseconds(start), milliseconds(end), " ".join(item.get("title").text().split()))
+        )
+    return tuple(out)

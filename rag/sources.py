@@ -1,0 +1,197 @@
+"""What the seeds folder holds: transcripts of four kinds, and yt-dlp's metadata beside them.
+
+- ``<stem>.txt``: the seed format (rag.seed), which carries its own metadata;
+- ``<stem>.vtt`` / ``<stem>.srt``, also yt-dlp's ``<id>.<lang>.vtt`` (rag.subtitles);
+- ``<stem>.json``: speech-to-text segments (rag.whisper);
+- ``<stem>.info.json``: yt-dlp's metadata for the transcript of the same stem (rag.sidecar), never
+  a transcript itself.
+
+A transcript and its sidecar are one source, named by the transcript's file name and hashed
+together, so a sidecar that arrives or changes later re-indexes that video.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from rag.errors import RagError, SeedError
+from rag.seed import INFO_LENGTH, INFO_URL, Section, Seed, Video, read_seed
+from rag.sidecar import SIDECAR_SUFFIX, Sidecar, korean_length, read_sidecar
+from rag.subtitles import TimedLine, read_subtitles
+from rag.timed import Chapter, Cue
+from rag.whisper import read_whisper
+
+KINDS = {".txt": "seed", ".vtt": "vtt", ".srt": "srt", ".json": "whisper"}
+EXPECTED = "*.txt, *.vtt, *.srt or speech-to-text *.json transcripts"
+# yt-dlp names subtitles <id>.<lang>.vtt: ko, en-US, zh-Hans, ko-orig (YouTube's own captions).
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+# Without chapters, a transcript is cut into sections of this length (no passage or result
+# crosses one).  Chosen by `python -m bench.windows`, retrieval on the seed read as unpunctuated
+# rolling auto-captions without chapters (docs/formats.md): dev hit@1 / MRR@10 0.734 / 0.815 at
+# 2 minutes, 0.747 / 0.831 at 5, 0.759 / 0.834 at 10, 0.810 / 0.868 at 15 and 0.797 / 0.863 with
+# no windows at all.  A boundary only cuts passages apart here, so longer is better up to a plateau.
+SECTION_WINDOW_MS = 900_000
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path
+    sidecar: Path | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def kind(self) -> str:
+        return KINDS[self.path.suffix]
+
+
+def split_language(stem: str) -> tuple[str, str | None]:
+    """``abc.ko`` -> (``abc``, ``ko``); a stem without a language suffix comes back whole."""
+    base, dot, suffix = stem.rpartition(".")
+    if dot and base and _LANGUAGE.match(suffix):
+        return base, suffix
+    return stem, None
+
+
+def find_sources(folder: Path) -> list[Source]:
+    """The transcripts in ``folder``, by file name, each with its sidecar when there is one."""
+    if not folder.is_dir():
+        raise RagError(f"seeds folder {folder} does not exist")
+    files = {p.name: p for p in folder.iterdir() if p.is_file()}
+    sources: list[Source] = []
+    for name in sorted(files):
+        path = files[name]
+        if name.endswith(SIDECAR_SUFFIX) or path.suffix not in KINDS:
+            continue
+        sidecar = None
+        if KINDS[path.suffix] != "seed":
+            base, _ = split_language(path.stem)
+            for candidate in dict.fromkeys((path.stem + SIDECAR_SUFFIX, base + SIDECAR_SUFFIX)):
+                if candidate in files:
+                    sidecar = files[candidate]
+                    break
+        sources.append(Source(path, sidecar))
+    return sources
+
+
+def lone_sidecars(folder: Path, sources: list[Source]) -> list[str]:
+    """Sidecars with no transcript beside them (yt-dlp found no subtitles, or they are elsewhere)."""
+    used = {s.sidecar.name for s in sources if s.sidecar}
+    return sorted(p.name for p in folder.glob(f"*{SIDECAR_SUFFIX}") if p.is_file() and p.name not in used)
+
+
+def _read(path: Path, source: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise SeedError(str(path), None, f"cannot read file: {exc.strerror or exc}", source) from exc
+
+
+def _combined(transcript: bytes, sidecar: bytes | None) -> str:
+    digest = hashlib.sha256(transcript).hexdigest()
+    if sidecar is None:
+        return digest
+    return hashlib.sha256(f"{digest} {hashlib.sha256(sidecar).hexdigest()}".encode()).hexdigest()
+
+
+def source_hash(source: Source) -> str:
+    """The sha256 of the transcript, combined with its sidecar's when it has one."""
+    sidecar = _read(source.sidecar, source.name) if source.sidecar else None
+    return _combined(_read(source.path, source.name), sidecar)
+
+
+def read_source(source: Source, window_ms: int | None = None) -> Seed:
+    """Parse a source into a seed; a bad sidecar's error names the sidecar and the transcript."""
+    if source.kind == "seed":
+        return read_seed(source.path)
+    raw = _read(source.path, source.name)
+    lines = (
+        read_subtitles(raw, source.path, "vtt" if source.kind == "vtt" else "srt")
+        if source.kind != "whisper"
+        else read_whisper(raw, source.path)
+    )
+    sidecar_raw = _read(source.sidecar, source.name) if source.sidecar else None
+    sidecar = None
+    if source.sidecar and sidecar_raw is not None:
+        try:
+            sidecar = read_sidecar(sidecar_raw, source.sidecar)
+        except SeedError as exc:
+            raise SeedError(exc.path, exc.line, exc.reason, source.name) from None
+    video = _video(source.path, sidecar, lines)
+    sections = timed_sections(lines, video.chapters, video.duration_ms, window_ms or SECTION_WINDOW_MS)
+    return Seed(source.path, _combined(raw, sidecar_raw), video, (), sections)
+
+
+def _video(path: Path, sidecar: Sidecar | None, lines: list[TimedLine]) -> Video:
+    base, _ = split_language(path.stem)
+    video_id = sidecar.video_id if sidecar else base
+    spoken = max(line.end_ms for line in lines)
+    duration = max(sidecar.duration_ms or 0, spoken) if sidecar else spoken
+    url = sidecar.url if sidecar and sidecar.url else None
+    if url is None:
+        # Without a link to the video, a moment links to this video's own transcript page.
+        url = (
+            f"https://www.youtube.com/watch?v={video_id}"
+            if _YOUTUBE_ID.match(video_id)
+            else f"/videos/{quote(video_id, safe='')}"
+        )
+    info = dict(sidecar.info) if sidecar else {}
+    info.setdefault(INFO_LENGTH, korean_length(duration))
+    if url.startswith("http"):
+        info.setdefault(INFO_URL, url)
+    return Video(
+        video_id=video_id,
+        title=(sidecar.title if sidecar and sidecar.title else path.stem),
+        summary="",
+        channel=sidecar.channel if sidecar else None,
+        upload_date=sidecar.upload_date if sidecar else None,
+        duration_ms=duration,
+        url=url,
+        info=info,
+        chapters=sidecar.chapters if sidecar else (),
+    )
+
+
+def timed_sections(
+    lines: list[TimedLine], chapters: tuple[Chapter, ...], duration_ms: int, window_ms: int
+) -> tuple[Section, ...]:
+    """Lines grouped into sections: by chapter when there are chapters, else by fixed windows.
+
+    A line belongs to the section its start falls in; section 0 holds what comes before the
+    first chapter.
+    """
+
+    def bounds(ms: int) -> tuple[int, int, int, str | None]:
+        if chapters:
+            n = sum(1 for c in chapters if c.start_ms <= ms)
+            if n == 0:
+                return 0, 0, chapters[0].start_ms, None
+            end = chapters[n].start_ms if n < len(chapters) else max(chapters[-1].end_ms, duration_ms)
+            return n, chapters[n - 1].start_ms, end, chapters[n - 1].title
+        k = ms // window_ms
+        return k + 1, k * window_ms, min((k + 1) * window_ms, max(duration_ms, ms)), None
+
+    groups: list[tuple[tuple[int, int, int, str | None], list[TimedLine]]] = []
+    for line in lines:
+        where = bounds(line.start_ms)
+        if groups and groups[-1][0][0] == where[0]:
+            groups[-1][1].append(line)
+        else:
+            groups.append((where, [line]))
+    sections = []
+    for (number, start, end, summary), members in groups:
+        cues: list[Cue] = []
+        offset = 0
+        for line in members:
+            cues.append(Cue(offset, offset + len(line.text), line.start_ms, line.end_ms))
+            offset += len(line.text) + 1
+        text = " ".join(line.text for line in members)
+        sections.append(Section(number, start, end, summary, text, members[0].line or 0, tuple(cues)))
+    return tuple(sections)

@@ -1,0 +1,237 @@
+"""The seeds folder's other transcripts: file naming, yt-dlp sidecars, speech-to-text JSON, sections
+by chapter or window, and passages cut on cue boundaries at exact times."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rag.chunking import ChunkSettings, chunk_seed, cue_sentences, estimated_at, time_at
+from rag.errors import SeedError
+from rag.sidecar import read_sidecar
+from rag.sources import Source, find_sources, lone_sidecars, read_source, source_hash, split_language
+from rag.subtitles import TimedLine
+from rag.timed import Chapter, Cue
+from rag.whisper import read_whisper
+from tests.conftest import ROOT
+
+FORMATS = ROOT / "tests" / "data" / "formats"
+VTT, INFO = FORMATS / "Xq7LmN2pR4s.ko.vtt", FORMATS / "Xq7LmN2pR4s.info.json"
+SRT, WHISPER = FORMATS / "haenyeo_talk.srt", FORMATS / "coffee_lecture.json"
+
+
+@pytest.mark.parametrize(
+    ("stem", "split"),
+    [
+        ("Xq7LmN2pR4s.ko", ("Xq7LmN2pR4s", "ko")),
+        ("talk.en-US", ("talk", "en-US")),
+        ("talk.ko-orig", ("talk", "ko-orig")),
+        ("talk.zh-Hans", ("talk", "zh-Hans")),
+        ("haenyeo_talk", ("haenyeo_talk", None)),
+        ("v1.final", ("v1.final", None)),
+        (".ko", (".ko", None)),
+    ],
+)
+def test_language_suffix(stem: str, split: tuple[str, str | None]) -> None:
+    assert split_language(stem) == split
+
+
+def test_sources_pair_transcripts_with_their_sidecars(tmp_path: Path) -> None:
+    for name in [
+        "abc.ko.vtt",
+        "abc.info.json",
+        "talk.srt",
+        "talk.info.json",
+        "lone.info.json",
+        "x.json",
+        "n.md",
+    ]:
+        (tmp_path / name).write_text("{}", encoding="utf-8")
+    sources = find_sources(tmp_path)
+    assert [(s.name, s.kind, s.sidecar and s.sidecar.name) for s in sources] == [
+        ("abc.ko.vtt", "vtt", "abc.info.json"),
+        ("talk.srt", "srt", "talk.info.json"),
+        ("x.json", "whisper", None),  # *.info.json is never a transcript
+    ]
+    assert lone_sidecars(tmp_path, sources) == ["lone.info.json"]
+    before = source_hash(sources[0])
+    (tmp_path / "abc.info.json").write_text('{"id": "abc"}', encoding="utf-8")
+    assert source_hash(sources[0]) != before  # a changed sidecar is a changed source
+
+
+def test_a_yt_dlp_pair_takes_the_sidecar_metadata_and_chapters() -> None:
+    seed = read_source(Source(VTT, INFO))
+    v = seed.video
+    assert (v.video_id, v.channel, v.upload_date, v.duration_ms) == (
+        "Xq7LmN2pR4s",
+        "배터리 연구소 TV",
+        "2025-09-14",
+        143_000,
+    )
+    assert v.title == "전기차 폐배터리, 버리지 말고 캐낸다 | 배터리 재활용의 모든 것"
+    assert v.url == "https://www.youtube.com/watch?v=Xq7LmN2pR4s"
+    assert v.info == {
+        "채널명": "배터리 연구소 TV",
+        "팔로워 수": "38,700",
+        "좋아요 수": "1,530",
+        "조회수": "48,213",
+        "업로드 날짜": "2025-09-14",
+        "영상 길이": "2분 23초",
+        "다시보기": "https://www.youtube.com/watch?v=Xq7LmN2pR4s",
+    }
+    assert v.chapters[1] == Chapter(47_000, 93_000, "재활용 공정과 회수율")
+    # Sections follow the chapters; a line belongs to the chapter its start falls in.
+    assert [(s.number, s.start_ms, s.end_ms, s.summary) for s in seed.sections] == [
+        (1, 0, 47_000, "인사와 폐배터리 문제"),
+        (2, 47_000, 93_000, "재활용 공정과 회수율"),
+        (3, 93_000, 143_000, "포항 공장과 투자 계획"),
+    ]
+    assert seed.sections[2].text.startswith("이제 공장 이야기를 해 볼게요 새 재활용 공장은")
+
+
+def test_without_a_sidecar_the_name_gives_id_and_title_and_windows_give_sections() -> None:
+    seed = read_source(Source(WHISPER))
+    v = seed.video
+    assert (v.video_id, v.title, v.url, v.chapters) == (
+        "coffee_lecture",
+        "coffee_lecture",
+        "/videos/coffee_lecture",
+        (),
+    )
+    assert v.info == {"영상 길이": "5분 39초"}
+    assert [(s.number, s.start_ms, s.end_ms) for s in seed.sections] == [(1, 0, 338_990)]  # 15-minute windows
+    five = read_source(Source(WHISPER), window_ms=300_000).sections
+    assert [(s.number, s.start_ms, s.end_ms, s.summary) for s in five] == [
+        (1, 0, 300_000, None),
+        (2, 300_000, 338_990, None),
+    ]
+    assert five[1].text.startswith("텀블러를 가져오면") and five[1].cues[0].start_ms >= 300_000
+    assert read_source(Source(SRT)).video.video_id == "haenyeo_talk"
+
+
+def test_a_youtube_shaped_id_links_to_youtube(tmp_path: Path) -> None:
+    shutil.copy(SRT, tmp_path / "dQw4w9WgXcQ.ko.srt")
+    v = read_source(Source(tmp_path / "dQw4w9WgXcQ.ko.srt")).video
+    assert (v.video_id, v.title, v.url) == (
+        "dQw4w9WgXcQ",
+        "dQw4w9WgXcQ.ko",
+        "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+    )
+
+
+def test_lines_before_the_first_chapter_make_section_zero() -> None:
+    from rag.sources import timed_sections
+
+    lines = [
+        TimedLine(0, 900, "인트로"),
+        TimedLine(1000, 1900, "본론 하나"),
+        TimedLine(5000, 5500, "본론 둘"),
+    ]
+    sections = timed_sections(lines, (Chapter(1000, 4000, "본론"),), 6000, 300_000)
+    assert [(s.number, s.start_ms, s.end_ms, s.summary, s.text) for s in sections] == [
+        (0, 0, 1000, None, "인트로"),
+        (1, 1000, 6000, "본론", "본론 하나 본론 둘"),
+    ]
+    assert sections[1].cues == (Cue(0, 5, 1000, 1900), Cue(6, 10, 5000, 5500))
+
+
+def test_whisper_json_segments() -> None:
+    lines = read_whisper(WHISPER.read_bytes(), WHISPER)
+    assert len(lines) == 35
+    assert lines[2] == TimedLine(21_280, 30_490, "한국인 1인당 연간 커피 소비량은 약 405잔입니다.")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"segments": [{"start": 0, "end": 1, "text": "a"}, {"start": "x", "end": 2, "text": "b"}]}', 'w.json: $.segments[1].start: expected a number of seconds, got "x"'),
+        ('{"segments": [{"start": true, "end": 1, "text": "a"}]}', "w.json: $.segments[0].start: expected a number of seconds, got true"),
+        ('{"segments": [{"start": NaN, "end": 1, "text": "a"}]}', "w.json: $.segments[0].start: expected a number of seconds, got NaN"),
+        ('{"segments": [{"start": -1, "end": 1, "text": "a"}]}', "w.json: $.segments[0].start: -1 seconds is negative"),
+        ('{"segments": [{"start": 3, "end": 1, "text": "a"}]}', "w.json: $.segments[0].end: the segment ends at 1 s, before it starts (3 s)"),
+        ('{"segments": [{"start": 3, "end": 4, "text": "a"}, {"start": 2, "end": 4, "text": "b"}]}', "w.json: $.segments[1].start: 2 s is before the previous segment's start (3 s)"),
+        ('{"segments": [{"start": 0, "end": 1}]}', "w.json: $.segments[0].text: expected a string, got nothing"),
+        ('{"segments": [{"start": 0, "end": 1, "text": " "}]}', "w.json: no text in any segment"),
+        ('{"segments": {}}', "w.json: $.segments: expected a list, got {}"),
+        ('{"segments": []}', "w.json: $.segments: no segments"),
+        ('{"text": "전부"}', "w.json: $.segments: expected a list, got nothing"),
+        ("[1, 2]", 'w.json: $: expected an object with "segments", got [1, 2]'),
+        ('{"language": "ko",\n "segments": [\n  {"start": 0 "end": 1}]}', "w.json:3: not valid JSON: Expecting ',' delimiter (column 15)"),
+    ],
+)  # fmt: skip
+def test_bad_whisper_json_names_the_json_path_or_line(text: str, message: str) -> None:
+    with pytest.raises(SeedError) as info:
+        read_whisper(text.encode(), Path("w.json"))
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"id": None}, "s.info.json: $.id: expected a string, got nothing"),
+        ({"id": " "}, "s.info.json: $.id: the video id is empty"),
+        ({"upload_date": "2025-09-14"}, 's.info.json: $.upload_date: expected a date as YYYYMMDD, got "2025-09-14"'),
+        ({"view_count": -3}, "s.info.json: $.view_count: expected a whole number, got -3"),
+        ({"duration": "3:05"}, 's.info.json: $.duration: expected a number of seconds, got "3:05"'),
+        ({"chapters": [{"start_time": 5, "end_time": 5, "title": "a"}]}, "s.info.json: $.chapters[0].end_time: the chapter ends at 5 s, not after it starts (5 s)"),
+        ({"chapters": [{"start_time": 5, "end_time": 9, "title": "a"}, {"start_time": 1, "end_time": 2, "title": "b"}]}, "s.info.json: $.chapters[1].start_time: 1 s is before the previous chapter's start"),
+        ({"chapters": [{"start_time": 0, "end_time": 9}]}, "s.info.json: $.chapters[0].title: expected a string, got nothing"),
+    ],
+)  # fmt: skip
+def test_bad_sidecars_name_the_json_path(changes: dict[str, object], message: str) -> None:
+    doc = {**json.loads(INFO.read_text(encoding="utf-8")), **changes}
+    with pytest.raises(SeedError) as info:
+        read_sidecar(json.dumps(doc).encode(), Path("s.info.json"))
+    assert str(info.value) == message
+
+
+def test_a_bad_sidecar_keeps_its_transcript_out_and_says_which(tmp_path: Path) -> None:
+    shutil.copy(VTT, tmp_path)
+    (tmp_path / INFO.name).write_text('{"id": 7}', encoding="utf-8")
+    with pytest.raises(SeedError) as info:
+        read_source(find_sources(tmp_path)[0])
+    assert str(info.value) == f"{tmp_path / INFO.name}: $.id: expected a string, got 7"
+    assert info.value.source == VTT.name
+
+
+@pytest.mark.parametrize("path", [VTT, SRT, WHISPER], ids=lambda p: p.suffix)
+@pytest.mark.parametrize("settings", [ChunkSettings(), ChunkSettings(120, 0), ChunkSettings(300, 3)])
+def test_passages_start_and_end_on_cues_at_their_exact_times(path: Path, settings: ChunkSettings) -> None:
+    seed = read_source(Source(path, INFO if path == VTT else None))
+    cue_times = {(c.start_ms, c.end_ms) for s in seed.sections for c in s.cues}
+    starts = {a for a, _ in cue_times}
+    ends = {b for _, b in cue_times}
+    for p in chunk_seed(seed, settings)[1:]:
+        assert p.start_ms in starts and p.end_ms in ends and p.estimated is False
+        for s in p.sentences:
+            assert s.start_ms in starts and s.end_ms in ends
+            assert time_at(p, s.start) == s.start_ms and time_at(p, s.end) == s.end_ms
+            assert estimated_at(p, s.start) is False
+        assert estimated_at(p, p.sentences[0].start + 1) is True  # inside a sentence: interpolated
+
+
+def test_cues_are_joined_into_sentences_by_marks_pauses_and_length() -> None:
+    text = "첫 문장입니다. 둘째 줄 셋째 줄 아주 길게 이어지는 넷째 줄 마지막 줄"
+    parts = ["첫 문장입니다.", "둘째 줄", "셋째 줄", "아주 길게 이어지는 넷째 줄", "마지막 줄"]
+    times = [(0, 1000), (1000, 2000), (3500, 4000), (4000, 5000), (5000, 6000)]
+    cues, at = [], 0
+    for part, (a, b) in zip(parts, times, strict=True):
+        cues.append(Cue(at, at + len(part), a, b))
+        at += len(part) + 1
+    spans = cue_sentences(tuple(cues), text, 200)
+    # A sentence mark ends the first; the 1.5 s pause the second; then runs grow to 40 characters.
+    assert [text[s.start : s.end] for s in spans] == [
+        "첫 문장입니다.",
+        "둘째 줄",
+        "셋째 줄 아주 길게 이어지는 넷째 줄 마지막 줄",
+    ]
+    assert [(s.start_ms, s.end_ms) for s in spans] == [(0, 1000), (1000, 2000), (3500, 6000)]
+    # max_chars still bounds a run: a cue that would take it past starts the next one.
+    assert [text[s.start : s.end] for s in cue_sentences(tuple(cues), text, 15)][2:] == [
+        "셋째 줄",
+        "아주 길게 이어지는 넷째 줄",
+        "마지막 줄",
+    ]

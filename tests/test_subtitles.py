@@ -1,0 +1,151 @@
+"""WebVTT and SRT files read into spoken lines: YouTube's rolling auto-captions said once, bad cues
+reported by line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.errors import SeedError
+from rag.subtitles import Format, TimedLine, read_subtitles
+from tests.conftest import ROOT
+
+FORMATS = ROOT / "tests" / "data" / "formats"
+ROLLING = FORMATS / "Xq7LmN2pR4s.ko.vtt"
+SRT = FORMATS / "haenyeo_talk.srt"
+
+
+def read(text: str, fmt: Format = "vtt", encoding: str = "utf-8") -> list[TimedLine]:
+    return read_subtitles(text.encode(encoding), Path(f"t.{fmt}"), fmt)
+
+
+def error_of(text: str, fmt: Format = "vtt") -> str:
+    with pytest.raises(SeedError) as info:
+        read(text, fmt)
+    return str(info.value)
+
+
+def test_rolling_auto_captions_say_each_line_once_at_its_own_start() -> None:
+    lines = read_subtitles(ROLLING.read_bytes(), ROLLING, "vtt")
+    texts = [line.text for line in lines]
+    # 36 spoken lines, 72 cues: each line is shown in three cues (growing, alone, then on top).
+    assert len(texts) == 36 and len(set(texts)) == 36
+    assert ROLLING.read_text(encoding="utf-8").count("2027년") == 3
+    assert texts[:2] == ["안녕하세요 여러분 오늘은", "전기차 폐배터리 재활용 이야기를 해 보겠습니다"]
+    assert not any("<" in t or "  " in t for t in texts)  # word times and <c> tags are gone
+    at = texts.index("2027년 상반기에 완공될 예정입니다")
+    # The cue that first shows the line (line 213: 00:01:41.839, its words timed inline) is when it
+    # is said; the next cue (10 ms) and the one after (on top) only show it again.
+    assert (lines[at].start_ms, lines[at].end_ms, lines[at].line) == (101_839, 105_950, 213)
+    starts = [line.start_ms for line in lines]
+    assert starts == sorted(starts) and starts[0] == 160
+
+
+ROLL = """WEBVTT
+Kind: captions
+Language: ko
+
+00:00:00.000 --> 00:00:01.990 align:start position:0%
+␠
+네<00:00:00.500><c> 맞습니다</c>
+
+00:00:01.990 --> 00:00:02.000 align:start position:0%
+네 맞습니다
+␠
+
+00:00:02.000 --> 00:00:03.990 align:start position:0%
+네 맞습니다
+네 맞습니다<00:00:02.500><c> 정말로</c>
+
+00:00:03.990 --> 00:00:04.000 align:start position:0%
+네 맞습니다 정말로
+␠
+
+00:00:04.000 --> 00:00:05.000 align:start position:0%
+네 맞습니다 정말로
+네
+""".replace("␠", " ")  # YouTube leaves a lone space on the empty line
+
+
+def test_a_line_said_again_is_kept_only_what_is_carried_over_is_dropped() -> None:
+    assert [(line.start_ms, line.text) for line in read(ROLL)] == [
+        (0, "네 맞습니다"),
+        (2000, "네 맞습니다 정말로"),
+        (4000, "네"),
+    ]
+
+
+def test_rolling_captions_without_word_times_are_recognised() -> None:
+    text = "WEBVTT\n\n" + "\n\n".join(
+        f"00:00:0{i}.000 --> 00:00:0{i + 1}.000\n{a}\n{b}"
+        for i, (a, b) in enumerate([("하나", "둘"), ("둘", "셋"), ("셋", "넷")])
+    )
+    assert [line.text for line in read(text)] == ["하나 둘", "셋", "넷"]
+
+
+def test_manual_webvtt_with_identifiers_comments_styles_and_tags() -> None:
+    text = """WEBVTT - 강연 자막
+
+STYLE
+::cue { color: yellow }
+
+NOTE 검수: 2025-09-14
+
+intro
+00:01.000 --> 00:04.500 line:0 align:center
+<v 진행자>안녕하세요 &amp; 반갑습니다.</v>
+<b>오늘의</b> 주제는 &lt;해녀&gt;입니다.
+
+2
+00:00:05.000 --> 00:00:07.000
+네 그렇습니다.
+"""
+    assert read(text) == [
+        TimedLine(1000, 4500, "안녕하세요 & 반갑습니다. 오늘의 주제는 <해녀>입니다.", 9),
+        TimedLine(5000, 7000, "네 그렇습니다.", 14),
+    ]
+
+
+def test_srt_with_bom_crlf_and_tags() -> None:
+    lines = read_subtitles(SRT.read_bytes(), SRT, "srt")
+    assert SRT.read_bytes().startswith(b"\xef\xbb\xbf1\r\n")
+    assert len(lines) == 20 and lines[0] == TimedLine(
+        1200, 5560, "안녕하세요. 오늘은 제주 해녀 이야기를 들려드리겠습니다.", 2
+    )
+    assert lines[10].text == "그래서 제주도는 2008년부터 해녀학교를 운영하고 있습니다."  # {\an8} gone
+    assert lines[12].text == "바다에는 불턱이라는 쉼터가 있는데,"  # <i> gone
+
+
+def test_an_empty_srt_cue_is_skipped_and_the_rest_keep_their_lines() -> None:
+    text = "1\n00:00:01,000 --> 00:00:02,000\n안녕\n\n2\n00:00:03,000 --> 00:00:04,000\n\n3\n00:00:05,000 --> 00:00:06,000\n끝\n"
+    assert read(text, "srt") == [TimedLine(1000, 2000, "안녕", 2), TimedLine(5000, 6000, "끝", 9)]
+
+
+def test_cp949_subtitles_are_read() -> None:
+    assert read("1\n00:00:01,000 --> 00:00:02,000\n안녕하세요\n", "srt", "cp949")[0].text == "안녕하세요"
+
+
+GOOD = "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n안녕\n\n"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text", "message"),
+    [
+        ("vtt", GOOD + "00:00:03.000 --> 00:00:0x.000\n나쁜 줄\n", "t.vtt:6: cannot read the cue timing '00:00:03.000 --> 00:00:0x.000'"),
+        ("vtt", GOOD + "00:00:03.000 --> 00:00:04.000 align:sideways\n나쁜 설정\n", "t.vtt:6: cannot read the cue timing '00:00:03.000 --> 00:00:04.000 align:sideways'"),
+        ("vtt", GOOD[:-1] + "00:00:03.000 --> 00:00:04.000\n붙은 줄\n", "t.vtt:5: a cue must follow a blank line (this timing line follows text)"),
+        ("vtt", GOOD + "00:00:03.000 - 00:00:04.000\n화살표\n", "t.vtt:6: a timing line without its '-->' arrow: '00:00:03.000 - 00:00:04.000'"),
+        ("vtt", "00:00:01.000 --> 00:00:02.000\n안녕\n", "t.vtt:1: not a WebVTT file: expected 'WEBVTT' first"),
+        ("vtt", "WEBVTT\n\n00:00:05.000 --> 00:00:04.000\n거꾸로\n", "t.vtt:3: cue ends at 00:00:04.000, before it starts"),
+        ("vtt", "WEBVTT\n\n00:00:05.000 --> 00:00:06.000\n하나\n\n00:00:03.000 --> 00:00:04.000\n둘\n", "t.vtt:6: cue starts at 00:00:03.000, before the cue on line 3 (00:00:05.000)"),
+        ("vtt", "WEBVTT\n\nNOTE 아직 비어 있음\n", "t.vtt: no cues (expected 'HH:MM:SS.mmm --> HH:MM:SS.mmm' timing lines)"),
+        ("vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<c> </c>\n", "t.vtt: no text in any cue"),
+        ("srt", "1\n00:00:01,000 --> 00:00:02,000\n안녕\n\n2\n00:00:03,000 -> 00:00:04,000\n화살표\n", "t.srt:6: a timing line without its '-->' arrow: '00:00:03,000 -> 00:00:04,000'"),
+        ("srt", "1\n00:00:01,000 --> 00:00:02,000\n안녕\n\n2\n00:00:03,000 --> 00:00:0x,000\n나쁨\n", "t.srt:6: cannot read the cue timing '00:00:03,000 --> 00:00:0x,000'"),
+        ("srt", "안녕\n00:00:01,000 --> 00:00:02,000\n", "t.srt:1: not an SRT file: expected a cue number, then a timing line first"),
+        ("srt", "1\n00:00:01,000 --> 00:00:02,000\n\x00\n", "t.srt:3: binary data (NUL byte) in a text file"),
+    ],
+)  # fmt: skip
+def test_malformed_subtitles_name_the_line(fmt: Format, text: str, message: str) -> None:
+    assert error_of(text, fmt) == message
