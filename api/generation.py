@@ -150,8 +150,9 @@ def event_stream(
                 }
 
     # sse-starlette's comment pings (every 15 s) keep proxies from closing a stream whose LLM is
-    # still reading a long prompt; every SSE client skips them.
-    return EventSourceResponse(events())
+    # still reading a long prompt; every SSE client skips them.  On SIGTERM a stream in flight
+    # gets 8 s to finish, within the 10 s `rag serve` gives requests in flight.
+    return EventSourceResponse(events(), shutdown_grace_period=8)
 
 
 def _ms(started: float) -> float:

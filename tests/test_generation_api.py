@@ -331,3 +331,38 @@ def _wait_for_metric(client: httpx.Client, line: str) -> str:
 
     _wait_for(seen)
     return found
+
+
+def test_the_breaker_lets_one_call_probe_after_its_pause() -> None:
+    from api.llm import Breaker, LlmFailure
+
+    now = [100.0]
+    breaker = Breaker(failures=2, seconds=30, clock=lambda: now[0])
+    for _ in range(2):
+        breaker.admit()
+        breaker.record(False)
+    with pytest.raises(
+        LlmFailure, match=r"^the LLM server failed 2 times in a row: not calling it for another 30 s$"
+    ):
+        breaker.admit()
+    now[0] += 29.2
+    with pytest.raises(LlmFailure, match=r"for another 1 s$"):
+        breaker.admit()
+    now[0] += 1
+    breaker.admit()  # the probe
+    with pytest.raises(
+        LlmFailure, match=r"^the LLM server failed 2 times in a row: checking whether it is back$"
+    ):
+        breaker.admit()
+    breaker.record(None)  # the probe said nothing (its client left): the next call probes again
+    breaker.admit()
+    breaker.record(False)  # still down: another pause
+    with pytest.raises(LlmFailure, match=r"failed 3 times in a row: not calling it for another 30 s$"):
+        breaker.admit()
+    now[0] += 30
+    breaker.admit()
+    breaker.record(True)  # back: closed, its count forgotten
+    assert not breaker.open
+    breaker.admit()
+    breaker.record(False)
+    breaker.admit()
