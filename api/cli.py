@@ -5,14 +5,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rag.errors import RagError
 from rag.evaluation import SPLITS
 from rag.retrieval import RetrievalParams
 from rag.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from api.generation import Written
+    from rag.retrieval import Result
+    from rag.store import VideoRecord
 
 # What `rag eval` compares: each retriever alone, plain fusion, and the shipped defaults.
 EVAL_MODES = {
@@ -40,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("-k", type=int, default=5, help="passages to show (1-50, default 5)")
     ask.add_argument("--video-id", help="only search this video")
     ask.add_argument("--json", action="store_true", help="print the API's JSON instead of text")
+    ask.add_argument(
+        "--generate", action="store_true", help="write an answer with the LLM at RAG_LLM_URL, streamed"
+    )
     ev = sub.add_parser("eval", help="score retrieval on a labelled question set")
     ev.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
     ev.add_argument("--split", choices=[*SPLITS, "all"], default="report")
@@ -118,6 +126,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     videos = searcher.index.videos
     passages = [PassageOut.of(h, videos[h.passage.video_id]) for h in result.hits]
     answer_out = AnswerOut.of(answer, videos[answer.passage.video_id]) if answer else None
+    written = _written(settings, args, result, videos) if args.generate else None
     if args.json:
         body = {
             "question": args.question,
@@ -126,6 +135,10 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
             "low_confidence": result.low_confidence,
             "passages": [p.model_dump() for p in passages],
         }
+        if written is not None:
+            from api.generation import generation_out
+
+            body["generation"] = generation_out(written, videos).model_dump()
         print(json.dumps(body, ensure_ascii=False, indent=2))
         return 0
     if answer_out is None:
@@ -139,6 +152,30 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
             print(f"   section: {p.section}")
         print(f"   {p.text}\n   {p.url}\n")
     return 0
+
+
+def _written(
+    settings: Settings, args: argparse.Namespace, result: Result, videos: Mapping[str, VideoRecord]
+) -> Written:
+    """With --generate: the written answer, streamed to stdout unless --json (then only returned)."""
+    import io
+
+    from api.terminal import sources, stream_written
+
+    out = io.StringIO() if args.json else sys.stdout
+    written = stream_written(settings, args.question, result, videos, out)
+    if args.json:
+        return written
+    if written.error is not None:
+        _say(f"no written answer: {written.error.message} ({written.error.code})")
+        return written
+    print("\n")
+    if written.invalid_citations:
+        _say(f"({written.invalid_citations} citation(s) naming no passage were dropped)")
+    for line in sources(written, videos):
+        print(line)
+    print()
+    return written
 
 
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
