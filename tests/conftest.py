@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from rag.settings import Settings
+from tests.llama import Llama
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_6959ead08c95735d.txt"
@@ -57,3 +58,12 @@ def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     given = os.environ.get("RAG_TEST_MODEL_CACHE")
     return Path(given) if given else tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="session")
+def llama(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Llama]:
+    """A real llama.cpp server (SmolLM2-135M) on 127.0.0.1, started once for the session."""
+    from tests.llama import llama_server
+
+    with llama_server(tmp_path_factory.mktemp("llama") / "llama.log") as server:
+        yield server
