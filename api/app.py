@@ -11,8 +11,8 @@ from fastapi.staticfiles import StaticFiles
 
 from api import errors
 from api.limits import BodyLimit
-from api.llm import LlmClient, LlmMetrics
-from api.observe import RequestContext
+from api.llm import LlmClient
+from api.observe import LlmMetrics, RequestContext
 from api.routes import admin, metrics, page, search, videos
 from api.service import EmbedderFactory, Service
 from rag.retrieval import RetrievalParams

@@ -14,7 +14,7 @@ from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from api.llm import LlmClient, LlmFailure, Trace
+from api.llm import NOT_CONFIGURED, LlmClient, LlmFailure, Trace
 from api.schemas import AskResponse, CitationOut, GenerationErrorOut, GenerationOut
 from rag.generate import Citation, build_messages, resolve_citations
 from rag.timefmt import format_clock, link_at, seconds
@@ -50,10 +50,7 @@ async def write(
     metrics = llm.metrics
     try:
         if not llm.configured:
-            raise LlmFailure(
-                "llm_not_configured",
-                "no LLM is configured: set RAG_LLM_URL to the base URL of an OpenAI-compatible server",
-            )
+            raise LlmFailure("llm_not_configured", NOT_CONFIGURED)
         # The confidence flag says the video does not answer: a model asked anyway would make
         # something up from the nearest passages.
         if result.low_confidence:

@@ -19,10 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry
 
-from rag.generate import ERROR_CODES, ErrorCode
+from api.observe import LlmMetrics
+from rag.generate import ErrorCode
 from rag.settings import Settings
+
+NOT_CONFIGURED = "no LLM is configured: set RAG_LLM_URL to the base URL of an OpenAI-compatible server"
 
 
 class LlmFailure(Exception):
@@ -34,45 +37,6 @@ class LlmFailure(Exception):
         self.message = message
         # Whether it says something about the server's health (for the circuit breaker).
         self.counts = counts
-
-
-class LlmMetrics:
-    def __init__(self, registry: CollectorRegistry) -> None:
-        self.seconds = Histogram(
-            "rag_generation_seconds",
-            "written answers: from the request to the LLM to its last token, by outcome",
-            ["outcome"],
-            buckets=(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120),
-            registry=registry,
-        )
-        self.first_token = Histogram(
-            "rag_generation_first_token_seconds",
-            "written answers: from the request to the LLM to its first text",
-            buckets=(0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
-            registry=registry,
-        )
-        self.errors = Counter(
-            "rag_generation_errors_total",
-            "written answers not given, by error code",
-            ["code"],
-            registry=registry,
-        )
-        for code in ERROR_CODES:
-            self.errors.labels(code)
-        self.invalid_citations = Counter(
-            "rag_generation_invalid_citations_total",
-            "citation markers naming no given passage, dropped",
-            registry=registry,
-        )
-        self.cancelled = Counter(
-            "rag_generation_cancelled_total", "generations stopped because the client left", registry=registry
-        )
-        self.in_flight = Gauge("rag_generation_in_flight", "generations in flight", registry=registry)
-        self.breaker_open = Gauge(
-            "rag_llm_breaker_open",
-            "1 while the circuit breaker keeps the LLM server uncalled",
-            registry=registry,
-        )
 
 
 class Breaker:
@@ -168,10 +132,7 @@ class LlmClient:
     async def stream(self, messages: list[dict[str, str]], trace: Trace) -> AsyncGenerator[str, None]:
         """The answer's text as it comes; raises LlmFailure for anything but a complete answer."""
         if self.url is None:
-            raise LlmFailure(
-                "llm_not_configured",
-                "no LLM is configured: set RAG_LLM_URL to the base URL of an OpenAI-compatible server",
-            )
+            raise LlmFailure("llm_not_configured", NOT_CONFIGURED)
         if self._in_flight >= self.concurrency:
             raise LlmFailure(
                 "llm_busy",

@@ -5,9 +5,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 
+from rag.retrieval import RetrievalParams
 from rag.settings import Settings
 from tests.llama import Llama
+from tests.llm_stub import StubLlm, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_6959ead08c95735d.txt"
@@ -67,3 +70,30 @@ def llama(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Llama]:
 
     with llama_server(tmp_path_factory.mktemp("llama") / "llama.log") as server:
         yield server
+
+
+@pytest.fixture
+def scripted_llm() -> Iterator[tuple[StubLlm, str]]:
+    """A scripted OpenAI-compatible server on 127.0.0.1 and its base URL (for RAG_LLM_URL)."""
+    llm = StubLlm()
+    with serve(llm) as base:
+        yield llm, f"{base}/v1"
+
+
+AppOf = Callable[..., FastAPI]
+
+
+@pytest.fixture
+def app_of(fake_built: Settings) -> AppOf:
+    """Apps over the fake-embedder index, with RAG_LLM_* settings (and retrieval params) as given."""
+
+    def make(params: RetrievalParams | None = None, **llm: Any) -> FastAPI:
+        from api.app import create_app
+        from rag.embedder import FakeEmbedder
+
+        settings = Settings(**{**fake_built.model_dump(), **llm})
+        # The fake embedder's cosines mean nothing: no confidence threshold unless a test sets one.
+        params = params or RetrievalParams(min_confidence=0.0)
+        return create_app(settings, lambda s: FakeEmbedder(), params=params, load_in_background=False)
+
+    return make

@@ -12,11 +12,12 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 import uvicorn
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -157,3 +158,30 @@ def serve(app: ASGIApp, lifespan: str = "auto") -> Iterator[str]:
         server.should_exit = True
         thread.join(10)
         sock.close()
+
+
+def events_of(text: str) -> list[tuple[str, Any]]:
+    """(event, data) pairs of a text/event-stream body."""
+    out = []
+    for block in text.replace("\r\n", "\n").split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
+        if "event" in fields:
+            out.append((fields["event"], json.loads(fields["data"])))
+    return out
+
+
+def until_first_delta(r: httpx.Response) -> Iterator[str]:
+    """Read a stream up to its first delta event; return the line iterator, still open (dropping
+    it would close the stream: httpx closes the connection of an iterator left mid-way)."""
+    lines = r.iter_lines()
+    for line in lines:
+        if line.startswith("event: delta"):
+            return lines
+    raise AssertionError("the stream ended without a delta")
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(0.02)

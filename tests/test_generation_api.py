@@ -9,43 +9,17 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterator
 from typing import Any
 
-import httpx
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from rag.embedder import FakeEmbedder
 from rag.retrieval import RetrievalParams
-from rag.settings import Settings
-from tests.llm_stub import Reply, StubLlm, answer_chunks, chunk, closed_port, serve
+from tests.conftest import AppOf
+from tests.llm_stub import Reply, StubLlm, answer_chunks, chunk, closed_port
 
 QUESTION = "H100 하나에 얼마인가요?"
 NOT_CONFIGURED = "no LLM is configured: set RAG_LLM_URL to the base URL of an OpenAI-compatible server"
-
-
-@pytest.fixture
-def stub() -> Iterator[tuple[StubLlm, str]]:
-    llm = StubLlm()
-    with serve(llm) as base:
-        yield llm, f"{base}/v1"
-
-
-AppOf = Callable[..., FastAPI]
-
-
-@pytest.fixture
-def app_of(fake_built: Settings) -> AppOf:
-    def make(params: RetrievalParams | None = None, **llm: Any) -> FastAPI:
-        settings = Settings(**{**fake_built.model_dump(), **llm})
-        # The fake embedder's cosines mean nothing: no confidence threshold unless a test sets one.
-        params = params or RetrievalParams(min_confidence=0.0)
-        return create_app(settings, lambda s: FakeEmbedder(), params=params, load_in_background=False)
-
-    return make
 
 
 def ask(client: TestClient, **body: Any) -> dict[str, Any]:
@@ -57,16 +31,6 @@ def ask(client: TestClient, **body: Any) -> dict[str, Any]:
     return answered
 
 
-def events_of(text: str) -> list[tuple[str, Any]]:
-    """(event, data) pairs of a text/event-stream body."""
-    out = []
-    for block in text.replace("\r\n", "\n").split("\n\n"):
-        fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
-        if "event" in fields:
-            out.append((fields["event"], json.loads(fields["data"])))
-    return out
-
-
 def test_without_an_llm_nothing_is_written_unless_asked(app_of: AppOf) -> None:
     with TestClient(app_of()) as client:
         assert ask(client)["generation"] is None
@@ -75,8 +39,10 @@ def test_without_an_llm_nothing_is_written_unless_asked(app_of: AppOf) -> None:
     assert (generation["text"], generation["citations"], generation["model"]) == ("", [], None)
 
 
-def test_a_written_answer_cites_the_passages_it_names(app_of: AppOf, stub: tuple[StubLlm, str]) -> None:
-    llm, url = stub
+def test_a_written_answer_cites_the_passages_it_names(
+    app_of: AppOf, scripted_llm: tuple[StubLlm, str]
+) -> None:
+    llm, url = scripted_llm
     llm.then(Reply(events=answer_chunks("H100은 약 25,000달러입니다", " [1]. 절반을 지원 [2, 7].")))
     app = app_of(llm_url=url, llm_model="small-one", llm_max_tokens=99)
     with TestClient(app) as client:
@@ -116,9 +82,9 @@ def test_a_written_answer_cites_the_passages_it_names(app_of: AppOf, stub: tuple
 
 
 def test_the_api_key_is_sent_and_never_logged_or_echoed(
-    app_of: AppOf, stub: tuple[StubLlm, str], caplog: pytest.LogCaptureFixture
+    app_of: AppOf, scripted_llm: tuple[StubLlm, str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    llm, url = stub
+    llm, url = scripted_llm
     llm.then(Reply(status=401, raw=b'{"error": {"message": "Incorrect API key provided: sk-sec***cret"}}'))
     caplog.set_level(logging.DEBUG)
     with TestClient(app_of(llm_url=url, llm_api_key="sk-secret-key-123")) as client:
@@ -132,8 +98,8 @@ def test_the_api_key_is_sent_and_never_logged_or_echoed(
     assert llm.headers[1]["authorization"] == "Bearer sk-secret-key-123"  # a 4xx does not trip the breaker
 
 
-def test_low_confidence_does_not_call_the_llm(app_of: AppOf, stub: tuple[StubLlm, str]) -> None:
-    llm, url = stub
+def test_low_confidence_does_not_call_the_llm(app_of: AppOf, scripted_llm: tuple[StubLlm, str]) -> None:
+    llm, url = scripted_llm
     app = app_of(RetrievalParams(min_confidence=1.01), llm_url=url)
     with TestClient(app) as client:
         body = client.post("/v1/ask", json={"question": QUESTION}).json()
@@ -163,9 +129,9 @@ FAILURES = {
 
 @pytest.mark.parametrize("case", FAILURES)
 def test_a_failing_llm_still_answers_with_passages(
-    app_of: AppOf, stub: tuple[StubLlm, str], case: str
+    app_of: AppOf, scripted_llm: tuple[StubLlm, str], case: str
 ) -> None:
-    llm, url = stub
+    llm, url = scripted_llm
     reply, code, message = FAILURES[case]
     llm.then(reply)
     with TestClient(app_of(llm_url=url, llm_timeout=0.6)) as client:
@@ -176,8 +142,10 @@ def test_a_failing_llm_still_answers_with_passages(
     assert f'rag_generation_errors_total{{code="{code}"}} 1.0' in metrics
 
 
-def test_a_server_that_ignores_stream_true_is_read_whole(app_of: AppOf, stub: tuple[StubLlm, str]) -> None:
-    llm, url = stub
+def test_a_server_that_ignores_stream_true_is_read_whole(
+    app_of: AppOf, scripted_llm: tuple[StubLlm, str]
+) -> None:
+    llm, url = scripted_llm
     completion = {"model": "plain", "choices": [{"message": {"role": "assistant", "content": "Yes [1]."}}]}
     llm.then(Reply(raw=json.dumps(completion).encode(), content_type="application/json"))
     with TestClient(app_of(llm_url=url)) as client:
@@ -194,8 +162,10 @@ def test_a_refused_connection(app_of: AppOf) -> None:
     }
 
 
-def test_a_dead_llm_is_left_alone_after_repeated_failures(app_of: AppOf, stub: tuple[StubLlm, str]) -> None:
-    llm, url = stub
+def test_a_dead_llm_is_left_alone_after_repeated_failures(
+    app_of: AppOf, scripted_llm: tuple[StubLlm, str]
+) -> None:
+    llm, url = scripted_llm
     llm.default = Reply(status=503, raw=b"")
     with TestClient(app_of(llm_url=url, llm_breaker_failures=2, llm_breaker_seconds=60)) as client:
         codes = [ask(client, k=k)["generation"]["error"] for k in (1, 2, 3, 4)]
@@ -213,124 +183,6 @@ def test_a_dead_llm_is_left_alone_after_repeated_failures(app_of: AppOf, stub: t
     )
     assert len(llm.requests) == 2
     assert "rag_llm_breaker_open 1.0" in metrics
-
-
-def test_streaming_sends_passages_then_deltas_then_done(app_of: AppOf, stub: tuple[StubLlm, str]) -> None:
-    llm, url = stub
-    llm.then(Reply(events=answer_chunks("약 25,000달러", "입니다 [1", "]. [8]")))
-    with TestClient(app_of(llm_url=url)) as client:
-        plain = ask(client, generate=False)
-        r = client.post("/v1/ask", json={"question": QUESTION, "stream": True})
-    assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
-    events = events_of(r.text)
-    assert [name for name, _ in events] == ["passages", "delta", "delta", "delta", "done"]
-    passages = events[0][1]
-    assert "generation" not in passages
-    assert {k: v for k, v in passages.items() if k != "took_ms"} == {
-        k: v for k, v in plain.items() if k not in ("took_ms", "generation")
-    }
-    assert [data["text"] for name, data in events if name == "delta"] == [
-        "약 25,000달러",
-        "입니다 [1",
-        "]. [8]",
-    ]
-    generation = events[-1][1]["generation"]
-    assert generation["text"] == "약 25,000달러입니다 [1]."
-    assert [c["marker"] for c in generation["citations"]] == [1] and generation["invalid_citations"] == 1
-
-
-def test_a_failure_mid_stream_sends_error_then_done(app_of: AppOf, stub: tuple[StubLlm, str]) -> None:
-    llm, url = stub
-    llm.then(Reply(events=[chunk("Half"), "not json"]))
-    with TestClient(app_of(llm_url=url)) as client:
-        r = client.post("/v1/ask", json={"question": QUESTION, "stream": True})
-    events = events_of(r.text)
-    assert [name for name, _ in events] == ["passages", "delta", "error", "done"]
-    error = {"code": "llm_error", "message": "the LLM server sent a chunk that is not JSON"}
-    assert events[2][1] == error and events[3][1]["generation"]["error"] == error
-
-
-def test_streaming_without_generation_is_passages_then_done(app_of: AppOf) -> None:
-    with TestClient(app_of()) as client:
-        r = client.post("/v1/ask", json={"question": QUESTION, "stream": True})
-        missing = client.post("/v1/ask", json={"question": QUESTION, "stream": True, "video_id": "nope"})
-        loose = client.post("/v1/ask", json={"question": QUESTION, "generate": "yes"})
-    assert [name for name, _ in events_of(r.text)] == ["passages", "done"]
-    assert events_of(r.text)[1][1] == {"generation": None}
-    # Errors before retrieval stay plain JSON errors with their status.
-    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
-    assert (
-        loose.status_code == 422
-        and loose.json()["error"]["message"] == "generate: Input should be a valid boolean"
-    )
-
-
-def test_a_client_that_leaves_cancels_the_llm_request(app_of: AppOf, stub: tuple[StubLlm, str]) -> None:
-    llm, url = stub
-    llm.then(Reply(events=answer_chunks("first words")[:2], hold=True))
-    with serve(app_of(llm_url=url)) as base, httpx.Client(base_url=base, timeout=10) as client:
-        with client.stream("POST", "/v1/ask", json={"question": QUESTION, "stream": True}) as r:
-            until_first_delta(r)
-            assert llm.active == 1
-        # Closed mid-answer: the app must close its own request to the LLM.
-        _wait_for(lambda: llm.abandoned == 1)
-        metrics = _wait_for_metric(client, "rag_generation_cancelled_total 1.0")
-    assert llm.active == 0 and "rag_generation_in_flight 0.0" in metrics
-
-
-def test_past_the_concurrency_cap_the_answer_is_busy_at_once(
-    app_of: AppOf, stub: tuple[StubLlm, str]
-) -> None:
-    llm, url = stub
-    llm.then(Reply(events=answer_chunks("first words")[:2], hold=True))
-    with (
-        serve(app_of(llm_url=url, llm_concurrency=1)) as base,
-        httpx.Client(base_url=base, timeout=10) as client,
-    ):
-        with client.stream("POST", "/v1/ask", json={"question": QUESTION, "stream": True}) as r:
-            lines = until_first_delta(r)  # kept: dropping the iterator would close the stream
-            second = client.post("/v1/ask", json={"question": QUESTION})
-            assert lines is not None
-        assert second.status_code == 200 and len(second.json()["passages"]) == 5
-        assert second.json()["generation"]["error"] == {
-            "code": "llm_busy",
-            "message": "already writing 1 answers, the most RAG_LLM_CONCURRENCY allows: try again shortly",
-        }
-        assert len(llm.requests) == 1
-        _wait_for(lambda: llm.active == 0)
-        llm.then(Reply())
-        third = client.post("/v1/ask", json={"question": QUESTION}).json()["generation"]
-    assert third["error"] is None and third["text"] == "The video says so [1]."
-
-
-def until_first_delta(r: httpx.Response) -> Iterator[str]:
-    """Read a stream up to its first delta event; return the line iterator, still open."""
-    lines = r.iter_lines()
-    for line in lines:
-        if line.startswith("event: delta"):
-            return lines
-    raise AssertionError("the stream ended without a delta")
-
-
-def _wait_for(condition: Callable[[], bool], seconds: float = 10) -> None:
-    import time
-
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting"
-        time.sleep(0.02)
-
-
-def _wait_for_metric(client: httpx.Client, line: str) -> str:
-    found = ""
-
-    def seen() -> bool:
-        nonlocal found
-        found = client.get("/metrics").text
-        return line in found
-
-    _wait_for(seen)
-    return found
 
 
 def test_the_breaker_lets_one_call_probe_after_its_pause() -> None:

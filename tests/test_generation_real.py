@@ -26,9 +26,8 @@ from rag.retrieval import RetrievalParams
 from rag.settings import Settings
 from tests.conftest import SEED
 from tests.llama import Llama, llama_server
-from tests.llm_stub import Reply, StubLlm, answer_chunks, serve
+from tests.llm_stub import Reply, StubLlm, answer_chunks, events_of, serve, until_first_delta, wait_for
 from tests.server import RAG, rag_env, running_server
-from tests.test_generation_api import events_of, until_first_delta
 
 pytestmark = pytest.mark.slow
 QUESTION = "H100 GPU 하나의 가격은 얼마인가요?"
@@ -112,9 +111,9 @@ def test_a_client_that_leaves_stops_the_llm(base: str, llama: Llama) -> None:
         for line in r.iter_lines():
             if line.startswith("event: delta"):
                 break
-    _wait_for(lambda: "rag_generation_cancelled_total 1.0" in httpx.get(f"{base}/metrics").text)
+    wait_for(lambda: "rag_generation_cancelled_total 1.0" in httpx.get(f"{base}/metrics").text)
     # llama-cpp-python's server says so when the client of a stream goes away mid-answer.
-    _wait_for(lambda: "Disconnected from client" in llama.log.read_text()[logged:])
+    wait_for(lambda: "Disconnected from client" in llama.log.read_text()[logged:])
     assert "rag_generation_in_flight 0.0" in httpx.get(f"{base}/metrics").text
 
 
@@ -186,10 +185,3 @@ def _ask(client: TestClient, k: int = 5) -> dict[str, Any]:
     assert r.status_code == 200 and len(r.json()["passages"]) == k and r.json()["answer"] is not None
     body: dict[str, Any] = r.json()
     return body
-
-
-def _wait_for(condition: Any, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting"
-        time.sleep(0.1)
