@@ -28,6 +28,55 @@ if TYPE_CHECKING:
 LOW_CONFIDENCE = "the passages do not seem to answer the question, so the LLM was not asked"
 
 
+def _event(name: str, data: dict[str, Any]) -> dict[str, Any]:
+    """One event of the stream: its data is JSON of the given schema (checked by schemathesis)."""
+    return {
+        "type": "object",
+        "required": ["event", "data"],
+        "properties": {
+            "event": {"const": name},
+            "data": {"type": "string", "contentMediaType": "application/json", "contentSchema": data},
+        },
+    }
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+# /v1/ask's 200 documents the stream beside the JSON, one schema per event (Open API 3.1: the
+# schema of an event stream describes each event).
+STREAM_DOC: dict[str, Any] = {
+    "description": "the ask response as JSON; with stream: true, server-sent events: passages (this "
+    "response without generation), delta ({text}) any number of times, error ({code, message}) on "
+    "failure, then done ({generation})",
+    "content": {
+        "text/event-stream": {
+            "schema": {
+                "oneOf": [
+                    _event("passages", _ref("AskResponse")),
+                    _event(
+                        "delta",
+                        {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}},
+                    ),
+                    _event("error", _ref("GenerationErrorOut")),
+                    _event(
+                        "done",
+                        {
+                            "type": "object",
+                            "required": ["generation"],
+                            "properties": {
+                                "generation": {"anyOf": [_ref("GenerationOut"), {"type": "null"}]}
+                            },
+                        },
+                    ),
+                ]
+            }
+        }
+    },
+}
+
+
 @dataclass(frozen=True)
 class Written:
     """The outcome of one generation: the answer with its citations resolved, or the error."""

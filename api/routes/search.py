@@ -1,14 +1,14 @@
 """Questions: ranked passages, the sentence that answers, and (optionally) a written answer."""
 
 import time
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import LlmDep, SearcherDep
-from api.generation import event_stream, generation_out, titles_of, written
+from api.generation import STREAM_DOC, event_stream, generation_out, titles_of, written
 from api.schemas import AnswerOut, AskRequest, AskResponse, ErrorResponse, PassageOut, SearchResponse
 from rag.retrieval import MAX_K, MAX_QUESTION_CHARS, QUESTION_PATTERN, Hit, Result, Searcher
 
@@ -37,19 +37,10 @@ def search(
     return SearchResponse(query=q, took_ms=round(took, 2), results=_passages(searcher, hits))
 
 
-# A stream is documented beside the JSON so clients (and the schema's checkers) know to expect it.
-_STREAM_DOC: dict[str, Any] = {
-    "description": "the ask response as JSON, or with stream: true server-sent events: passages (this "
-    "response without generation), delta ({text}) events, error ({code, message}) on failure, then done "
-    "({generation})",
-    "content": {"text/event-stream": {"schema": {"type": "string"}}},
-}
-
-
 @router.post(
     "/ask",
     response_model=AskResponse,
-    responses={200: _STREAM_DOC, **{code: {"model": ErrorResponse} for code in (400, 404, 413, 415)}},
+    responses={200: STREAM_DOC, **{code: {"model": ErrorResponse} for code in (400, 404, 413, 415)}},
 )
 async def ask(searcher: SearcherDep, llm: LlmDep, body: AskRequest) -> AskResponse | Response:
     # Retrieval is CPU-bound: off the event loop, where the LLM's streams are waited on.
