@@ -11,10 +11,11 @@ and asks get ``llm_unavailable`` at once instead of waiting for a timeout each).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import math
 import time
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -245,9 +246,20 @@ async def _events(response: httpx.Response, deadline: float) -> AsyncGenerator[d
             continue  # comments, event names and blank separators carry nothing here
         data = line[5:].strip()
         if data == "[DONE]":
+            await _drain(lines, deadline)
             yield None
             return
         yield _json_object(data)
+
+
+async def _drain(lines: AsyncIterator[str], deadline: float) -> None:
+    """Read what follows [DONE] (the end of the chunked body, normally at once), so the connection
+    goes back to the pool: closed mid-body it cannot be reused, and the next answer would pay for a
+    new one.  A server that keeps the stream open after [DONE] gets a second, then is cut off."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout_at(min(deadline, asyncio.get_running_loop().time() + 1.0)):
+            async for _ in lines:
+                pass
 
 
 async def _whole(response: httpx.Response, deadline: float) -> AsyncGenerator[dict[str, Any] | None, None]:

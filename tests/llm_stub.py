@@ -63,6 +63,8 @@ class StubLlm:
         self.default = Reply()
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
+        # (host, port) each request came from: one port for several means a reused connection.
+        self.clients: list[tuple[str, int]] = []
         # Responses the client left before they were complete.
         self.abandoned = 0
         self.active = 0
@@ -85,6 +87,7 @@ class StubLlm:
                 break
         self.requests.append(json.loads(body) if body else {})
         self.headers.append({k.decode(): v.decode() for k, v in scope["headers"]})
+        self.clients.append(tuple(scope["client"]))
         reply = self.replies.pop(0) if self.replies else self.default
         gone = asyncio.Event()
 

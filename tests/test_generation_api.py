@@ -153,6 +153,19 @@ def test_a_server_that_ignores_stream_true_is_read_whole(
     assert (generation["text"], generation["model"], generation["error"]) == ("Yes [1].", "plain", None)
 
 
+def test_answers_reuse_one_connection_to_the_llm(app_of: AppOf, scripted_llm: tuple[StubLlm, str]) -> None:
+    llm, url = scripted_llm
+    # The second stream stays open after [DONE]: read for a second, then let go, still an answer.
+    llm.then(Reply(), Reply(hold=True), Reply())
+    with TestClient(app_of(llm_url=url)) as client:
+        generations = [ask(client)["generation"] for _ in range(3)]
+    assert [g["error"] for g in generations] == [None, None, None]
+    assert generations[1]["text"] == "The video says so [1]." and generations[1]["took_ms"] > 900
+    # The whole of the first answer was read, so its connection served the second; the second
+    # had to be closed mid-body, so the third came on a new one.
+    assert llm.clients[0] == llm.clients[1] != llm.clients[2]
+
+
 def test_a_refused_connection(app_of: AppOf) -> None:
     with TestClient(app_of(llm_url=f"http://127.0.0.1:{closed_port()}/v1")) as client:
         generation = ask(client)["generation"]
