@@ -41,9 +41,11 @@ test: lint browser
 	$(BIN)/pytest
 
 # Figures, not tests: every number of the performance section in one run (txtai is installed into a
-# throwaway venv under var/bench on first use).  bench-scale: 10k/100k/1M synthetic passages.
+# throwaway venv under var/bench on first use), then what streaming written answers adds to
+# llama.cpp's own time to first token.  bench-scale: 10k/100k/1M synthetic passages.
 bench: $(STAMP)
 	$(BIN)/python -m bench.perf
+	$(BIN)/python -m bench.generation
 
 bench-scale: $(STAMP)
 	$(BIN)/python -m bench.scale
