@@ -21,9 +21,9 @@ if TYPE_CHECKING:
 
 # What `rag eval` compares: each retriever alone, plain fusion, and the shipped defaults.
 EVAL_MODES = {
-    "dense": RetrievalParams(mode="dense", sentence_weight=0.0, lexical_weight=0.0),
-    "keyword": RetrievalParams(mode="keyword", sentence_weight=0.0, lexical_weight=0.0),
-    "fused": RetrievalParams(sentence_weight=0.0, lexical_weight=0.0),
+    "dense": RetrievalParams(mode="dense", sentence_weight=0.0),
+    "keyword": RetrievalParams(mode="keyword", sentence_weight=0.0),
+    "fused": RetrievalParams(sentence_weight=0.0),
     "final": RetrievalParams(),
 }
 EXIT_ERROR = 1
@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     ev = sub.add_parser("eval", help="score retrieval on a labelled question set")
     ev.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
-    ev.add_argument("--split", choices=[*SPLITS, "all"], default="report")
+    ev.add_argument("--split", choices=[*SPLITS, "dev", "all"], default="report")
     ev.add_argument(
         "--mode", choices=["all", *EVAL_MODES], default="all", help="retrieval set-ups to compare"
     )
@@ -145,9 +145,14 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
         print("No confident answer: the transcripts do not seem to say. Closest passages:\n")
     else:
         print(f"Answer [{answer_out.timestamp}] {answer_out.text}\n  {answer_out.url}\n")
+    titled: set[str] = set()
     for p in passages:
+        if p.video_id not in titled:
+            # Each result is a distinct moment; its video's title is printed once, above the first.
+            titled.add(p.video_id)
+            print(f"== {p.title}\n")
         approx = "~" if p.estimated else ""
-        print(f"{p.rank}. [{approx}{p.timestamp}] {p.title}  (score {p.score:.3f})")
+        print(f"{p.rank}. [{approx}{p.timestamp}]  (score {p.score:.3f})")
         if p.section:
             print(f"   section: {p.section}")
         print(f"   {p.text}\n   {p.url}\n")

@@ -1,61 +1,63 @@
-"""The peers of the benchmark: their accuracy over HTTP by the evaluation's own rule, and txtai's run."""
+"""The peers of the benchmark: our accuracy over HTTP by the evaluation's own rule, and txtai's run."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from bench.http_load import Client, search_request, txtai_request
+from bench.scoring import score_ranking
 from rag.chunking import Passage
 
 ROOT = Path(__file__).resolve().parents[1]
-QUESTIONS = ROOT / "eval" / "questions.jsonl"
 
 
-def score_ranking(
-    rank: Callable[[str], list[tuple[str, float]]],
-    passages: Sequence[Passage],
-    split: str | None = "report",
-    questions_path: Path = QUESTIONS,
-) -> dict[str, float]:
-    """A peer's rankings (passage id, score) scored by the project's own rule and metrics.
-
-    Answerable questions of ``split`` only; ``rag.evaluation`` judges a passage relevant when it
-    contains the question's evidence, for every peer alike.
-    """
-    from rag.evaluation import METRICS, load_questions, run, score
-    from rag.retrieval import Hit, Result
-
-    by_id = {p.id: p for p in passages}
-    questions = [
-        q for q in load_questions(questions_path) if q.answerable and (split is None or q.split == split)
-    ]
-
-    def ask(question: str) -> Result:
-        hits = [Hit(i, s, by_id[pid], i) for i, (pid, s) in enumerate(rank(question))]
-        return Result(hits=hits, answer=None, confidence=0.0, low_confidence=False)
-
-    row = score(run(questions, ask, passages)).rows["overall"]
-    return {m: row[m] for m in (*METRICS, "section@1")} | {"n": float(len(questions))}
+def as_passage(result: dict[str, Any], passages: Sequence[Passage]) -> Passage:
+    """A result of our API as a passage: a merged moment has an id of its own, so its section is
+    that of the indexed passage it starts in."""
+    start = round(float(result["start"]) * 1000)
+    home = max(
+        (
+            p
+            for p in passages
+            if p.video_id == result["video_id"]
+            and p.section_summary == result["section"]
+            and p.start_ms <= start
+        ),
+        key=lambda p: p.start_ms,
+        default=None,
+    )
+    return Passage(
+        id=str(result["id"]),
+        video_id=str(result["video_id"]),
+        section=home.section if home is not None else -2,
+        section_summary=result["section"],
+        start_ms=start,
+        end_ms=round(float(result["end"]) * 1000),
+        estimated=bool(result["estimated"]),
+        text=str(result["text"]),
+        sentences=(),
+    )
 
 
 def ours_hit1(url: str, k: int = 10) -> float:
     from bench.txtai_peer import service_passages
 
     client = Client(url)
+    passages = service_passages(ROOT / "seeds")
 
-    def rank(question: str) -> list[tuple[str, float]]:
+    def rank(question: str) -> list[tuple[Passage, float]]:
         status, body = client.send(search_request(question, k))
         if status != 200:
             raise RuntimeError(f"{url}: {status} for {question!r}: {body[:200]!r}")
-        return [(r["id"], float(r["score"])) for r in json.loads(body)["results"]]
+        return [(as_passage(r, passages), float(r["score"])) for r in json.loads(body)["results"]]
 
     try:
-        return score_ranking(rank, service_passages(ROOT / "seeds"))["hit_rate@1"]
+        return score_ranking(rank, passages)["hit_rate@1"]
     finally:
         client.close()
 

@@ -24,7 +24,6 @@ SETTINGS = [
     *(RetrievalParams(fusion="weighted", dense_weight=w) for w in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)),
     *(RetrievalParams(sentence_weight=w) for w in (0.25, 0.5, 0.75, 1.0)),
     *(RetrievalParams(mode="dense", sentence_weight=w) for w in (0.0, 0.5)),
-    *(RetrievalParams(lexical_weight=w) for w in (0.0, 0.05, 0.1, 0.2, 0.3)),
     RetrievalParams(fusion="rrf", rrf_k=60, pool=20),
     RetrievalParams(fusion="rrf", rrf_k=60, pool=100),
 ]
@@ -44,7 +43,7 @@ def main() -> None:
         searcher = Searcher(index, embedder, params)
         row = score(run(questions, partial(searcher.ask, k=10), index.passages)).rows["overall"]
         label = f"rrf k={params.rrf_k}" if params.fusion == "rrf" else f"weighted w={params.dense_weight}"
-        label = f"{params.mode} {label} s={params.sentence_weight} lex={params.lexical_weight}"
+        label = f"{params.mode} {label} s={params.sentence_weight}"
         print(
             f"{label:<42} pool={params.pool:<4} hit@1={row['hit_rate@1']:.3f} "
             f"hit@3={row['hit_rate@3']:.3f} mrr@10={row['mrr@10']:.3f} section@1={row['section@1']:.3f} answer={row['answer']:.3f}"

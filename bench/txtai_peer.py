@@ -237,10 +237,12 @@ def evaluate(
     k: int = 10,
 ) -> dict[str, float]:
     """txtai's rankings scored by the project's own rule and metrics (hit_rate@1 ...), answerable only."""
-    from bench.peers import score_ranking
+    from bench.scoring import score_ranking
 
-    def rank(question: str) -> list[tuple[str, float]]:
-        return [(str(r["id"]), float(r["score"])) for r in _rows(client, base_url, question, k)]
+    by_id = {p.id: p for p in passages}
+
+    def rank(question: str) -> list[tuple[Passage, float]]:
+        return [(by_id[str(r["id"])], float(r["score"])) for r in _rows(client, base_url, question, k)]
 
     return score_ranking(rank, passages, split, questions_path)
 

@@ -1,27 +1,56 @@
-"""Pick the sentence that answers, and say how sure we are."""
+"""Pick the span that answers, and say how sure we are.
+
+The answer is one sentence of the top results, or two adjacent ones where it runs across them.
+The sentence closest to the question is often the one that restates it ("오픈AI는 지금 계속해서
+영업 손실이 나고 있죠.") while the next one answers ("…440억 달러에 이를 것이고").  So every
+candidate span is scored by a linear model over several signals (``FEATURES``), fitted on the
+development splits by ``python -m bench.answers``:
+
+- its cosine to the question, and its result's;
+- the share of the question's key words it contains, and the share of its own words that are new
+  (a span that only restates the question adds nothing);
+- whether it states the kind of answer asked for (rag.answertype);
+- its neighbours' cosines: the sentence after a restatement of the question is often the answer;
+- whether it is two sentences (the shortest span that answers is wanted) and its result's rank.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from rag.chunking import Passage, Span, time_at
+from rag.answertype import Expectation, Facts
+from rag.chunking import Passage, time_at
+from rag.moments import Hit
 
 if TYPE_CHECKING:
-    from rag.retrieval import Hit
     from rag.store import IndexData
 
-# How many of the top passages the answer sentence may come from.
+# How many of the top results the answer may come from.
 ANSWER_POOL = 3
+FEATURES = (
+    "cosine",
+    "passage",
+    "words",
+    "focus",
+    "novelty",
+    "new",
+    "typed",
+    "previous",
+    "following",
+    "lead",
+    "pair",
+    "first",
+)
 
 
 @dataclass(frozen=True)
 class Answer:
-    """The best sentence: offsets are inside its passage's text, times interpolated within it."""
+    """The answer span: offsets are inside its result's text, times interpolated within it."""
 
     text: str
     score: float
@@ -31,47 +60,125 @@ class Answer:
     start_ms: int
     end_ms: int
     passage: Passage
-    # The sentence's own cosine to the question, without its passage's or the key words' share.
+    # The span's own cosine to the question (its closer sentence's), without the other signals.
     cosine: float = 0.0
 
 
-def best_sentence(
-    index: IndexData,
-    vector: np.ndarray[Any, Any],
-    hits: list[Hit],
-    words: Callable[[str], float] | None = None,
-    lexical_weight: float = 0.0,
-    accept: Callable[[Hit, Span], bool] | None = None,
-) -> Answer | None:
-    """The sentence of the top passages closest to the question (among those ``accept`` allows).
+@dataclass(frozen=True)
+class Asked:
+    """What the answer choice needs of a question."""
 
-    ``words`` (the share of the question's key words found in a sentence) adds ``lexical_weight`` times the share
-    found: embeddings of short lines such as "업로드 날짜: 2025-03-26" tell dates from lengths poorly.
-    """
-    best: Answer | None = None
+    vector: np.ndarray[Any, Any]
+    # The question's key words, each with the spellings that count as it (rag.keyword's expand).
+    words: dict[str, frozenset[str]]
+    expected: Expectation | None
+    # Each key word's inverse document frequency: a rare word of the question is its focus.
+    idf: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A span of one or two adjacent sentences of a result, with its signals."""
+
+    hit: Hit
+    first: int
+    last: int
+    features: tuple[float, ...]
+    cosine: float
+    typed: bool
+
+    @property
+    def text(self) -> str:
+        p = self.hit.passage
+        return p.text[p.sentences[self.first].start : p.sentences[self.last].end]
+
+
+def candidates(
+    index: IndexData, asked: Asked, hits: Sequence[Hit], facts: Callable[[str], Facts]
+) -> list[Candidate]:
+    """Every one- and two-sentence span of the top results, with its signals."""
+    known_words = {s for spellings in asked.words.values() for s in spellings}
+    weight = sum(asked.idf.get(w, 1.0) for w in asked.words)
+
+    def found(tokens: set[str]) -> tuple[float, float]:
+        """Share of the question's key words in ``tokens``, plain and weighted by rarity."""
+        if not asked.words:
+            return 0.0, 0.0
+        hit = [w for w, spellings in asked.words.items() if spellings & tokens]
+        return len(hit) / len(asked.words), sum(asked.idf.get(w, 1.0) for w in hit) / weight
+
+    out: list[Candidate] = []
     for hit in hits[:ANSWER_POOL]:
-        lo, hi = index.sentence_offsets[hit.row], index.sentence_offsets[hit.row + 1]
-        sims = index.sentence_vectors[lo:hi] @ vector
-        for span, sim in zip(hit.passage.sentences, sims, strict=True):
-            if accept is not None and not accept(hit, span):
-                continue
-            # The passage's own cosine keeps a stray sentence of a weak passage from winning.
-            score = (float(sim) + hit.dense) / 2
-            if words is not None and lexical_weight:
-                score += lexical_weight * words(hit.passage.text[span.start : span.end])
-            if best is None or score > best.score:
-                best = Answer(
-                    text=hit.passage.text[span.start : span.end],
-                    score=score,
-                    passage_rank=hit.rank,
-                    char_start=span.start,
-                    char_end=span.end,
-                    start_ms=time_at(hit.passage, span.start),
-                    end_ms=time_at(hit.passage, span.end),
-                    passage=hit.passage,
-                    cosine=float(sim),
+        p = hit.passage
+        rows = list(hit.vector_rows(index.sentence_offsets))
+        sims = (index.sentence_vectors[rows] @ asked.vector).tolist()
+        stated = [facts(p.text[s.start : s.end]) for s in p.sentences]
+        own = [set(f.tokens) for f in stated]
+        n = len(sims)
+        for a in range(n):
+            for b in (a, a + 1):
+                if b >= n:
+                    continue
+                tokens = own[a] | own[b]
+                words, focus = found(tokens)
+                new = tokens - known_words
+                expected = asked.expected
+                typed = expected is not None and (stated[a].satisfy(expected) or stated[b].satisfy(expected))
+                cosine = max(sims[a], sims[b])
+                features = (
+                    cosine,
+                    hit.dense,
+                    words,
+                    focus,
+                    len(new) / len(tokens) if tokens else 0.0,
+                    math.log1p(len(new)),
+                    float(typed),
+                    sims[a - 1] if a > 0 else cosine,
+                    sims[b + 1] if b + 1 < n else cosine,
+                    # A sentence restating the question often comes just before its answer.
+                    found(own[a - 1])[0] if a > 0 else 0.0,
+                    float(b > a),
+                    1.0 / hit.rank,
                 )
-    return best
+                out.append(Candidate(hit, a, b, features, cosine, typed))
+    return out
+
+
+def choose(
+    spans: Sequence[Candidate], weights: Sequence[float], decisive: Expectation | None = None
+) -> tuple[Answer | None, bool]:
+    """The best span, and whether some span states what a decisive expectation asks for.
+
+    A question asking for a quantity or a time is answered only by a span that states one, while
+    there is one; the caller flags it when there is none.
+    """
+    pool = list(spans)
+    typed = True
+    if decisive is not None:
+        stating = [c for c in pool if c.typed]
+        typed = bool(stating)
+        pool = stating or pool
+    if not pool:
+        return None, typed
+    scored = [(float(np.dot(weights, c.features)), c) for c in pool]
+    score, best = max(scored, key=lambda item: item[0])
+    return _answer(best, score), typed
+
+
+def _answer(c: Candidate, score: float) -> Answer:
+    p = c.hit.passage
+    start, end = p.sentences[c.first].start, p.sentences[c.last].end
+    return Answer(
+        text=p.text[start:end],
+        score=score,
+        passage_rank=c.hit.rank,
+        char_start=start,
+        char_end=end,
+        start_ms=time_at(p, start),
+        end_ms=time_at(p, end),
+        passage=p,
+        cosine=c.cosine,
+    )
 
 
 def answerability(
@@ -79,7 +186,7 @@ def answerability(
 ) -> float:
     """The estimated probability that the answer answers: a logistic model over three signals.
 
-    The answer sentence's own cosine, the peak (how far the best passage stands out from the
+    The answer span's own cosine, the peak (how far the best passage stands out from the
     index) and the share of the question's key words in the top passages each separate answerable
     from unanswerable questions only roughly; weighed together they do better than each with a
     threshold of its own (bench.tune fits the weights and reports both, cross-validated).

@@ -4,8 +4,15 @@ A question about something the video never says ("손정의 회장의 나이는 
 high cosine to passages on the same topic, and most of its words are there too; what is missing is
 the answer itself: no age, no head count, no date.  Question-answering systems have long checked the
 expected answer type for this; here it is a quantity (with its counter when the question names one:
-몇 살, 몇 명, how old, 何人) or a time (언제, when, いつ).  The transcript is Korean speech-to-text,
-so sentences are checked through Kiwi's analysis, whatever the question's language.
+몇 살, 몇 명, how old, 何人) or a time (언제, when, いつ).  These two are *decisive*: a question
+asking for one is flagged when no top passage states one.
+
+Softer types guide the choice of the answer span without flagging anything: a reason (왜, why,
+なぜ → 때문, 위해, 그래서…), a method (어떻게, how, どうやって → 통해, 방법, 방식…), a person (누구,
+who, 誰 → a name or a title), a place (어디, where, どこ → a proper noun or a place word) and a
+claim or promise (약속, 주장, 뭐라고, what did … say → a quoted or future statement: -다고, -라고,
+-겠-, -ㄹ 것).  The transcript is Korean speech-to-text, so sentences are checked through Kiwi's
+analysis, whatever the question's language.
 """
 
 from __future__ import annotations
@@ -16,9 +23,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from rag.cache import LRU
+from rag.keyword import content_tokens
 
-# Kiwi's analyses of passages kept per index version: a few hundred Kiwi tokens each.
-_MEMO = 4_096
+# What each sentence states, kept per index version: a few dozen short strings each.  Kiwi takes
+# about 1.3 ms a sentence; a question looks at two or three dozen.
+_MEMO = 50_000
+DECISIVE = frozenset({"quantity", "time"})
 
 # Counters that name the same unit: the question's word and the script's may differ.
 _SAME_UNIT = (
@@ -52,14 +62,68 @@ _JA_QUANTITY = re.compile(
     "いくら|何[個台倍回件年万億円ドル]|どれくらい|どのくらい|どれほど|金額|価格|時価総額|人口"
 )
 _JA_TIME = re.compile("いつ|何年に|何月|何日")
+_EN_REASON = re.compile(r"\bwhy\b|\breasons?\b|\bwhat for\b", re.I)
+_EN_METHOD = re.compile(r"\bhow\b|\bin what way\b|\bby what means\b", re.I)
+_EN_PERSON = re.compile(r"\bwho\b|\bwhom\b|\bwhose\b", re.I)
+_EN_PLACE = re.compile(r"\bwhere\b|\bwhich (?:country|city|place|region)\b", re.I)
+_EN_CLAIM = re.compile(
+    r"\b(?:say|said|says|claim|claimed|claims|promise|promised|predict|predicted|argue|argued|"
+    r"warn|warned|insist|insisted|tell|told|announce|announced|mean|meant)\b",
+    re.I,
+)
+_JA_REASON = re.compile("なぜ|どうして|理由|何のため|なんで")
+_JA_METHOD = re.compile("どうやって|どのように|どうやったら|方法|どうした")
+_JA_PERSON = re.compile("誰|だれ|どなた|どの人")
+_JA_PLACE = re.compile("どこ|どの国|どの都市|どちら")
+_JA_CLAIM = re.compile("言った|言って|述べ|約束|主張|予測|語っ|と言|発言|強調")
+# In the question: a Korean question word or noun naming the kind of answer.
+_KO_SOFT = {
+    "왜": "reason",
+    "이유": "reason",
+    "누구": "person",
+    "어디": "place",
+    "방법": "method",
+    "방식": "method",
+}
+_KO_CLAIM = frozenset({"약속", "주장", "예측", "전망", "강조", "언급", "발언", "비판", "경고"})
+# In a sentence: what states each kind.
+_REASON_FORMS = frozenset(
+    {
+        "때문",
+        "위하",
+        "왜냐하면",
+        "이유",
+        "덕분",
+        "탓",
+        "그래서",
+        "따라서",
+        "그러니까",
+        "므로",
+        "으므로",
+        "니까",
+        "으니까",
+    }
+)
+_METHOD_FORMS = frozenset({"통하", "방법", "방식", "이용", "활용", "사용", "으로써", "로써", "통해서"})
+_TITLES = frozenset(
+    {"회장", "대표", "사장", "교수", "총리", "장관", "대통령", "창업자", "씨", "님", "ceo", "의원"}
+)
+_PLACE_WORDS = frozenset({"나라", "도시", "지역", "본사", "국가", "공장", "현지", "해외", "국내", "주", "시"})
+_QUOTE_ENDINGS = frozenset({"다고", "라고", "자고", "냐고", "ᆫ다고", "는다고", "이라고", "다는", "라는"})
+_CLAIM_WORDS = frozenset({"약속", "주장", "말", "얘기", "이야기", "강조", "예측", "전망", "발표", "선언"})
 
 
 @dataclass(frozen=True)
 class Expectation:
-    """The answer must state a quantity (in one of ``units`` when given) or a time."""
+    """The answer must state a quantity (in one of ``units`` when given), a time, or a softer kind."""
 
     kind: str
     units: frozenset[str] = frozenset()
+
+    @property
+    def decisive(self) -> bool:
+        """Whether a question is flagged when no top passage states it (only quantities and times)."""
+        return self.kind in DECISIVE
 
 
 def _unit_set(word: str) -> frozenset[str]:
@@ -90,6 +154,31 @@ def expectation(question: str, morphs: Sequence[Any]) -> Expectation | None:
         return Expectation("quantity")
     if _EN_TIME.search(question) or _JA_TIME.search(question):
         return Expectation("time")
+    return _soft(question, morphs)
+
+
+def _soft(question: str, morphs: Sequence[Any]) -> Expectation | None:
+    for i, m in enumerate(morphs):
+        if m.form in _KO_SOFT and m.tag in ("MAG", "NP", "NNG"):
+            return Expectation(_KO_SOFT[m.form])
+        if m.form == "어떻" and i + 1 < len(morphs) and morphs[i + 1].form == "게":
+            return Expectation("method")
+        if m.form == "어느" and i + 1 < len(morphs) and morphs[i + 1].form in _PLACE_WORDS:
+            return Expectation("place")
+    if any(m.form in _KO_CLAIM for m in morphs) or any(
+        m.form in ("뭐", "무엇") and i + 2 < len(morphs) and morphs[i + 2].form == "라고"
+        for i, m in enumerate(morphs)
+    ):
+        return Expectation("claim")
+    for kind, patterns in (
+        ("reason", (_EN_REASON, _JA_REASON)),
+        ("person", (_EN_PERSON, _JA_PERSON)),
+        ("place", (_EN_PLACE, _JA_PLACE)),
+        ("method", (_EN_METHOD, _JA_METHOD)),
+        ("claim", (_EN_CLAIM, _JA_CLAIM)),
+    ):
+        if any(p.search(question) for p in patterns):
+            return Expectation(kind)
     return None
 
 
@@ -97,43 +186,77 @@ def _is_number(m: Any) -> bool:
     return bool(m.tag in _NUMBER_TAGS or (m.form in _NUMBER_WORDS and m.tag in ("MM", "NNG", "NR")))
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What a sentence states, from its Kiwi analysis: kept instead of the analysis (far smaller)."""
+
+    tokens: tuple[str, ...]
+    # The counter after each number ("" after a bare figure such as 22,868, "-" after a bare
+    # numeral word such as 하나).
+    counters: frozenset[str]
+    kinds: frozenset[str]
+
+    def satisfy(self, expected: Expectation) -> bool:
+        if expected.kind != "quantity":
+            return expected.kind in self.kinds
+        if not self.counters:
+            return False
+        # A bare figure ("조회수: 22,868") states a count in whatever unit was asked; a bare numeral
+        # word does not ("하나도 없다").
+        return not expected.units or bool(self.counters & expected.units) or "" in self.counters
+
+
+def facts(morphs: Sequence[Any]) -> Facts:
+    """What a sentence (its Kiwi analysis) states."""
+    counters: set[str] = set()
+    kinds: set[str] = set()
+    for i, m in enumerate(morphs):
+        if m.form in _TIME_WORDS:
+            kinds.add("time")
+        if _is_number(m):
+            # The counter follows the number, past the number's own words (30 / 억 / 달러).
+            j = i + 1
+            while j < len(morphs) and _is_number(morphs[j]):
+                j += 1
+            after = morphs[j] if j < len(morphs) else None
+            unit = after.form if after is not None and after.tag in ("NNB", "NNG", "SW") else None
+            counters.add(unit if unit is not None else ("" if m.tag == "SN" else "-"))
+            if m.tag == "W_SERIAL" or unit in _TIME_UNITS:
+                kinds.add("time")
+        form = m.form.lower()
+        if form in _REASON_FORMS:
+            kinds.add("reason")
+        if form in _METHOD_FORMS:
+            kinds.add("method")
+        if form in _TITLES or m.tag == "NNP":
+            kinds.add("person")
+        if m.tag == "NNP" or form in _PLACE_WORDS:
+            kinds.add("place")
+        if (
+            form in _QUOTE_ENDINGS
+            or form in _CLAIM_WORDS
+            or (m.tag == "EP" and form == "겠")
+            or (form == "것" and i and morphs[i - 1].tag == "ETM" and morphs[i - 1].form == "ᆯ")
+        ):
+            kinds.add("claim")
+    return Facts(tuple(content_tokens(morphs)), frozenset(counters), frozenset(kinds))
+
+
 def satisfies(expected: Expectation, morphs: Sequence[Any]) -> bool:
     """Whether a sentence (its Kiwi analysis) states what ``expected`` asks for."""
-    for i, m in enumerate(morphs):
-        if expected.kind == "time" and m.form in _TIME_WORDS:
-            return True
-        if not _is_number(m):
-            continue
-        # The counter follows the number, past the number's own words (30 / 억 / 달러).
-        j = i + 1
-        while j < len(morphs) and _is_number(morphs[j]):
-            j += 1
-        after = morphs[j] if j < len(morphs) else None
-        unit = after.form if after is not None and after.tag in ("NNB", "NNG", "SW") else None
-        if expected.kind == "time":
-            if m.tag == "W_SERIAL" or unit in _TIME_UNITS:
-                return True
-        elif not expected.units or unit in expected.units:
-            return True
-        elif unit is None and m.tag == "SN":
-            # A bare figure ("조회수: 22,868") states a count in whatever unit was asked; a bare
-            # numeral word does not ("하나도 없다").
-            return True
-    return False
+    return facts(morphs).satisfy(expected)
 
 
-class PassageAnalyses:
-    """Kiwi's analysis of each passage, once per passage, sliced per sentence on demand.
+class SentenceFacts:
+    """The facts of each sentence text, analysed by Kiwi once and kept (bounded).
 
-    Kiwi's fixed cost is per call, so a passage is analysed whole; rows are stable for the life of
-    an index version, which is the life of its Searcher.
+    Sentences, unlike the passages and moments around them, are the same texts from question to
+    question, so this is where memoizing pays.
     """
 
-    def __init__(self, analyze: Callable[[str], list[Any]]) -> None:
+    def __init__(self, analyze: Callable[[str], list[Any]], size: int = _MEMO) -> None:
         self._analyze = analyze
-        self._memo: LRU[list[Any]] = LRU(_MEMO)
+        self._memo: LRU[Facts] = LRU(size)
 
-    def states(self, expected: Expectation, row: int, text: str, start: int, end: int) -> bool:
-        """Whether ``text[start:end]`` (a sentence of the passage at ``row``) states ``expected``."""
-        morphs = self._memo.get_or_compute(row, lambda: self._analyze(text))
-        return satisfies(expected, [m for m in morphs if start <= m.start < end])
+    def __call__(self, sentence: str) -> Facts:
+        return self._memo.get_or_compute(sentence, lambda: facts(self._analyze(sentence)))

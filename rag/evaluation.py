@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rag.chunking import Passage, squash_text
 from rag.errors import RagError
+from rag.moments import Hit
 from rag.retrieval import Result
 
 METRICS = ("hit_rate@1", "hit_rate@3", "hit_rate@5", "mrr@10", "ndcg@10")
@@ -21,6 +22,8 @@ METRICS = ("hit_rate@1", "hit_rate@3", "hit_rate@5", "mrr@10", "ndcg@10")
 SPLITS = ("tune", "report", "holdout", "blind", "blind2", "blind3")
 # The tuning split and the splits that became development sets once measured and read.
 DEV_SPLITS = frozenset({"tune", "holdout", "blind", "blind2"})
+# Redundancy is counted over the results a person reads first.
+REDUNDANCY_AT = 5
 
 
 @dataclass(frozen=True)
@@ -44,8 +47,11 @@ class Outcome:
     relevant: set[str]
     top_in_section: bool
     flagged: bool
-    # The best sentence (even if withheld) contains the evidence.
+    # The answer span (even if withheld) contains the evidence.
     answer_ok: bool = False
+    # Of the first REDUNDANCY_AT results, those repeating a sentence of a higher one.
+    repeats: int = 0
+    shown: int = 0
 
 
 @dataclass
@@ -82,26 +88,56 @@ def in_split(question: Question, split: str) -> bool:
 def run(
     questions: Iterable[Question], ask: Callable[[str], Result], passages: Sequence[Passage]
 ) -> list[Outcome]:
-    """Ask every question and judge the ranking against the passages that contain its evidence."""
+    """Ask every question and judge the ranking against the results that contain its evidence.
+
+    A result merged from several passages is judged by its own text; the index's passages that
+    contain the evidence and lie in no result shown stay relevant, so recall is still counted.
+    """
     texts = {p.id: squash_text(p.text) for p in passages}
     section = {p.id: (p.video_id, p.section) for p in passages}
     outcomes: list[Outcome] = []
     for q in questions:
         result = ask(q.question)
         hits, flagged = result.hits, result.low_confidence
+        shown = [squash_text(h.passage.text) for h in hits]
         relevant: set[str] = set()
+        right: set[tuple[str, int]] = set()
         if q.evidence is not None:
             needle = squash_text(q.evidence)
-            relevant = {pid for pid, text in texts.items() if needle in text}
-            if not relevant:
+            contain = {pid for pid, text in texts.items() if needle in text}
+            if not contain:
                 raise RagError(f"question {q.id}: no passage contains its evidence {q.evidence!r}")
-        right = {section[pid] for pid in relevant}
-        top_ok = bool(hits) and section[hits[0].passage.id] in right
+            right = {section[pid] for pid in contain}
+            relevant = {h.passage.id for h, text in zip(hits, shown, strict=True) if needle in text}
+            relevant |= {pid for pid in contain if not any(texts[pid] in text for text in shown)}
+        top_ok = bool(hits) and (hits[0].passage.video_id, hits[0].passage.section) in right
         ranking = [(h.passage.id, h.score) for h in hits]
         sentence = result.candidate.text if result.candidate else ""
         answer_ok = q.evidence is not None and squash_text(q.evidence) in squash_text(sentence)
-        outcomes.append(Outcome(q, ranking, relevant, top_ok, flagged, answer_ok))
+        outcome = Outcome(q, ranking, relevant, top_ok, flagged, answer_ok)
+        outcome.repeats, outcome.shown = repeats(hits[:REDUNDANCY_AT])
+        outcomes.append(outcome)
     return outcomes
+
+
+def repeats(hits: Sequence[Hit]) -> tuple[int, int]:
+    """How many of ``hits`` show a sentence a higher-ranked one already showed, and how many there are.
+
+    A sentence is its position in its section where the hit knows it, else its words: a speaker
+    who says the same sentence twice is not a result repeating itself.
+    """
+    seen: set[tuple[str, int, int | str]] = set()
+    repeated = 0
+    for h in hits:
+        p = h.passage
+        own: set[tuple[str, int, int | str]]
+        if h.positions is not None:
+            own = {(p.video_id, p.section, g) for g in range(*h.positions)}
+        else:
+            own = {(p.video_id, p.section, squash_text(p.text[s.start : s.end])) for s in p.sentences}
+        repeated += bool(own & seen)
+        seen |= own
+    return repeated, len(hits)
 
 
 def by_language(q: Question) -> list[str]:
@@ -138,13 +174,14 @@ def score(outcomes: Sequence[Outcome], group: Callable[[Question], Iterable[str]
             row["answered"] = sum(not o.flagged for o in answerable) / len(answerable)
         if unanswerable:
             row["flagged"] = sum(o.flagged for o in unanswerable) / len(unanswerable)
+        row["repeats@5"] = sum(o.repeats for o in items) / max(sum(o.shown for o in items), 1)
         report.rows[name] = row
         report.counts[name] = len(items)
     return report
 
 
 def format_report(report: Report, title: str) -> str:
-    columns = [*METRICS, "section@1", "answer", "answered", "flagged"]
+    columns = [*METRICS, "section@1", "answer", "answered", "flagged", "repeats@5"]
     head = f"{title:<18}{'n':>4}" + "".join(f"{c:>12}" for c in columns)
     lines = [head, "-" * len(head)]
     for name, row in report.rows.items():

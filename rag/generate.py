@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from rag.timefmt import format_clock
 
 if TYPE_CHECKING:
-    from rag.retrieval import Hit
+    from rag.moments import Hit
 
 ErrorCode = Literal[
     "llm_not_configured", "llm_unavailable", "llm_timeout", "llm_error", "llm_busy", "low_confidence"

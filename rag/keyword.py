@@ -131,6 +131,17 @@ class KeywordIndex:
             out.extend(sorted(w for w in near if _edit_distance(jamo(w), jamo(token)) == 1))
         return out
 
+    def idf(self, word: str) -> float:
+        """BM25's inverse document frequency of an indexed word; a word never indexed counts as rarest."""
+        ids = self._bm25.vocab_dict
+        n = int(self._bm25.scores["num_docs"])
+        if word in ids:
+            pointers = self._bm25.scores["indptr"]
+            df = int(pointers[ids[word] + 1] - pointers[ids[word]])
+        else:
+            df = 0
+        return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
+
     def scores(self, tokens: list[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
         known = [t for t in self.expand(tokens) if t in self._vocab]
         if not known:

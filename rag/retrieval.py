@@ -8,19 +8,18 @@ reciprocal-rank fusion or a weighted sum of normalized scores (chosen on the tun
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 
-from rag.answer import ANSWER_POOL, Answer, answerability, best_sentence, coverage
-from rag.answertype import Expectation, PassageAnalyses, expectation
+from rag.answer import ANSWER_POOL, Answer, Asked, Candidate, answerability, candidates, choose, coverage
+from rag.answertype import Expectation, SentenceFacts, expectation
 from rag.cache import LRU
-from rag.chunking import Passage, Span
 from rag.embedder import Embedder
 from rag.errors import NotFoundError, QueryError
 from rag.keyword import Analyzer, content_tokens
+from rag.moments import Folder, Hit
 from rag.store import IndexData
 
 MAX_K = 50
@@ -52,30 +51,35 @@ class RetrievalParams:
     # Share of a passage's dense score taken from its best-matching sentence rather than the
     # passage as a whole: a one-sentence answer drowns in a long passage's average.
     sentence_weight: float = 0.5
-    # Weight of the share of the question's key words a sentence contains, when picking the answer.
-    lexical_weight: float = 0.2
+    # The answer span's linear model over rag.answer.FEATURES, fitted on the development splits by
+    # `python -m bench.answers`.
+    answer_weights: tuple[float, ...] = (
+        40.28,
+        23.68,
+        -2.892,
+        7.353,
+        2.328,
+        -0.4485,
+        0.1625,
+        4.208,
+        -9.276,
+        0.9676,
+        -4.978,
+        3.285,
+    )
     # Confidence is a logistic model over (answer sentence cosine, peak, key-word coverage), fitted
     # on the development splits by `python -m bench.tune --calibrate-only`.  The peak is how far the
     # best passage's cosine stands above the question's cosine to passages at large, in standard
     # deviations: a question on the video's topic that the video never answers is close to
     # everything and stands out from nothing.  Coverage is the share of a Korean question's key
     # words found in the top passages (1 for other languages).
-    flag_weights: tuple[float, float, float] = (39.83, 1.016, 4.2)
-    flag_bias: float = -38.7
+    flag_weights: tuple[float, float, float] = (39.32, 0.632, 5.382)
+    flag_bias: float = -38.21
     # Below this confidence the answer is withheld and the response flagged.
-    min_confidence: float = 0.5813
-    # A question asking for a quantity or a time is flagged when no top passage states one.
+    min_confidence: float = 0.58
+    # A question asking for a quantity or a time is answered by a span that states one, and
+    # flagged when no top passage does.
     check_answer_type: bool = True
-
-
-@dataclass(frozen=True)
-class Hit:
-    rank: int
-    score: float
-    passage: Passage
-    row: int
-    dense: float = 0.0
-    keyword: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -109,11 +113,13 @@ class Searcher:
         self.embedder = embedder
         self.params = params or RetrievalParams()
         self.analyzer = Analyzer()
-        # Kiwi takes about half a millisecond per text; an answer looks at a dozen passages and
-        # sentences of the index, and the same ones again for similar questions.
-        self._indexed_tokens: dict[str, list[str]] = {}
-        self._analyses = PassageAnalyses(self.analyzer.morphs)
+        # Kiwi takes about 1.3 ms a sentence; an answer looks at two or three dozen sentences of
+        # the index, and the same ones again for similar questions.
+        self._facts = SentenceFacts(self.analyzer.morphs)
         self._baseline = _baseline(index)
+        self._folder = Folder(
+            index.passages, index.sentence_offsets, int(index.manifest.chunking.get("overlap_sentences", 0))
+        )
         # Answers depend only on the question and this index version, and a Searcher lives as
         # long as its version: a new version starts with an empty cache.
         self.search_cache: LRU[list[Hit]] = LRU(cache_size)
@@ -152,38 +158,43 @@ class Searcher:
         return self.ask_cache.get_or_compute((text, k, video_id), lambda: self._ask(text, k, video_id))
 
     def _ask(self, text: str, k: int, video_id: str | None) -> Result:
+        vector, tokens, hits, spans, decisive = self._answerable(text, k, video_id)
+        p = self.params
+        answer, typed = choose(spans, p.answer_weights, decisive)
+        covered = 1.0
+        if _HANGUL.search(text):
+            evidence = [
+                [t for s in h.passage.sentences for t in self._facts(h.passage.text[s.start : s.end]).tokens]
+                for h in hits[:ANSWER_POOL]
+            ]
+            covered = coverage(tokens, evidence, self.index.keyword.expand)
+        peak = self._peak(vector, hits)
+        confidence = answerability(answer, peak, covered, p.flag_weights, p.flag_bias)
+        low = not hits or not typed or confidence < p.min_confidence
+        return Result(hits, None if low else answer, confidence, low, covered, peak, typed, answer)
+
+    def answer_spans(self, question: str, k: int = 10) -> tuple[list[Candidate], bool]:
+        """The spans ``ask`` chooses its answer from, and whether a decisive answer type limits them
+        (for fitting the answer model: bench.answers)."""
+        _, _, _, spans, decisive = self._answerable(self.check(question, k, None), k, None)
+        return spans, decisive is not None
+
+    def _answerable(
+        self, text: str, k: int, video_id: str | None
+    ) -> tuple[np.ndarray[Any, Any], list[str], list[Hit], list[Candidate], Expectation | None]:
+        """The question's vector and key words, its results, and the answer spans among them."""
         vector = self._embed(text)
         # Kiwi runs once per question: ranking, answer choice, answer type and coverage share it.
         morphs = self.analyzer.morphs(text)
         tokens = content_tokens(morphs)
         hits = self._rank(tokens, vector, k, video_id)
-        words = self._words_of(tokens)
-        answer = best_sentence(self.index, vector[0], hits, words, self.params.lexical_weight)
-        typed = True
-        expected = expectation(text, morphs) if self.params.check_answer_type else None
-        if expected is not None and answer is not None:
-            # The closest sentence to "how much ..." is often the one that restates the question;
-            # the answer is the closest one that states an amount.
-            stated = best_sentence(
-                self.index, vector[0], hits, words, self.params.lexical_weight, self._states(expected)
-            )
-            typed = stated is not None
-            answer = stated or answer
-        covered = 1.0
-        if _HANGUL.search(text):
-            evidence = [self._tokens_of(h.passage.text) for h in hits[:ANSWER_POOL]]
-            covered = coverage(tokens, evidence, self.index.keyword.expand)
-        peak = self._peak(vector[0], hits)
-        p = self.params
-        confidence = answerability(answer, peak, covered, p.flag_weights, p.flag_bias)
-        low = not hits or not typed or confidence < p.min_confidence
-        return Result(hits, None if low else answer, confidence, low, covered, peak, typed, answer)
-
-    def _states(self, expected: Expectation) -> Callable[[Hit, Span], bool]:
-        """Whether a sentence of a hit states the kind of answer ``expected`` asks for."""
-        return lambda hit, span: self._analyses.states(
-            expected, hit.row, hit.passage.text, span.start, span.end
-        )
+        expected = expectation(text, morphs)
+        keyword = self.index.keyword
+        words = {w: frozenset(keyword.expand([w])) for w in set(tokens)}
+        idf = {w: keyword.idf(w) for w in words}
+        spans = candidates(self.index, Asked(vector[0], words, expected, idf), hits, self._facts)
+        decisive = expected if self.params.check_answer_type and expected and expected.decisive else None
+        return vector[0], tokens, hits, spans, decisive
 
     def _peak(self, vector: np.ndarray[Any, Any], hits: list[Hit]) -> float:
         if not hits or len(self._baseline) < 2:
@@ -194,26 +205,6 @@ class Searcher:
         best = max(float(self.index.dense.reconstruct(h.row) @ vector) for h in hits)
         return (best - float(sims.mean())) / spread if spread else 0.0
 
-    def _words_of(self, question: list[str]) -> Callable[[str], float]:
-        """For a question's tokens, a function giving the share of its key words a text contains."""
-        wanted = set(question)
-        expanded = {w: set(self.index.keyword.expand([w])) for w in wanted}
-
-        def found(text: str) -> float:
-            have = set(self._tokens_of(text))
-            return sum(1 for w in wanted if expanded[w] & have) / len(wanted) if wanted else 0.0
-
-        return found
-
-    def _tokens_of(self, text: str) -> list[str]:
-        """Tokens of a text from the index, memoized (bounded: a big archive must not grow it forever)."""
-        tokens = self._indexed_tokens.get(text)
-        if tokens is None:
-            if len(self._indexed_tokens) >= _TOKEN_MEMO:
-                self._indexed_tokens.clear()
-            tokens = self._indexed_tokens[text] = self.analyzer.tokens(text)
-        return tokens
-
     def _embed(self, text: str) -> np.ndarray[Any, Any]:
         return self.embedder.embed_batch([text], "query")
 
@@ -221,7 +212,8 @@ class Searcher:
         self, tokens: list[str], vector: np.ndarray[Any, Any], k: int, video_id: str | None
     ) -> list[Hit]:
         p = self.params
-        pool = max(k, p.pool)
+        # Merging neighbours into moments takes several candidates per result.
+        pool = max(2 * k, p.pool)
         dense = self._dense(vector, pool, video_id) if p.mode != "keyword" else []
         if dense and p.sentence_weight:
             dense = self._with_sentences(dense, vector[0], p.sentence_weight)
@@ -239,16 +231,29 @@ class Searcher:
             ranked = _weighted(dense, keyword, p.dense_weight)
         dense_of = dict(dense)
         keyword_of = dict(keyword)
-        rows = [row for row, _ in ranked[:k]]
+        moments = self._folder.fold(ranked, k)
+        rows = sorted({r for m in moments for r in m.rows})
         missing = [r for r in rows if r not in dense_of]
         if missing:
             # Keyword-only candidates still need a cosine: the answer and confidence use it.
             stored = np.vstack([self.index.dense.reconstruct(int(r)) for r in missing])
             dense_of.update(zip(missing, (stored @ vector[0]).tolist(), strict=True))
-        return [
-            Hit(i + 1, float(score), self.index.passages[row], row, dense_of[row], keyword_of.get(row, 0.0))
-            for i, (row, score) in enumerate(ranked[:k])
-        ]
+        hits = []
+        for rank, m in enumerate(moments, 1):
+            passage, sentence_rows = self._folder.passage(m)
+            hits.append(
+                Hit(
+                    rank,
+                    float(m.score),
+                    passage,
+                    m.best,
+                    max(dense_of[r] for r in m.rows),
+                    max(keyword_of.get(r, 0.0) for r in m.rows),
+                    sentence_rows,
+                    (m.lo, m.hi),
+                )
+            )
+        return hits
 
     def _with_sentences(
         self, dense: list[tuple[int, float]], vector: np.ndarray[Any, Any], weight: float

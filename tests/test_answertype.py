@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer import best_sentence
+from rag.answer import Asked, candidates, choose
 from rag.answertype import Expectation, expectation, satisfies
 from rag.embedder import FakeEmbedder
 from rag.keyword import Analyzer
@@ -39,7 +39,22 @@ def expected(question: str) -> Expectation | None:
         ("H100は1台いくらですか？", Expectation("quantity")),
         ("経済産業省がエヌビディア本社を訪れたのはいつですか？", Expectation("time")),
         ("손정의는 프레젠테이션에서 무엇을 들고 나왔나요?", None),
-        ("Why do Japanese companies outsource their IT systems?", None),
+        ("Why do Japanese companies outsource their IT systems?", Expectation("reason")),
+        ("일본 기업들이 AI 도입이 늦은 이유는?", Expectation("reason")),
+        ("손정의는 왜 오픈AI에 투자했나요?", Expectation("reason")),
+        ("なぜ日本企業はAI導入が遅れているのですか？", Expectation("reason")),
+        ("일본은 어떻게 GPU를 확보했나요?", Expectation("method")),
+        ("How did Japan secure Nvidia GPUs?", Expectation("method")),
+        ("日本はどうやってGPUを確保しましたか？", Expectation("method")),
+        ("누가 보스턴 다이내믹스를 가지고 있나요?", Expectation("person")),
+        ("Who owns most of Boston Dynamics?", Expectation("person")),
+        ("엔비디아 본사는 어디에 있나요?", Expectation("place")),
+        ("어느 나라가 AI 패권을 쥐고 있나요?", Expectation("place")),
+        ("Where is Nvidia's headquarters?", Expectation("place")),
+        ("손정의는 무엇을 약속했나요?", Expectation("claim")),
+        ("손정의가 뭐라고 말했나요?", Expectation("claim")),
+        ("What did Son promise Japanese companies?", Expectation("claim")),
+        ("孫正義は何と言いましたか？", Expectation("claim")),
     ],
 )
 def test_what_a_question_asks_for(question: str, wanted: Expectation | None) -> None:
@@ -64,10 +79,30 @@ def test_what_a_question_asks_for(question: str, wanted: Expectation | None) -> 
         ("일본에서 작년과 재작년에 조달 작전이란 걸 했습니다.", Expectation("time"), True),
         ("엄청 비쌉니다.", Expectation("quantity"), False),
         ("만 배 능력을 가지게 된다.", Expectation("time"), False),
+        ("이렇게 한 이유는 전략 물자라고 얘기했기 때문입니다.", Expectation("reason"), True),
+        ("GPU를 사기 위해서 줄을 섰습니다.", Expectation("reason"), True),
+        ("만 배 능력을 가지게 된다.", Expectation("reason"), False),
+        ("정부를 통해 지원받았다.", Expectation("method"), True),
+        ("엄청 비쌉니다.", Expectation("method"), False),
+        ("이창민 교수는 이렇게 말했다.", Expectation("person"), True),
+        ("엄청 비쌉니다.", Expectation("person"), False),
+        ("캘리포니아주 산타클라라에 있는 엔비디아 본사까지 갔습니다.", Expectation("place"), True),
+        ("엄청 비쌉니다.", Expectation("place"), False),
+        ("일본 기업들이 도입할 것이라고 이야기했습니다.", Expectation("claim"), True),
+        ("우리 그룹부터 도입하겠습니다.", Expectation("claim"), True),
+        ("엄청 비쌉니다.", Expectation("claim"), False),
     ],
 )
 def test_which_sentences_state_it(sentence: str, wanted: Expectation, stated: bool) -> None:
     assert satisfies(wanted, Analyzer().morphs(sentence)) is stated
+
+
+@pytest.mark.parametrize(
+    ("kind", "decisive"),
+    [("quantity", True), ("time", True), ("reason", False), ("method", False), ("person", False)],
+)
+def test_only_quantities_and_times_are_decisive(kind: str, decisive: bool) -> None:
+    assert Expectation(kind).decisive is decisive
 
 
 def test_a_question_the_video_never_answers_is_flagged(fake_built: Settings) -> None:
@@ -79,12 +114,15 @@ def test_a_question_the_video_never_answers_is_flagged(fake_built: Settings) -> 
     assert result.candidate is not None, "the closest sentence is still there for evaluation"
 
 
-def test_the_answer_is_the_sentence_that_states_the_amount(fake_built: Settings) -> None:
+def test_the_answer_is_the_span_that_states_the_amount(fake_built: Settings) -> None:
     index = load_index(fake_built.index_dir)
     question = "H100 GPU 하나의 가격은 얼마인가요?"
-    loose = RetrievalParams(min_confidence=0.0, lexical_weight=0.0)
-    result = Searcher(index, FakeEmbedder(), loose).ask(question)
-    closest = best_sentence(index, FakeEmbedder().embed_batch([question], "query")[0], result.hits)
+    searcher = Searcher(index, FakeEmbedder(), RetrievalParams(min_confidence=0.0))
+    result = searcher.ask(question)
+    vector = FakeEmbedder().embed_batch([question], "query")[0]
+    spans = candidates(index, Asked(vector, {}, None), result.hits, searcher._facts)
+    # By cosine alone, with no answer type, the closest span states no amount.
+    closest, _ = choose(spans, (1.0,) + (0.0,) * 11)
     amount = Expectation("quantity")
     assert closest is not None and not satisfies(amount, Analyzer().morphs(closest.text))
     assert result.typed and result.answer is not None

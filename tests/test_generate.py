@@ -6,7 +6,7 @@ import pytest
 
 from rag.chunking import Passage, Span
 from rag.generate import build_messages, language_of, resolve_citations, system_prompt
-from rag.retrieval import Hit
+from rag.moments import Hit
 
 
 def hit(

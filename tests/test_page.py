@@ -89,6 +89,16 @@ def test_ask_by_typing_shows_answer_and_timestamp_links(base: str, browser: obje
     page.wait_for_selector("#answer:not([hidden]) mark")  # type: ignore[attr-defined]
     assert "25,000달러" in page.inner_text("#answer mark")  # type: ignore[attr-defined]
     assert page.is_hidden("#written")  # type: ignore[attr-defined]  # no LLM: the page is as it was
+    # The highlight is exactly the answer span the API returns, inside its result's text.
+    import httpx
+
+    body = httpx.post(f"{base}/v1/ask", json={"question": QUESTION, "k": 5}, timeout=30).json()
+    assert page.text_content("#answer mark") == body["answer"]["text"]  # type: ignore[attr-defined]
+    # One result per moment, and each video's title once, with its first result.
+    items = page.locator("#passages li")  # type: ignore[attr-defined]
+    assert items.count() == len(body["passages"]) == 5
+    titles = page.locator("#passages .title").all_inner_texts()  # type: ignore[attr-defined]
+    assert sorted(titles) == sorted({p["title"] for p in body["passages"]})
     first = page.locator("#passages li").first  # type: ignore[attr-defined]
     link = first.locator("a.time")
     assert link.inner_text() == "[12:34]"

@@ -57,11 +57,17 @@ function renderAnswer(body) {
   cite.append(timeLink(answer.url, answer.timestamp, answer.estimated), " ", passage.title);
 }
 
+// Each result is a distinct moment; a video's title is shown once, with its first result.
 function renderPassages(passages) {
   const list = $("passages");
   list.replaceChildren();
+  const titled = new Set();
   for (const p of passages) {
-    const meta = el("div", { class: "meta" }, timeLink(p.url, p.timestamp, p.estimated), ` ${p.title}`);
+    const meta = el("div", { class: "meta" }, timeLink(p.url, p.timestamp, p.estimated));
+    if (!titled.has(p.video_id)) {
+      titled.add(p.video_id);
+      meta.append(" ", el("span", { class: "title" }, p.title));
+    }
     if (p.section) meta.append(` · ${p.section}`);
     meta.append(` · 점수 ${p.score.toFixed(3)}`);
     list.append(el("li", {}, meta, el("p", {}, p.text)));

@@ -1,0 +1,115 @@
+"""Fit the answer span model (RetrievalParams.answer_weights) on the development splits.
+
+Usage: .venv/bin/python -m bench.answers [--split dev]   (the index in RAG_INDEX_DIR)
+
+Every answerable question's candidate spans (rag.answer.candidates, the same ``ask`` chooses from)
+are labelled: a span is right when it contains the question's evidence and no shorter span inside
+it does (the shortest span that answers is wanted).  The weights maximize the softmax probability
+of the right spans among each question's candidates (a listwise ranking loss), L2-regularized on
+standardized features.  Prints the weights, the share of questions whose chosen span contains the
+evidence with them (fitted) and with weights fitted on the other folds (cross-validated), against
+the weights in use.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize
+
+from rag.answer import FEATURES, Candidate
+from rag.chunking import squash_text
+from rag.embedder import load_embedder
+from rag.evaluation import SPLITS, in_split, load_questions
+from rag.retrieval import RetrievalParams, Searcher
+from rag.settings import load_settings
+from rag.store import load_index
+
+L2 = 1.0
+FOLDS = 5
+
+Group = tuple[np.ndarray, np.ndarray, np.ndarray]  # features, right (shortest), contains evidence
+
+
+def labelled(spans: list[Candidate], evidence: str) -> Group:
+    needle = squash_text(evidence)
+    contains = np.array([needle in squash_text(c.text) for c in spans])
+    single = {(id(c.hit), c.first) for c, ok in zip(spans, contains, strict=True) if ok and c.first == c.last}
+    right = np.array(
+        [
+            ok and (c.first == c.last or not ({(id(c.hit), c.first), (id(c.hit), c.last)} & single))
+            for c, ok in zip(spans, contains, strict=True)
+        ]
+    )
+    return np.array([c.features for c in spans], dtype=np.float64), right, contains
+
+
+def loss(w: np.ndarray, groups: list[Group]) -> tuple[float, np.ndarray]:
+    total, grad = L2 * float(w @ w) / 2, L2 * w
+    for x, right, _ in groups:
+        s = x @ w
+        p = np.exp(s - s.max())
+        p /= p.sum()
+        mass = p[right].sum()
+        total -= float(np.log(mass + 1e-12))
+        target = np.where(right, p / (mass + 1e-12), 0.0)
+        grad = grad + x.T @ (p - target)
+    return total, grad
+
+
+def fit(groups: list[Group]) -> np.ndarray:
+    """Weights on the raw features (fitted on standardized ones)."""
+    stacked = np.vstack([x for x, _, _ in groups])
+    mean, std = stacked.mean(axis=0), stacked.std(axis=0) + 1e-9
+    scaled = [((x - mean) / std, r, c) for x, r, c in groups]
+    learned = [g for g in scaled if g[1].any()]
+    w = minimize(loss, np.zeros(len(FEATURES)), args=(learned,), jac=True, method="L-BFGS-B").x
+    return np.asarray(w / std)
+
+
+def hits(w: np.ndarray, groups: list[Group]) -> float:
+    """Share of questions whose best span under ``w`` contains the evidence."""
+    return sum(bool(c[int(np.argmax(x @ w))]) for x, _, c in groups) / len(groups)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--split", default="dev", choices=["dev", *SPLITS, "all"])
+    parser.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
+    args = parser.parse_args()
+    settings = load_settings()
+    embedder = load_embedder(settings)
+    index = load_index(settings.index_dir, embedder.model_id, embedder.dimension)
+    searcher = Searcher(index, embedder)
+    groups: list[Group] = []
+    for q in load_questions(args.questions):
+        if not in_split(q, args.split) or q.evidence is None:
+            continue
+        spans, decisive = searcher.answer_spans(q.question, 10)
+        # As in rag.answer.choose: a decisive answer type limits the spans to those stating it.
+        if decisive and any(c.typed for c in spans):
+            spans = [c for c in spans if c.typed]
+        if spans:
+            groups.append(labelled(spans, q.evidence))
+    w = fit(groups)
+    order = np.random.default_rng(0).permutation(len(groups))
+    held = []
+    for fold in range(FOLDS):
+        out = set(order[fold::FOLDS].tolist())
+        wf = fit([g for i, g in enumerate(groups) if i not in out])
+        held.append(hits(wf, [groups[i] for i in out]) * len(out))
+    current = np.array(RetrievalParams().answer_weights)
+    reachable = sum(bool(c.any()) for _, _, c in groups) / len(groups)
+    print(
+        f"{len(groups)} answerable questions with spans ({args.split}); evidence in some span: {reachable:.3f}"
+    )
+    print("answer_weights=(" + ", ".join(f"{v:.4g}" for v in w) + ")  # " + ", ".join(FEATURES))
+    print(f"  weights in use: {hits(current, groups):.3f}")
+    print(f"  fitted:         {hits(w, groups):.3f}")
+    print(f"  {FOLDS}-fold cross-validated: {sum(held) / len(groups):.3f}")
+
+
+if __name__ == "__main__":
+    main()
