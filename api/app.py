@@ -11,7 +11,8 @@ from fastapi.staticfiles import StaticFiles
 
 from api import errors
 from api.limits import BodyLimit
-from api.observe import RequestContext
+from api.llm import LlmClient
+from api.observe import LlmMetrics, RequestContext
 from api.routes import admin, metrics, page, search, transcript, videos
 from api.service import EmbedderFactory, Service
 from rag.retrieval import RetrievalParams
@@ -27,12 +28,16 @@ def create_app(
     watch: bool = False,
 ) -> FastAPI:
     service = Service(settings, embedder_factory, params)
+    llm = LlmClient(settings, LlmMetrics(service.metrics.registry))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # Loading the model takes seconds: answer /healthz with 503 meanwhile instead of refusing.
         service.start(background=load_in_background, watch=watch)
+        # One HTTP client for every written answer of this process: its connections are reused.
+        llm.open()
         yield
+        await llm.aclose()
         service.stop()
 
     app = FastAPI(
@@ -42,6 +47,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.service = service
+    app.state.llm = llm
     errors.install(app)
     app.add_middleware(BodyLimit)
     if settings.cors_origins:

@@ -5,14 +5,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rag.errors import RagError
 from rag.evaluation import SPLITS
 from rag.retrieval import RetrievalParams
 from rag.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from api.generation import Written
+    from rag.retrieval import Result
+    from rag.store import VideoRecord
 
 # What `rag eval` compares: each retriever alone, plain fusion, and the shipped defaults.
 EVAL_MODES = {
@@ -42,6 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--video-id", help="only search this video")
     ask.add_argument("--json", action="store_true", help="print the API's JSON instead of text")
     ask.add_argument("--server", metavar="URL", type=_server_url, help=SERVER_HELP)
+    ask.add_argument(
+        "--generate", action="store_true", help="write an answer with the LLM at RAG_LLM_URL, streamed"
+    )
     ev = sub.add_parser("eval", help="score retrieval on a labelled question set")
     ev.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
     ev.add_argument("--split", choices=[*SPLITS, "dev", "all"], default="report")
@@ -124,6 +132,11 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     from api import render
 
     url = args.server or settings.server_url
+    if url and args.generate:
+        raise RagError(
+            "--generate writes the answer with this machine's RAG_LLM_URL; a server writes its own: "
+            'ask its POST /v1/ask with "generate": true'
+        )
     body = _ask_server(url, args) if url else _ask_here(settings, args)
     if args.json:
         print(json.dumps(body, ensure_ascii=False, indent=2))
@@ -145,13 +158,44 @@ def _ask_here(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
     videos = searcher.index.videos
     passages = [PassageOut.of(h, videos[h.passage.video_id]) for h in result.hits]
     answer_out = AnswerOut.of(answer, videos[answer.passage.video_id]) if answer else None
-    return {
+    body: dict[str, Any] = {
         "question": args.question,
         "answer": answer_out.model_dump() if answer_out else None,
         "confidence": round(result.confidence, 4),
         "low_confidence": result.low_confidence,
         "passages": [p.model_dump() for p in passages],
     }
+    if args.generate:
+        written = _written(settings, args, result, videos)
+        if args.json:
+            from api.generation import generation_out
+
+            body["generation"] = generation_out(written, videos).model_dump()
+    return body
+
+
+def _written(
+    settings: Settings, args: argparse.Namespace, result: Result, videos: Mapping[str, VideoRecord]
+) -> Written:
+    """With --generate: the written answer, streamed to stdout unless --json (then only returned)."""
+    import io
+
+    from api.terminal import sources, stream_written
+
+    out = io.StringIO() if args.json else sys.stdout
+    written = stream_written(settings, args.question, result, videos, out)
+    if args.json:
+        return written
+    if written.error is not None:
+        _say(f"no written answer: {written.error.message} ({written.error.code})")
+        return written
+    print("\n")
+    if written.invalid_citations:
+        _say(f"({written.invalid_citations} citation(s) naming no passage were dropped)")
+    for line in sources(written, videos):
+        print(line)
+    print()
+    return written
 
 
 def _ask_server(url: str, args: argparse.Namespace) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from api.llm import LlmClient
 from api.service import Service
 from rag.retrieval import Searcher
 
@@ -17,5 +18,11 @@ def get_searcher(service: Annotated[Service, Depends(get_service)]) -> Searcher:
     return service.searcher
 
 
+def get_llm(request: Request) -> LlmClient:
+    llm: LlmClient = request.app.state.llm
+    return llm
+
+
 ServiceDep = Annotated[Service, Depends(get_service)]
 SearcherDep = Annotated[Searcher, Depends(get_searcher)]
+LlmDep = Annotated[LlmClient, Depends(get_llm)]

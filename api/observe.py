@@ -13,6 +13,8 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from rag.generate import ERROR_CODES
+
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -42,6 +44,47 @@ class Metrics:
         self.index.clear()
         self.index.labels(version=version).set(1)
         self.passages.set(passages)
+
+
+class LlmMetrics:
+    """Written answers (api/llm.py, api/generation.py), on the app's registry."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.seconds = Histogram(
+            "rag_generation_seconds",
+            "written answers: from the request to the LLM to its last token, by outcome",
+            ["outcome"],
+            buckets=(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120),
+            registry=registry,
+        )
+        self.first_token = Histogram(
+            "rag_generation_first_token_seconds",
+            "written answers: from the request to the LLM to its first text",
+            buckets=(0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+            registry=registry,
+        )
+        self.errors = Counter(
+            "rag_generation_errors_total",
+            "written answers not given, by error code",
+            ["code"],
+            registry=registry,
+        )
+        for code in ERROR_CODES:
+            self.errors.labels(code)
+        self.invalid_citations = Counter(
+            "rag_generation_invalid_citations_total",
+            "citation markers naming no given passage, dropped",
+            registry=registry,
+        )
+        self.cancelled = Counter(
+            "rag_generation_cancelled_total", "generations stopped because the client left", registry=registry
+        )
+        self.in_flight = Gauge("rag_generation_in_flight", "generations in flight", registry=registry)
+        self.breaker_open = Gauge(
+            "rag_llm_breaker_open",
+            "1 while the circuit breaker keeps the LLM server uncalled",
+            registry=registry,
+        )
 
 
 class RequestContext:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 from pydantic_core import PydanticCustomError
 
 from api.jobs import Job
@@ -32,6 +32,14 @@ class AskRequest(BaseModel):
     question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=QUESTION_PATTERN)
     k: JsonInt = Field(default=5, ge=1, le=MAX_K)
     video_id: str | None = None
+    generate: StrictBool | None = Field(
+        default=None,
+        description="write an answer with the LLM from the passages; default: true when RAG_LLM_URL is set",
+    )
+    stream: StrictBool = Field(
+        default=False,
+        description="answer text/event-stream: a passages event, delta events with text, then done",
+    )
 
 
 class PassageOut(BaseModel):
@@ -113,6 +121,37 @@ class AskResponse(BaseModel):
     )
     low_confidence: bool = Field(description="true when no passage seems to answer: answer is then null")
     passages: list[PassageOut]
+    generation: GenerationOut | None = Field(
+        default=None, description="the written answer; null when not asked for (see generate)"
+    )
+
+
+class CitationOut(BaseModel):
+    marker: int = Field(description="the n of [n] in the written answer")
+    passage_rank: int = Field(description="rank of the cited passage in passages")
+    start: float = Field(description="seconds from the start of the video")
+    timestamp: str
+    url: str = Field(description="video URL that opens at start")
+
+
+class GenerationErrorOut(BaseModel):
+    code: str = Field(
+        description="llm_not_configured, llm_unavailable, llm_timeout, llm_error, llm_busy or low_confidence"
+    )
+    message: str
+
+
+class GenerationOut(BaseModel):
+    text: str = Field(description="the written answer, citing passages as [n]; empty when error is set")
+    citations: list[CitationOut] = Field(
+        description="each passage the text cites, in order of first citation"
+    )
+    invalid_citations: int = Field(description="markers naming no given passage, dropped from the text")
+    model: str | None = Field(description="the model that wrote it, as the LLM server names it")
+    took_ms: float
+    error: GenerationErrorOut | None = Field(
+        description="why there is no written answer; the rest still stands"
+    )
 
 
 class VideoOut(BaseModel):

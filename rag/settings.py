@@ -46,6 +46,25 @@ class Settings(BaseSettings):
     # Origins allowed to call the API from a browser; empty (the default) sends no CORS headers.
     cors_origins: list[str] = Field(default_factory=list)
     watch_debounce_ms: int = Field(default=500, ge=50, le=60_000)
+    # Written answers from an OpenAI-compatible server (llama.cpp, vLLM, Ollama, OpenAI); unset: off.
+    llm_url: str | None = Field(default=None, pattern=r"^https?://\S+$", description="base URL, e.g. …/v1")
+    # Sent as "model"; unset: not sent (llama.cpp and vLLM then use the model they serve).
+    llm_model: str | None = None
+    # Sent as a bearer token; never logged or echoed.
+    llm_api_key: SecretStr | None = None
+    llm_timeout: float = Field(default=30.0, gt=0, le=600, description="seconds for a whole generation")
+    llm_max_tokens: int = Field(default=512, ge=1, le=32_768)
+    llm_concurrency: int = Field(default=4, ge=1, le=1024)
+    # After this many failures in a row the LLM is not called for llm_breaker_seconds.
+    llm_breaker_failures: int = Field(default=3, ge=1, le=1000)
+    llm_breaker_seconds: float = Field(default=30.0, gt=0, le=3600)
+
+    @field_validator("llm_url", "llm_model", "llm_api_key", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        # `RAG_LLM_URL= rag serve` is how a shell turns a variable off for one command.
+        return None if value == "" else value
+
     # A running `rag serve` that `rag ask` and `rag mcp` send questions to instead of loading the
     # model and the index themselves; unset (the default) asks the local index.
     server_url: str | None = None

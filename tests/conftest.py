@@ -5,8 +5,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 
+from rag.retrieval import RetrievalParams
 from rag.settings import Settings
+from tests.llama import Llama
+from tests.llm_stub import StubLlm, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_6959ead08c95735d.txt"
@@ -83,3 +87,39 @@ def seed_server(seed_env: dict[str, str]) -> Iterator[str]:
 
     with running_server(seed_env, Path(seed_env["RAG_INDEX_DIR"]).parent / "server.log") as base:
         yield base
+
+
+@pytest.fixture(scope="session")
+def llama(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Llama]:
+    """A real llama.cpp server (SmolLM2-135M) on 127.0.0.1, started once for the session."""
+    from tests.llama import llama_server
+
+    with llama_server(tmp_path_factory.mktemp("llama") / "llama.log") as server:
+        yield server
+
+
+@pytest.fixture
+def scripted_llm() -> Iterator[tuple[StubLlm, str]]:
+    """A scripted OpenAI-compatible server on 127.0.0.1 and its base URL (for RAG_LLM_URL)."""
+    llm = StubLlm()
+    with serve(llm) as base:
+        yield llm, f"{base}/v1"
+
+
+AppOf = Callable[..., FastAPI]
+
+
+@pytest.fixture
+def app_of(fake_built: Settings) -> AppOf:
+    """Apps over the fake-embedder index, with RAG_LLM_* settings (and retrieval params) as given."""
+
+    def make(params: RetrievalParams | None = None, **llm: Any) -> FastAPI:
+        from api.app import create_app
+        from rag.embedder import FakeEmbedder
+
+        settings = Settings(**{**fake_built.model_dump(), **llm})
+        # The fake embedder's cosines mean nothing: no confidence threshold unless a test sets one.
+        params = params or RetrievalParams(min_confidence=0.0)
+        return create_app(settings, lambda s: FakeEmbedder(), params=params, load_in_background=False)
+
+    return make

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, SEED, VIDEO_ID
+from tests.llm_stub import Reply, StubLlm, answer_chunks, serve
 from tests.server import RAG, rag_env, running_server
 
 pytestmark = pytest.mark.slow
@@ -19,14 +20,35 @@ QUESTION = "H100 GPU 하나의 가격은 얼마인가요?"
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> Iterator[str]:
+def root(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> Path:
     root = tmp_path_factory.mktemp("page")
     (root / "seeds").mkdir()
     shutil.copy(SEED, root / "seeds")
     shutil.copy(ROOT / "tests" / "data" / "001_space.txt", root / "seeds")
-    env = rag_env(root, model_cache)
-    subprocess.run([RAG, "index"], env=env, check=True, capture_output=True, timeout=600)
-    with running_server(env, root / "server.log") as url:
+    subprocess.run(
+        [RAG, "index"], env=rag_env(root, model_cache), check=True, capture_output=True, timeout=600
+    )
+    return root
+
+
+@pytest.fixture(scope="module")
+def base(root: Path, model_cache: Path) -> Iterator[str]:
+    with running_server(rag_env(root, model_cache), root / "server.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def stub_llm() -> Iterator[tuple[StubLlm, str]]:
+    llm = StubLlm()
+    with serve(llm) as url:
+        yield llm, f"{url}/v1"
+
+
+@pytest.fixture(scope="module")
+def written_base(root: Path, model_cache: Path, stub_llm: tuple[StubLlm, str]) -> Iterator[str]:
+    """A second server over the same index, writing answers with the scripted LLM."""
+    env = rag_env(root, model_cache, RAG_LLM_URL=stub_llm[1])
+    with running_server(env, root / "server-llm.log") as url:
         yield url
 
 
@@ -66,6 +88,7 @@ def test_ask_by_typing_shows_answer_and_timestamp_links(base: str, browser: obje
     page.press("#q", "Enter")  # type: ignore[attr-defined]
     page.wait_for_selector("#answer:not([hidden]) mark")  # type: ignore[attr-defined]
     assert "25,000달러" in page.inner_text("#answer mark")  # type: ignore[attr-defined]
+    assert page.is_hidden("#written")  # type: ignore[attr-defined]  # no LLM: the page is as it was
     # The highlight is exactly the answer span the API returns, inside its result's text.
     import httpx
 
@@ -117,3 +140,35 @@ def test_page_sends_a_content_security_policy(base: str) -> None:
     r = httpx.get(base)
     assert r.headers["content-security-policy"].startswith("default-src 'none'; script-src 'self'")
     assert httpx.get(f"{base}/static/app.js").status_code == 200
+
+
+def test_the_written_answer_streams_in_above_the_extracted_one(
+    written_base: str, stub_llm: tuple[StubLlm, str], browser: object
+) -> None:
+    pieces = ("H100 하나는 약 25,000달러입니다", " [1]. 일본 이야기는 [2]", "에 나옵니다 [7].")
+    stub_llm[0].then(Reply(events=answer_chunks(*pieces), gap=0.5))
+    page = open_page(browser)
+    page.goto(written_base)  # type: ignore[attr-defined]
+    page.fill("#q", QUESTION)  # type: ignore[attr-defined]
+    page.press("#q", "Enter")  # type: ignore[attr-defined]
+    # While the LLM is still writing, what it wrote so far is on the page, its markers already links.
+    page.wait_for_selector("#written[aria-busy=true] a.cite")  # type: ignore[attr-defined]
+    so_far = page.inner_text("#written-text")  # type: ignore[attr-defined]
+    assert so_far.startswith("H100 하나는 약 25,000달러입니다 [1]")
+    page.wait_for_selector("#written:not([aria-busy]) #written-note:not(:empty)")  # type: ignore[attr-defined]
+    # Done: the marker naming no passage is gone; each [n] links passage n.
+    written_text = page.inner_text("#written-text")  # type: ignore[attr-defined]
+    assert written_text == "H100 하나는 약 25,000달러입니다 [1]. 일본 이야기는 [2]에 나옵니다."
+    assert page.inner_text("#written-note") == "위 구간만 보고 쓴 답입니다 · 모델 stub-model."  # type: ignore[attr-defined]
+    written = page.locator("#written").bounding_box()  # type: ignore[attr-defined]
+    assert written["y"] < page.locator("#answer").bounding_box()["y"]  # type: ignore[attr-defined]
+    cites = page.locator("#written-text a.cite")  # type: ignore[attr-defined]
+    passages = page.locator("#passages li a.time")  # type: ignore[attr-defined]
+    assert cites.count() == 2
+    assert cites.nth(1).get_attribute("href") == passages.nth(1).get_attribute("href")
+    assert cites.first.get_attribute("href") == f"https://www.youtube.com/watch?v={VIDEO_ID}&t=754"
+    cites.first.click()
+    assert f"/embed/{VIDEO_ID}?start=754" in str(page.locator("#player").get_attribute("src"))  # type: ignore[attr-defined]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "page-written.png"), full_page=True)  # type: ignore[attr-defined]
+    assert page.errors == []  # type: ignore[attr-defined]

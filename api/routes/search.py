@@ -1,14 +1,17 @@
-"""Questions: ranked passages, and the sentence that answers."""
+"""Questions: ranked passages, the sentence that answers, and (optionally) a written answer."""
 
 import time
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
-from api.deps import SearcherDep
+from api.deps import LlmDep, SearcherDep
+from api.generation import STREAM_DOC, event_stream, generation_out, titles_of, written
 from api.schemas import AnswerOut, AskRequest, AskResponse, ErrorResponse, PassageOut, SearchResponse
 from rag.moments import Hit
-from rag.retrieval import MAX_K, MAX_QUESTION_CHARS, QUESTION_PATTERN, Searcher
+from rag.retrieval import MAX_K, MAX_QUESTION_CHARS, QUESTION_PATTERN, Result, Searcher
 
 router = APIRouter(prefix="/v1", responses={422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}})
 
@@ -37,9 +40,24 @@ def search(
 
 @router.post(
     "/ask",
-    responses={code: {"model": ErrorResponse} for code in (400, 404, 413, 415)},
+    response_model=AskResponse,
+    responses={200: STREAM_DOC, **{code: {"model": ErrorResponse} for code in (400, 404, 413, 415)}},
 )
-def ask(searcher: SearcherDep, body: AskRequest) -> AskResponse:
+async def ask(searcher: SearcherDep, llm: LlmDep, body: AskRequest) -> AskResponse | Response:
+    # Retrieval is CPU-bound: off the event loop, where the LLM's streams are waited on.
+    response, result = await run_in_threadpool(answer, searcher, body)
+    generate = llm.configured if body.generate is None else body.generate
+    videos = searcher.index.videos
+    if body.stream:
+        return event_stream(llm if generate else None, body.question, result, response, videos)
+    if generate:
+        w = await written(llm, body.question, result, titles_of(videos))
+        response.generation = generation_out(w, videos)
+    return response
+
+
+def answer(searcher: Searcher, body: AskRequest) -> tuple[AskResponse, Result]:
+    """The ask response without a written answer: passages and the extracted sentence."""
     started = time.perf_counter()
     result = searcher.ask(body.question, body.k, body.video_id)
     took = (time.perf_counter() - started) * 1000
@@ -51,4 +69,4 @@ def ask(searcher: SearcherDep, body: AskRequest) -> AskResponse:
         confidence=round(result.confidence, 4),
         low_confidence=result.low_confidence,
         passages=_passages(searcher, result.hits),
-    )
+    ), result

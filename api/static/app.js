@@ -90,11 +90,8 @@ async function ask(question, videoId, push = true) {
   form.setAttribute("aria-busy", "true");
   say("찾는 중…");
   try {
-    const response = await fetch("/v1/ask", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ question, k: 5, video_id: videoId || null }),
-    });
+    // generate.js: the passages as soon as they are found, the written answer streaming after them.
+    const response = await ragStream.ask({ question, k: 5, video_id: videoId || null });
     const body = await response.json();
     if (!response.ok) {
       say(body.error ? body.error.message : `오류 ${response.status}`, true);

@@ -1,0 +1,306 @@
+"""The client of an OpenAI-compatible chat server (llama.cpp, vLLM, Ollama, OpenAI), for written answers.
+
+One ``httpx.AsyncClient`` per process, opened in the app's lifespan.  Every call streams, so a
+written answer can be passed on as it comes and a server that trickles is cut off by one deadline
+for the whole generation (a per-read timeout never fires on a token a second).  Around the calls:
+a cap on generations in flight (past it ``llm_busy`` at once: a queue would only turn into
+timeouts) and a circuit breaker (after repeated failures the server is left alone for a while,
+and asks get ``llm_unavailable`` at once instead of waiting for a timeout each).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import math
+import time
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from prometheus_client import CollectorRegistry
+
+from api.observe import LlmMetrics
+from rag.generate import ErrorCode
+from rag.settings import Settings
+
+NOT_CONFIGURED = "no LLM is configured: set RAG_LLM_URL to the base URL of an OpenAI-compatible server"
+
+
+class LlmFailure(Exception):
+    """A written answer that could not be had; ``code`` is one of rag.generate.ERROR_CODES."""
+
+    def __init__(self, code: ErrorCode, message: str, *, counts: bool = False) -> None:
+        super().__init__(message)
+        self.code: ErrorCode = code
+        self.message = message
+        # Whether it says something about the server's health (for the circuit breaker).
+        self.counts = counts
+
+
+class Breaker:
+    """Closed until ``failures`` failures in a row; then open for ``seconds``; then one probe."""
+
+    def __init__(self, failures: int, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.failures = failures
+        self.seconds = seconds
+        self.clock = clock
+        self._failed = 0
+        self._open_until = 0.0
+        self._probing = False
+
+    @property
+    def open(self) -> bool:
+        return self._failed >= self.failures
+
+    def admit(self) -> None:
+        if not self.open:
+            return
+        left = self._open_until - self.clock()
+        if left > 0:
+            raise LlmFailure(
+                "llm_unavailable",
+                f"the LLM server failed {self._failed} times in a row: not calling it for another "
+                f"{math.ceil(left)} s",
+            )
+        if self._probing:
+            raise LlmFailure(
+                "llm_unavailable",
+                f"the LLM server failed {self._failed} times in a row: checking whether it is back",
+            )
+        # One call goes through to see whether the server is back; the others keep being refused.
+        self._probing = True
+
+    def record(self, healthy: bool | None) -> None:
+        """After an admitted call: True it worked, False it failed, None it says nothing (a 4xx, a cancel)."""
+        self._probing = False
+        if healthy:
+            self._failed = 0
+        elif healthy is False:
+            self._failed += 1
+            if self.open:
+                self._open_until = self.clock() + self.seconds
+
+
+@dataclass
+class Trace:
+    """What one call learned besides its text."""
+
+    model: str | None = None
+    started: float | None = None
+    first_token: float | None = None
+
+
+class LlmClient:
+    def __init__(
+        self,
+        settings: Settings,
+        metrics: LlmMetrics | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.url = settings.llm_url.rstrip("/") + "/chat/completions" if settings.llm_url else None
+        self.model = settings.llm_model
+        self.timeout = settings.llm_timeout
+        self.max_tokens = settings.llm_max_tokens
+        self.concurrency = settings.llm_concurrency
+        self.breaker = Breaker(settings.llm_breaker_failures, settings.llm_breaker_seconds, clock)
+        self.metrics = metrics or LlmMetrics(CollectorRegistry())
+        self._key = settings.llm_api_key
+        self._http: httpx.AsyncClient | None = None
+        self._in_flight = 0
+
+    @property
+    def configured(self) -> bool:
+        return self.url is not None
+
+    @property
+    def in_flight(self) -> int:
+        return self._in_flight
+
+    def open(self) -> None:
+        headers = {"Authorization": f"Bearer {self._key.get_secret_value()}"} if self._key else {}
+        # The deadline of each generation is enforced around every read (see _deltas); httpx's own
+        # timeouts are only the same bound again, for a connection that stalls inside httpx.
+        self._http = httpx.AsyncClient(headers=headers, timeout=httpx.Timeout(self.timeout))
+
+    async def aclose(self) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+
+    async def stream(self, messages: list[dict[str, str]], trace: Trace) -> AsyncGenerator[str, None]:
+        """The answer's text as it comes; raises LlmFailure for anything but a complete answer."""
+        if self.url is None:
+            raise LlmFailure("llm_not_configured", NOT_CONFIGURED)
+        if self._in_flight >= self.concurrency:
+            raise LlmFailure(
+                "llm_busy",
+                f"already writing {self._in_flight} answers, the most RAG_LLM_CONCURRENCY allows: try again shortly",
+            )
+        self.breaker.admit()
+        self._in_flight += 1
+        self.metrics.in_flight.inc()
+        healthy: bool | None = None
+        try:
+            async for text in self._deltas(self.url, messages, trace):
+                yield text
+            healthy = True
+        except LlmFailure as exc:
+            healthy = False if exc.counts else None
+            raise
+        finally:
+            self._in_flight -= 1
+            self.metrics.in_flight.dec()
+            self.breaker.record(healthy)
+            self.metrics.breaker_open.set(1 if self.breaker.open else 0)
+
+    async def _deltas(
+        self, url: str, messages: list[dict[str, str]], trace: Trace
+    ) -> AsyncGenerator[str, None]:
+        if self._http is None:
+            raise RuntimeError("LlmClient.open() was not called")
+        body: dict[str, Any] = {"messages": messages, "stream": True, "max_tokens": self.max_tokens}
+        if self.model:
+            body["model"] = self.model
+        trace.started = time.perf_counter()
+        deadline = asyncio.get_running_loop().time() + self.timeout
+        try:
+            async with asyncio.timeout_at(deadline):
+                response = await self._http.send(
+                    self._http.build_request("POST", url, json=body), stream=True
+                )
+        except (TimeoutError, httpx.TimeoutException):
+            raise self._timed_out() from None
+        except httpx.TransportError as exc:
+            raise LlmFailure(
+                "llm_unavailable", f"could not reach the LLM server ({_reason(exc)})", counts=True
+            ) from None
+        try:
+            if response.status_code >= 400:
+                # The body is not passed on: a provider's 401 can quote part of the key.
+                raise LlmFailure(
+                    "llm_error",
+                    f"the LLM server answered HTTP {response.status_code}",
+                    counts=response.status_code >= 500,
+                )
+            # A server that ignores "stream": true answers with the whole completion at once.
+            whole = response.headers.get("content-type", "").startswith("application/json")
+            chunks = _whole(response, deadline) if whole else _events(response, deadline)
+            finished = False
+            async for chunk in chunks:
+                if chunk is None:
+                    finished = True
+                    break
+                trace.model = trace.model or _text(chunk.get("model"))
+                text, done = _delta(chunk)
+                finished = finished or done
+                if text:
+                    if trace.first_token is None:
+                        trace.first_token = time.perf_counter() - trace.started
+                    yield text
+            if trace.first_token is None:
+                raise _malformed("an empty answer")
+            if not finished:
+                raise _malformed("a stream that ended before the answer was complete")
+        except (TimeoutError, httpx.TimeoutException):
+            raise self._timed_out() from None
+        except httpx.TransportError as exc:
+            raise LlmFailure(
+                "llm_error", f"the LLM server broke off the answer ({_reason(exc)})", counts=True
+            ) from None
+        finally:
+            await response.aclose()
+
+    def _timed_out(self) -> LlmFailure:
+        return LlmFailure(
+            "llm_timeout", f"the LLM server did not finish within {self.timeout:g} s", counts=True
+        )
+
+
+def _malformed(what: str) -> LlmFailure:
+    return LlmFailure("llm_error", f"the LLM server sent {what}", counts=True)
+
+
+def _reason(exc: httpx.TransportError) -> str:
+    # The exception's own text can name the URL, which may carry credentials: its kind is enough.
+    if isinstance(exc, httpx.ConnectError):
+        return "connection refused or no route"
+    return type(exc).__name__
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+async def _events(response: httpx.Response, deadline: float) -> AsyncGenerator[dict[str, Any] | None, None]:
+    """The JSON chunks of a server-sent event stream; None for ``[DONE]``."""
+    lines = response.aiter_lines()
+    while True:
+        async with asyncio.timeout_at(deadline):
+            line = await anext(lines, None)
+        if line is None:
+            return
+        if not line.startswith("data:"):
+            continue  # comments, event names and blank separators carry nothing here
+        data = line[5:].strip()
+        if data == "[DONE]":
+            await _drain(lines, deadline)
+            yield None
+            return
+        yield _json_object(data)
+
+
+async def _drain(lines: AsyncIterator[str], deadline: float) -> None:
+    """Read what follows [DONE] (the end of the chunked body, normally at once), so the connection
+    goes back to the pool: closed mid-body it cannot be reused, and the next answer would pay for a
+    new one.  A server that keeps the stream open after [DONE] gets a second, then is cut off."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout_at(min(deadline, asyncio.get_running_loop().time() + 1.0)):
+            async for _ in lines:
+                pass
+
+
+async def _whole(response: httpx.Response, deadline: float) -> AsyncGenerator[dict[str, Any] | None, None]:
+    async with asyncio.timeout_at(deadline):
+        raw = await response.aread()
+    completion = _json_object(raw.decode("utf-8", "replace"))
+    choices = completion.get("choices")
+    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
+        raise _malformed("a completion without choices")
+    message = choices[0].get("message")
+    content = message.get("content") if isinstance(message, dict) else None
+    yield {
+        "model": completion.get("model"),
+        "choices": [{"delta": {"content": content}, "finish_reason": "stop"}],
+    }
+
+
+def _json_object(data: str) -> dict[str, Any]:
+    try:
+        value = json.loads(data)
+    except ValueError:
+        raise _malformed("a chunk that is not JSON") from None
+    if not isinstance(value, dict):
+        raise _malformed("a chunk that is not a JSON object")
+    if "error" in value:
+        raise _malformed("an error instead of an answer")
+    return value
+
+
+def _delta(chunk: dict[str, Any]) -> tuple[str, bool]:
+    """The text of one chunk and whether it finishes the answer."""
+    choices = chunk.get("choices")
+    if not isinstance(choices, list):
+        raise _malformed("a chunk without choices")
+    if not choices:
+        return "", False  # a usage-only chunk
+    choice = choices[0]
+    if not isinstance(choice, dict):
+        raise _malformed("a chunk without choices")
+    delta = choice.get("delta")
+    content = delta.get("content") if isinstance(delta, dict) else None
+    if content is not None and not isinstance(content, str):
+        raise _malformed("a chunk whose content is not text")
+    return content or "", choice.get("finish_reason") is not None
