@@ -164,6 +164,8 @@ def _ask_here(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
         "confidence": round(result.confidence, 4),
         "low_confidence": result.low_confidence,
         "passages": [p.model_dump() for p in passages],
+        # As the API answers: null unless a written answer was asked for.
+        "generation": None,
     }
     if args.generate:
         written = _written(settings, args, result, videos)
