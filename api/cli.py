@@ -16,8 +16,8 @@ from rag.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from api.generation import Written
+    from rag.manifest import VideoRecord
     from rag.retrieval import Result
-    from rag.store import VideoRecord
 
 # What `rag eval` compares: each retriever alone, plain fusion, and the shipped defaults.
 EVAL_MODES = {

@@ -22,9 +22,9 @@ from rag.timefmt import format_clock, link_at, seconds
 if TYPE_CHECKING:
     from sse_starlette import EventSourceResponse
 
+    from rag.manifest import VideoRecord
     from rag.moments import Hit
     from rag.retrieval import Result
-    from rag.store import VideoRecord
 
 LOW_CONFIDENCE = "the passages do not seem to answer the question, so the LLM was not asked"
 

@@ -10,9 +10,9 @@ from pydantic_core import PydanticCustomError
 from api.jobs import Job
 from rag.answer import Answer
 from rag.chunking import estimated_at
+from rag.manifest import VideoRecord
 from rag.moments import Hit
 from rag.retrieval import MAX_K, MAX_QUESTION_CHARS, QUESTION_PATTERN
-from rag.store import VideoRecord
 from rag.timefmt import format_clock, link_at, seconds
 
 

@@ -16,7 +16,7 @@ from rag.embedder import Embedder, load_embedder
 from rag.errors import RagError
 from rag.retrieval import RetrievalParams, Searcher
 from rag.settings import Settings
-from rag.store import current_version, load_index
+from rag.served import open_corpus, served_version
 
 log = logging.getLogger("rag.api")
 EmbedderFactory = Callable[[Settings], Embedder]
@@ -40,6 +40,8 @@ class Service:
         self._searcher: Searcher | None = None
         self._problem: str = "starting: loading the model and the index"
         self._failed_version: str | None = None
+        # The store's name for the version served (rag.served.served_version).
+        self._served: str | None = None
         self._swap = threading.Lock()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -95,14 +97,21 @@ class Service:
         if embedder is None:
             return False
         with self._swap:
-            version = current_version(self.settings.index_dir)
-            served = self._searcher.index.manifest.version if self._searcher else None
+            try:
+                version = served_version(self.settings)
+            except RagError as exc:
+                # The store is unreachable: keep serving what is loaded (its questions fail on
+                # their own, as 503s) and say why when nothing is.
+                if self._searcher is None:
+                    self._problem = str(exc)
+                return False
+            served = self._served
             if served is not None and version in (served, self._failed_version):
                 return False
             if served is None and version is not None and version == self._failed_version:
                 return False
             try:
-                index = load_index(self.settings.index_dir, embedder.model_id, embedder.dimension)
+                index = open_corpus(self.settings, embedder.model_id, embedder.dimension)
             except RagError as exc:
                 self._failed_version = version
                 if self._searcher is None:
@@ -110,11 +119,10 @@ class Service:
                 log.error("index %s refused, still serving %s: %s", version, served, exc)
                 return False
             self._searcher = Searcher(index, embedder, self.params, self.settings.cache_size)
+            self._served = version
             m = index.manifest
-            self.metrics.serving(m.version, len(index.passages))
-            log.info(
-                "serving index %s: %d videos, %d passages", m.version, len(index.videos), len(index.passages)
-            )
+            self.metrics.serving(m.version, index.size)
+            log.info("serving index %s: %d videos, %d passages", m.version, len(index.videos), index.size)
             return True
 
     def _poll(self) -> None:

@@ -9,9 +9,9 @@ from typing import TextIO
 
 from api.generation import Written, titles_of, write
 from api.llm import LlmClient
+from rag.manifest import VideoRecord
 from rag.retrieval import Result
 from rag.settings import Settings
-from rag.store import VideoRecord
 from rag.timefmt import format_clock, link_at
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from rag.store import VideoRecord
+from rag.manifest import VideoRecord
 from rag.timed import Chapter
 from rag.timefmt import format_clock, link_at, seconds
 from rag.transcript import Segment

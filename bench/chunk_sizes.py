@@ -52,7 +52,7 @@ def main() -> None:
                 started = time.perf_counter()
                 report = build(settings, embedder)
                 searcher = Searcher(load_index(settings.index_dir), embedder, params)
-                outcomes = run(questions, partial(searcher.ask, k=10), searcher.index.passages)
+                outcomes = run(questions, partial(searcher.ask, k=10), list(searcher.index.passages()))
                 row = score(outcomes, lambda q: ["all"]).rows["all"]
                 took = time.perf_counter() - started
                 print(

@@ -137,9 +137,9 @@ def main() -> None:
                 report = build(settings, embedder)
                 searcher = Searcher(load_index(settings.index_dir), embedder)
                 # A window boundary can cut an evidence in two: no passage holds it, a miss.
-                texts = [squash_text(p.text) for p in searcher.index.passages]
+                texts = [squash_text(p.text) for p in searcher.index.passages()]
                 whole = [q for q in questions if any(squash_text(q.evidence or "") in t for t in texts)]
-                outcomes = run(whole, partial(searcher.ask, k=10), searcher.index.passages)
+                outcomes = run(whole, partial(searcher.ask, k=10), list(searcher.index.passages()))
                 row = score(outcomes, lambda q: ["all"]).rows["all"]
                 share = len(whole) / len(questions)
                 print(

@@ -15,7 +15,8 @@ from rag.chunking import Passage
 from rag.embedder import Vectors
 from rag.errors import IndexMissingError, RagError
 from rag.keyword import analyzer_signature
-from rag.store import VideoRecord, load_index, read_tokens
+from rag.manifest import VideoRecord
+from rag.store import load_index, read_tokens
 
 
 @dataclass

@@ -28,7 +28,7 @@ from rag.chunking import Passage, time_at
 from rag.moments import Hit
 
 if TYPE_CHECKING:
-    from rag.store import IndexData
+    from rag.corpus import Rows
 
 # How many of the top results the answer may come from.
 ANSWER_POOL = 3
@@ -94,7 +94,7 @@ class Candidate:
 
 
 def candidates(
-    index: IndexData, asked: Asked, hits: Sequence[Hit], facts: Callable[[str], Facts]
+    rows: Rows, asked: Asked, hits: Sequence[Hit], facts: Callable[[str], Facts]
 ) -> list[Candidate]:
     """Every one- and two-sentence span of the top results, with its signals."""
     known_words = {s for spellings in asked.words.values() for s in spellings}
@@ -110,8 +110,8 @@ def candidates(
     out: list[Candidate] = []
     for hit in hits[:ANSWER_POOL]:
         p = hit.passage
-        rows = list(hit.vector_rows(index.sentence_offsets))
-        sims = (index.sentence_vectors[rows] @ asked.vector).tolist()
+        vectors = np.vstack([rows.sentence_vectors(r)[j] for r, j in hit.sentence_refs()])
+        sims = (vectors @ asked.vector).tolist()
         stated = [facts(p.text[s.start : s.end]) for s in p.sentences]
         own = [set(f.tokens) for f in stated]
         n = len(sims)

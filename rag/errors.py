@@ -51,3 +51,7 @@ class QueryError(RagError):
 
 class NotFoundError(RagError):
     """A named thing (video, job) does not exist."""
+
+
+class StoreUnavailableError(StoreError):
+    """The index's store (a Milvus server) cannot be reached or did not answer in time."""

@@ -87,19 +87,45 @@ def _deletions(word: str) -> set[str]:
     return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
+class Spellings:
+    """The indexed words a question's word may stand for: itself, or one jamo away."""
+
+    def __init__(self, vocab: set[str]) -> None:
+        self._vocab = vocab
+        # Only names of three or more syllables are fuzzed: short words are too often one jamo
+        # from an unrelated word.
+        self._near: dict[str, set[str]] = {}
+        for word in vocab:
+            if len(word) >= 3 and _is_hangul(word):
+                for key in _deletions(jamo(word)):
+                    self._near.setdefault(key, set()).add(word)
+
+    def expand(self, tokens: list[str]) -> list[str]:
+        """The question's tokens plus indexed spellings one jamo away from unseen Hangul words."""
+        out = list(tokens)
+        for token in tokens:
+            if token in self._vocab or len(token) < 3 or not _is_hangul(token):
+                continue
+            near: set[str] = set()
+            for key in _deletions(jamo(token)):
+                near |= self._near.get(key, set())
+            # Symmetric deletes also pair words two edits apart in some cases; keep one-edit ones.
+            out.extend(sorted(w for w in near if _edit_distance(jamo(w), jamo(token)) == 1))
+        return out
+
+
+def bm25_idf(documents: int, df: int) -> float:
+    """BM25's inverse document frequency, as bm25s (the "lucene" variant) computes it."""
+    return float(np.log(1 + (documents - df + 0.5) / (df + 0.5)))
+
+
 class KeywordIndex:
     """BM25 over passage morphemes, searchable within a contiguous range of rows."""
 
     def __init__(self, bm25: Any) -> None:
         self._bm25 = bm25
         self._vocab: set[str] = set(bm25.vocab_dict)
-        # Only names of three or more syllables are fuzzed: short words are too often one jamo
-        # from an unrelated word.
-        self._near: dict[str, set[str]] = {}
-        for word in self._vocab:
-            if len(word) >= 3 and _is_hangul(word):
-                for key in _deletions(jamo(word)):
-                    self._near.setdefault(key, set()).add(word)
+        self._spellings = Spellings(self._vocab)
 
     @classmethod
     def build(cls, passages_tokens: Sequence[list[str]]) -> KeywordIndex:
@@ -120,16 +146,7 @@ class KeywordIndex:
 
     def expand(self, tokens: list[str]) -> list[str]:
         """The question's tokens plus indexed spellings one jamo away from unseen Hangul words."""
-        out = list(tokens)
-        for token in tokens:
-            if token in self._vocab or len(token) < 3 or not _is_hangul(token):
-                continue
-            near: set[str] = set()
-            for key in _deletions(jamo(token)):
-                near |= self._near.get(key, set())
-            # Symmetric deletes also pair words two edits apart in some cases; keep one-edit ones.
-            out.extend(sorted(w for w in near if _edit_distance(jamo(w), jamo(token)) == 1))
-        return out
+        return self._spellings.expand(tokens)
 
     def idf(self, word: str) -> float:
         """BM25's inverse document frequency of an indexed word; a word never indexed counts as rarest."""
@@ -140,7 +157,7 @@ class KeywordIndex:
             df = int(pointers[ids[word] + 1] - pointers[ids[word]])
         else:
             df = 0
-        return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
+        return bm25_idf(n, df)
 
     def scores(self, tokens: list[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
         known = [t for t in self.expand(tokens) if t in self._vocab]

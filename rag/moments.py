@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rag.chunking import Passage, Span, estimated_at, time_at
+from rag.corpus import Rows
 
 MOMENT_CHARS = 400
 # Moments are settled over at least this many of them, so the first ten results are the same
@@ -38,31 +39,14 @@ class Hit:
     row: int
     dense: float = 0.0
     keyword: float = 0.0
-    # Row of the index's sentence vectors for each sentence of ``passage`` (empty: those of ``row``).
-    sentence_rows: tuple[int, ...] = field(default=(), repr=False)
+    # (row, sentence of that row) for each sentence of ``passage`` (empty: those of ``row``).
+    sentence_rows: tuple[tuple[int, int], ...] = field(default=(), repr=False)
     # Positions [first, last) of its sentences among its section's: which sentences it shows, told
     # apart from the same words said twice (None where unknown).
     positions: tuple[int, int] | None = None
 
-    def vector_rows(self, offsets: Sequence[int]) -> Sequence[int]:
-        return self.sentence_rows or range(offsets[self.row], offsets[self.row + 1])
-
-
-def sentence_positions(passages: Sequence[Passage], overlap: int) -> list[int]:
-    """Where each passage's first sentence lies among its section's sentences.
-
-    ``passages`` are in index order, which is chunk order; ``rag.chunking.chunk_section`` steps a
-    section by a passage's sentence count less ``overlap``, and by at least one sentence.
-    """
-    positions: list[int] = []
-    previous: Passage | None = None
-    for p in passages:
-        same = previous is not None and (previous.video_id, previous.section) == (p.video_id, p.section)
-        positions.append(
-            positions[-1] + max(len(previous.sentences) - overlap, 1) if same and previous else 0
-        )
-        previous = p
-    return positions
+    def sentence_refs(self) -> Sequence[tuple[int, int]]:
+        return self.sentence_rows or [(self.row, j) for j in range(len(self.passage.sentences))]
 
 
 @dataclass
@@ -79,19 +63,17 @@ class _Moment:
 
 
 class Folder:
-    """Folds a ranked list of passage rows into distinct moments for one index version."""
+    """Folds a ranked list of passage rows into distinct moments, reading the rows it is given."""
 
-    def __init__(self, passages: Sequence[Passage], offsets: Sequence[int], overlap: int) -> None:
-        self.passages = passages
-        self.offsets = offsets
-        self.positions = sentence_positions(passages, overlap)
+    def __init__(self, rows: Rows) -> None:
+        self.rows = rows
 
     def fold(self, ranked: Sequence[tuple[int, float]], k: int, cap: int = MOMENT_CHARS) -> list[_Moment]:
         limit = max(k, SETTLED)
         moments: list[_Moment] = []
         for row, score in ranked:
-            p = self.passages[row]
-            lo = self.positions[row]
+            p = self.rows.passage(row)
+            lo = self.rows.position(row)
             hi = lo + len(p.sentences)
             near = [
                 m
@@ -140,8 +122,8 @@ class Folder:
         out: list[tuple[int, int]] = []
         seen = lo - 1
         for row in range(first, last + 1):
-            base = self.positions[row]
-            for j in range(len(self.passages[row].sentences)):
+            base = self.rows.position(row)
+            for j in range(len(self.rows.passage(row).sentences)):
                 g = base + j
                 if seen < g < hi:
                     out.append((row, j))
@@ -154,12 +136,12 @@ class Folder:
         return chars + max(len(sentences) - 1, 0)
 
     def _span(self, row: int, j: int) -> Span:
-        return self.passages[row].sentences[j]
+        return self.rows.passage(row).sentences[j]
 
-    def passage(self, m: _Moment) -> tuple[Passage, tuple[int, ...]]:
+    def passage(self, m: _Moment) -> tuple[Passage, tuple[tuple[int, int], ...]]:
         """The moment as one passage (the row's own when it is one whole row) and its sentence rows."""
         sentences = self._sentences(m.first, m.last, m.lo, m.hi)
-        only = self.passages[m.first]
+        only = self.rows.passage(m.first)
         if m.first == m.last and len(sentences) == len(only.sentences):
             return only, ()
         parts: list[str] = []
@@ -167,21 +149,21 @@ class Folder:
         length = 0
         previous = -1
         for row, j in sentences:
-            p, span = self.passages[row], self._span(row, j)
+            p, span = self.rows.passage(row), self._span(row, j)
             if parts:
                 # The speech between two sentences of one passage is kept; between passages that
                 # only touch, one space stands for it.
-                joined = j > 0 and previous == self.positions[row] + j - 1
+                joined = j > 0 and previous == self.rows.position(row) + j - 1
                 gap = p.text[p.sentences[j - 1].end : span.start] if joined else " "
                 parts.append(gap)
                 length += len(gap)
             parts.append(p.text[span.start : span.end])
             spans.append(Span(length, length + span.end - span.start, span.start_ms, span.end_ms))
             length += span.end - span.start
-            previous = self.positions[row] + j
+            previous = self.rows.position(row) + j
         text = "".join(parts)
         (row0, j0), (row1, j1) = sentences[0], sentences[-1]
-        head, tail = self.passages[row0], self.passages[row1]
+        head, tail = self.rows.passage(row0), self.rows.passage(row1)
         start_ms = time_at(head, head.sentences[j0].start) if j0 else head.start_ms
         end_ms = time_at(tail, tail.sentences[j1].end)
         digest = hashlib.sha256(text.encode()).hexdigest()[:12]
@@ -196,4 +178,4 @@ class Folder:
             text=text,
             sentences=tuple(spans),
         )
-        return merged, tuple(self.offsets[r] + j for r, j in sentences)
+        return merged, tuple(sentences)

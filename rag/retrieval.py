@@ -16,6 +16,7 @@ import numpy as np
 from rag.answer import ANSWER_POOL, Answer, Asked, Candidate, answerability, candidates, choose, coverage
 from rag.answertype import Expectation, SentenceFacts, expectation
 from rag.cache import LRU
+from rag.corpus import Corpus, Rows
 from rag.embedder import Embedder
 from rag.errors import NotFoundError, QueryError
 from rag.keyword import Analyzer, content_tokens
@@ -104,31 +105,27 @@ def normalize_query(text: str) -> str:
 class Searcher:
     def __init__(
         self,
-        index: IndexData,
+        index: Corpus | IndexData,
         embedder: Embedder,
         params: RetrievalParams | None = None,
         cache_size: int = 0,
     ) -> None:
-        self.index = index
+        if isinstance(index, IndexData):
+            from rag.local import LocalCorpus
+
+            index = LocalCorpus(index)
+        self.index: Corpus = index
         self.embedder = embedder
         self.params = params or RetrievalParams()
         self.analyzer = Analyzer()
         # Kiwi takes about 1.3 ms a sentence; an answer looks at two or three dozen sentences of
         # the index, and the same ones again for similar questions.
         self._facts = SentenceFacts(self.analyzer.morphs)
-        self._baseline = _baseline(index)
-        self._folder = Folder(
-            index.passages, index.sentence_offsets, int(index.manifest.chunking.get("overlap_sentences", 0))
-        )
+        self._baseline = index.baseline()
         # Answers depend only on the question and this index version, and a Searcher lives as
         # long as its version: a new version starts with an empty cache.
         self.search_cache: LRU[list[Hit]] = LRU(cache_size)
         self.ask_cache: LRU[Result] = LRU(cache_size)
-        # Passages are stored grouped by video, so a filter is one contiguous row range.
-        self._ranges: dict[str, tuple[int, int]] = {}
-        for row, p in enumerate(index.passages):
-            lo, _ = self._ranges.get(p.video_id, (row, row))
-            self._ranges[p.video_id] = (lo, row + 1)
 
     def check(self, query: str, k: int, video_id: str | None) -> str:
         if _CONTROL.search(query):
@@ -150,7 +147,7 @@ class Searcher:
         text = self.check(query, k, video_id)
         return self.search_cache.get_or_compute(
             (text, k, video_id),
-            lambda: self._rank(self.analyzer.tokens(text), self._embed(text), k, video_id),
+            lambda: self._rank(self.analyzer.tokens(text), self._embed(text), k, video_id)[0],
         )
 
     def ask(self, question: str, k: int = 5, video_id: str | None = None) -> Result:
@@ -158,7 +155,7 @@ class Searcher:
         return self.ask_cache.get_or_compute((text, k, video_id), lambda: self._ask(text, k, video_id))
 
     def _ask(self, text: str, k: int, video_id: str | None) -> Result:
-        vector, tokens, hits, spans, decisive = self._answerable(text, k, video_id)
+        vector, tokens, hits, spans, decisive, rows = self._answerable(text, k, video_id)
         p = self.params
         answer, typed = choose(spans, p.answer_weights, decisive)
         covered = 1.0
@@ -167,8 +164,8 @@ class Searcher:
                 [t for s in h.passage.sentences for t in self._facts(h.passage.text[s.start : s.end]).tokens]
                 for h in hits[:ANSWER_POOL]
             ]
-            covered = coverage(tokens, evidence, self.index.keyword.expand)
-        peak = self._peak(vector, hits)
+            covered = coverage(tokens, evidence, self.index.expand)
+        peak = self._peak(vector, hits, rows)
         confidence = answerability(answer, peak, covered, p.flag_weights, p.flag_bias)
         low = not hits or not typed or confidence < p.min_confidence
         return Result(hits, None if low else answer, confidence, low, covered, peak, typed, answer)
@@ -176,33 +173,32 @@ class Searcher:
     def answer_spans(self, question: str, k: int = 10) -> tuple[list[Candidate], bool]:
         """The spans ``ask`` chooses its answer from, and whether a decisive answer type limits them
         (for fitting the answer model: bench.answers)."""
-        _, _, _, spans, decisive = self._answerable(self.check(question, k, None), k, None)
+        _, _, _, spans, decisive, _ = self._answerable(self.check(question, k, None), k, None)
         return spans, decisive is not None
 
     def _answerable(
         self, text: str, k: int, video_id: str | None
-    ) -> tuple[np.ndarray[Any, Any], list[str], list[Hit], list[Candidate], Expectation | None]:
+    ) -> tuple[np.ndarray[Any, Any], list[str], list[Hit], list[Candidate], Expectation | None, Rows]:
         """The question's vector and key words, its results, and the answer spans among them."""
         vector = self._embed(text)
         # Kiwi runs once per question: ranking, answer choice, answer type and coverage share it.
         morphs = self.analyzer.morphs(text)
         tokens = content_tokens(morphs)
-        hits = self._rank(tokens, vector, k, video_id)
+        hits, rows = self._rank(tokens, vector, k, video_id)
         expected = expectation(text, morphs)
-        keyword = self.index.keyword
-        words = {w: frozenset(keyword.expand([w])) for w in set(tokens)}
-        idf = {w: keyword.idf(w) for w in words}
-        spans = candidates(self.index, Asked(vector[0], words, expected, idf), hits, self._facts)
+        words = {w: frozenset(self.index.expand([w])) for w in set(tokens)}
+        idf = {w: self.index.idf(w) for w in words}
+        spans = candidates(rows, Asked(vector[0], words, expected, idf), hits, self._facts)
         decisive = expected if self.params.check_answer_type and expected and expected.decisive else None
-        return vector[0], tokens, hits, spans, decisive
+        return vector[0], tokens, hits, spans, decisive, rows
 
-    def _peak(self, vector: np.ndarray[Any, Any], hits: list[Hit]) -> float:
+    def _peak(self, vector: np.ndarray[Any, Any], hits: list[Hit], rows: Rows) -> float:
         if not hits or len(self._baseline) < 2:
             return 0.0
         sims = self._baseline @ vector
         spread = float(sims.std())
         # The passages' own cosines: the sentence blend in Hit.dense has a spread of its own.
-        best = max(float(self.index.dense.reconstruct(h.row) @ vector) for h in hits)
+        best = max(float(rows.vector(h.row) @ vector) for h in hits)
         return (best - float(sims.mean())) / spread if spread else 0.0
 
     def _embed(self, text: str) -> np.ndarray[Any, Any]:
@@ -210,17 +206,18 @@ class Searcher:
 
     def _rank(
         self, tokens: list[str], vector: np.ndarray[Any, Any], k: int, video_id: str | None
-    ) -> list[Hit]:
+    ) -> tuple[list[Hit], Rows]:
         p = self.params
         # Merging neighbours into moments takes several candidates per result.
         pool = max(2 * k, p.pool)
-        dense = self._dense(vector, pool, video_id) if p.mode != "keyword" else []
+        dense = self.index.dense(vector[0], pool, video_id) if p.mode != "keyword" else []
+        keyword = self.index.keyword(tokens, pool, video_id) if p.mode != "dense" else []
+        # Every row a question reads, fetched at once (nothing to fetch in memory, one query on
+        # Milvus): the candidates and their neighbours, which merging may reach.
+        near = {r + d for r, _ in dense + keyword for d in (-1, 0, 1)}
+        rows = self.index.rows(r for r in near if r >= 0)
         if dense and p.sentence_weight:
-            dense = self._with_sentences(dense, vector[0], p.sentence_weight)
-        keyword: list[tuple[int, float]] = []
-        if p.mode != "dense":
-            lo, hi = self._ranges.get(video_id, (0, 0)) if video_id else (0, len(self.index.passages))
-            keyword = self.index.keyword.search(tokens, pool, lo, hi)
+            dense = _with_sentences(dense, vector[0], p.sentence_weight, rows)
         if p.mode == "dense":
             ranked = dense
         elif p.mode == "keyword":
@@ -231,16 +228,14 @@ class Searcher:
             ranked = _weighted(dense, keyword, p.dense_weight)
         dense_of = dict(dense)
         keyword_of = dict(keyword)
-        moments = self._folder.fold(ranked, k)
-        rows = sorted({r for m in moments for r in m.rows})
-        missing = [r for r in rows if r not in dense_of]
-        if missing:
+        folder = Folder(rows)
+        moments = folder.fold(ranked, k)
+        for r in sorted({r for m in moments for r in m.rows} - dense_of.keys()):
             # Keyword-only candidates still need a cosine: the answer and confidence use it.
-            stored = np.vstack([self.index.dense.reconstruct(int(r)) for r in missing])
-            dense_of.update(zip(missing, (stored @ vector[0]).tolist(), strict=True))
+            dense_of[r] = float(rows.vector(r) @ vector[0])
         hits = []
         for rank, m in enumerate(moments, 1):
-            passage, sentence_rows = self._folder.passage(m)
+            passage, sentence_rows = folder.passage(m)
             hits.append(
                 Hit(
                     rank,
@@ -253,33 +248,17 @@ class Searcher:
                     (m.lo, m.hi),
                 )
             )
-        return hits
-
-    def _with_sentences(
-        self, dense: list[tuple[int, float]], vector: np.ndarray[Any, Any], weight: float
-    ) -> list[tuple[int, float]]:
-        offsets, sentences = self.index.sentence_offsets, self.index.sentence_vectors
-        out = []
-        for row, score in dense:
-            best = float((sentences[offsets[row] : offsets[row + 1]] @ vector).max(initial=-1.0))
-            out.append((row, (1 - weight) * score + weight * best))
-        return sorted(out, key=lambda item: (-item[1], item[0]))
-
-    def _dense(self, vector: np.ndarray[Any, Any], k: int, video_id: str | None) -> list[tuple[int, float]]:
-        from rag import ann
-
-        within = self._ranges.get(video_id, (0, 0)) if video_id is not None else None
-        scores, rows = ann.search(self.index.dense, vector, k, within)
-        return [(int(r), float(s)) for s, r in zip(scores[0], rows[0], strict=True) if r >= 0]
+        return hits, rows
 
 
-def _baseline(index: IndexData, size: int = 1024) -> np.ndarray[Any, Any]:
-    """Up to ``size`` passage vectors spread evenly over the index: what "passages at large" means."""
-    total = int(index.dense.ntotal)
-    if not total:
-        return np.zeros((0, index.manifest.dimension), dtype=np.float32)
-    rows = np.unique(np.linspace(0, total - 1, min(total, size)).astype(np.int64))
-    return np.vstack([index.dense.reconstruct(int(r)) for r in rows])
+def _with_sentences(
+    dense: list[tuple[int, float]], vector: np.ndarray[Any, Any], weight: float, rows: Rows
+) -> list[tuple[int, float]]:
+    out = []
+    for row, score in dense:
+        best = float((rows.sentence_vectors(row) @ vector).max(initial=-1.0))
+        out.append((row, (1 - weight) * score + weight * best))
+    return sorted(out, key=lambda item: (-item[1], item[0]))
 
 
 def _rrf(rankings: list[list[tuple[int, float]]], k: int) -> list[tuple[int, float]]:

@@ -59,7 +59,20 @@ class Settings(BaseSettings):
     llm_breaker_failures: int = Field(default=3, ge=1, le=1000)
     llm_breaker_seconds: float = Field(default=30.0, gt=0, le=3600)
 
-    @field_validator("llm_url", "llm_model", "llm_api_key", mode="before")
+    # Where the index lives: "faiss" (the default) is a folder under index_dir served from memory;
+    # "milvus" a Milvus collection (Milvus Lite in a local .db file, or a server or cluster) that
+    # several servers can share, with no local index folder.
+    store: Literal["faiss", "milvus"] = "faiss"
+    milvus_uri: str = Field(
+        default="var/milvus.db", pattern=r"^(https?://\S+|.*\.db)$", description="a .db path or http(s)://host:19530"
+    )
+    # Never logged or echoed.
+    milvus_token: SecretStr | None = None
+    # The alias the served collection goes by; each full build is a collection of its own.
+    milvus_collection: str = Field(default="rag", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,150}$")
+    milvus_timeout: float = Field(default=10.0, gt=0, le=600, description="seconds per call to Milvus")
+
+    @field_validator("llm_url", "llm_model", "llm_api_key", "milvus_token", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: Any) -> Any:
         # `RAG_LLM_URL= rag serve` is how a shell turns a variable off for one command.

@@ -20,64 +20,33 @@ import os
 import shutil
 import uuid
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from rag import ann
-from rag.chunking import Passage, Span
+from rag.chunking import Passage
 from rag.durable import fsync, fsync_tree
 from rag.embedder import Vectors
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 from rag.keyword import KeywordIndex
-from rag.timed import Chapter
+from rag.manifest import (
+    SCHEMA_VERSION,
+    Manifest,
+    VideoRecord,
+    check_compatible,
+    passage_from_json,
+    passage_json,
+    video_from_json,
+)
 
-# 2: videos carry their chapters, and sentence spans of cue-based transcripts their exact times.
-SCHEMA_VERSION = 2
 DATA_FILES = ("passages.jsonl", "videos.json", "dense.faiss", "sentences.npy")
 KEYWORD_DIR = "keyword"
 # Optional: versions written before it existed lack it, and builds then tokenize every passage.
 TOKENS_FILE = "tokens.jsonl"
 KEEP_VERSIONS = 3
-
-
-@dataclass(frozen=True)
-class VideoRecord:
-    """What the index keeps of a video: its info, where it came from, and its rows."""
-
-    video_id: str
-    title: str
-    summary: str
-    channel: str | None
-    upload_date: str | None
-    duration_ms: int
-    url: str
-    info: dict[str, str]
-    source: str
-    sha256: str
-    passages: int = 0
-    chapters: tuple[Chapter, ...] = ()
-
-
-@dataclass(frozen=True)
-class Manifest:
-    version: str
-    model_id: str
-    dimension: int
-    prompts: dict[str, str]
-    chunking: dict[str, int]
-    seeds: dict[str, str]
-    files: dict[str, str] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)
-    normalized: bool = True
-    metric: str = "inner_product"
-    schema_version: int = SCHEMA_VERSION
-    # What dense.faiss is (rag.ann.DenseSpec.record); manifests from before it held flat indexes.
-    dense_index: dict[str, Any] = field(default_factory=lambda: ann.DenseSpec().record())
-    # rag.keyword.analyzer_signature() of the tokens in tokens.jsonl.
-    analyzer: str = ""
 
 
 @dataclass
@@ -133,17 +102,6 @@ def read_manifest(index_dir: Path) -> Manifest:
         raise IndexCorruptError(f"{path}: unexpected manifest fields ({exc})") from None
 
 
-def check_compatible(manifest: Manifest, model_id: str, dimension: int | None, where: Path) -> None:
-    if manifest.model_id != model_id:
-        raise IndexMismatchError(
-            f"{where} was built with model {manifest.model_id!r}, not {model_id!r}: run 'rag index' to rebuild"
-        )
-    if dimension is not None and manifest.dimension != dimension:
-        raise IndexMismatchError(
-            f"{where} has dimension {manifest.dimension}, the model gives {dimension}: run 'rag index' to rebuild"
-        )
-
-
 def write_index(
     index_dir: Path,
     manifest: Manifest,
@@ -171,7 +129,7 @@ def write_index(
     try:
         with (tmp / "passages.jsonl").open("w", encoding="utf-8") as fh:
             for p in passages:
-                fh.write(json.dumps(_passage_json(p), ensure_ascii=False) + "\n")
+                fh.write(json.dumps(passage_json(p), ensure_ascii=False) + "\n")
         (tmp / "videos.json").write_text(
             json.dumps([asdict(v) for v in videos], ensure_ascii=False, indent=1), encoding="utf-8"
         )
@@ -218,11 +176,11 @@ def load_index(index_dir: Path, model_id: str | None = None, dimension: int | No
         if expected != sha256_file(path):
             raise IndexCorruptError(f"{path}: checksum does not match the manifest (file corrupt or changed)")
     videos = {
-        v["video_id"]: VideoRecord(**{**v, "chapters": tuple(Chapter(**c) for c in v.get("chapters", ()))})
+        v["video_id"]: video_from_json(v)
         for v in json.loads((folder / "videos.json").read_text(encoding="utf-8"))
     }
     with (folder / "passages.jsonl").open(encoding="utf-8") as fh:
-        passages = [_passage_from_json(json.loads(line)) for line in fh if line.strip()]
+        passages = [passage_from_json(json.loads(line)) for line in fh if line.strip()]
     dense = _load_dense(folder, manifest)
     sentence_vectors = np.load(folder / "sentences.npy")
     offsets = [0]
@@ -260,21 +218,6 @@ def _load_dense(folder: Path, manifest: Manifest) -> Any:
         raise IndexCorruptError(f"{path}: {problem}: run 'rag index' to rebuild")
     ann.prepare(dense, spec)
     return dense
-
-
-def _passage_json(p: Passage) -> dict[str, Any]:
-    row = asdict(p)
-    # [start, end], and the times of a sentence made of cues: [start, end, start_ms, end_ms].
-    row["sentences"] = [
-        [s.start, s.end] if s.start_ms is None else [s.start, s.end, s.start_ms, s.end_ms]
-        for s in p.sentences
-    ]
-    return row
-
-
-def _passage_from_json(row: dict[str, Any]) -> Passage:
-    row["sentences"] = tuple(Span(*span) for span in row["sentences"])
-    return Passage(**row)
 
 
 def remove_leftovers(index_dir: Path) -> list[Path]:

@@ -14,9 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from rag.chunking import INFO_SECTION, Passage, estimated_at, time_at
+from rag.corpus import Corpus, positions
 from rag.errors import NotFoundError, QueryError
-from rag.moments import sentence_positions
-from rag.store import IndexData
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ def check_range(start_ms: int | None, end_ms: int | None) -> None:
 
 
 def transcript(
-    index: IndexData, video_id: str, start_ms: int | None = None, end_ms: int | None = None
+    index: Corpus, video_id: str, start_ms: int | None = None, end_ms: int | None = None
 ) -> list[Segment]:
     """The video's segments that overlap ``[start_ms, end_ms]`` (either end open when None)."""
     if video_id not in index.videos:
@@ -49,7 +48,7 @@ def transcript(
     overlap = int(index.manifest.chunking.get("overlap_sentences", 0))
     return [
         s
-        for s in segments(index.passages, video_id, overlap)
+        for s in segments(index.video_passages(video_id), video_id, overlap)
         # A segment that ends exactly where the range starts is the one before it.
         if s.end_ms > low and (end_ms is None or s.start_ms <= end_ms)
     ]
@@ -60,7 +59,7 @@ def segments(passages: list[Passage], video_id: str, overlap: int) -> list[Segme
     rows = [p for p in passages if p.video_id == video_id]
     out: list[Segment] = []
     following: dict[int, int] = {}  # section -> its first sentence position not yet taken
-    for p, at in zip(rows, sentence_positions(rows, overlap), strict=True):
+    for p, at in zip(rows, positions(rows, overlap), strict=True):
         if p.section == INFO_SECTION:
             continue
         for j, span in enumerate(p.sentences):

@@ -10,8 +10,9 @@ from rag.chunking import Passage, Span
 from rag.embedder import FakeEmbedder
 from rag.errors import IndexCorruptError
 from rag.keyword import KeywordIndex
+from rag.manifest import Manifest, VideoRecord
 from rag.retrieval import RetrievalParams, Searcher
-from rag.store import IndexData, Manifest, VideoRecord, current_version, load_index, write_index
+from rag.store import IndexData, current_version, load_index, write_index
 
 DIM = 64
 ROWS = 4000

@@ -120,7 +120,7 @@ def test_the_answer_is_the_span_that_states_the_amount(fake_built: Settings) -> 
     searcher = Searcher(index, FakeEmbedder(), RetrievalParams(min_confidence=0.0))
     result = searcher.ask(question)
     vector = FakeEmbedder().embed_batch([question], "query")[0]
-    spans = candidates(index, Asked(vector, {}, None), result.hits, searcher._facts)
+    spans = candidates(searcher.index.rows([]), Asked(vector, {}, None), result.hits, searcher._facts)
     # By cosine alone, with no answer type, the closest span states no amount.
     closest, _ = choose(spans, (1.0,) + (0.0,) * 11)
     amount = Expectation("quantity")

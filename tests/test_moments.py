@@ -13,7 +13,9 @@ from rag.chunking import (
     split_sentences,
     squash_text,
 )
-from rag.moments import MOMENT_CHARS, Folder, sentence_positions
+from rag.corpus import ListRows
+from rag.corpus import positions as sentence_positions
+from rag.moments import MOMENT_CHARS, Folder
 from rag.seed import Seed, read_seed
 from rag.sources import Source, read_source
 from tests.conftest import ROOT, SEED
@@ -26,10 +28,7 @@ def seed() -> Seed:
 
 def folder_for(seed: Seed, settings: ChunkSettings) -> tuple[list[Passage], Folder]:
     passages = chunk_seed(seed, settings)
-    offsets = [0]
-    for p in passages:
-        offsets.append(offsets[-1] + len(p.sentences))
-    return passages, Folder(passages, offsets, settings.overlap_sentences)
+    return passages, Folder(ListRows(passages, settings.overlap_sentences))
 
 
 def sentence_texts(p: Passage) -> list[str]:
@@ -109,7 +108,7 @@ def test_overlapping_passages_become_one_moment(seed: Seed) -> None:
     assert texts == sentence_texts(a) + sentence_texts(b)[2:]
     assert len(texts) == len(set(texts))
     assert squash_text(a.text) in squash_text(merged.text) and squash_text(b.text) in squash_text(merged.text)
-    assert len(rows) == len(texts) and rows[0] == folder.offsets[i]
+    assert len(rows) == len(texts) and rows[0] == (i, 0)
 
 
 def test_touching_passages_become_one_moment(seed: Seed) -> None:

@@ -10,19 +10,20 @@ from api.app import create_app
 from rag.chunking import section_sentences, split_sentences
 from rag.embedder import FakeEmbedder
 from rag.errors import NotFoundError, QueryError
+from rag.local import LocalCorpus
 from rag.seed import read_seed
 from rag.settings import Settings
-from rag.store import IndexData, load_index
+from rag.store import load_index
 from rag.transcript import transcript
 from tests.conftest import ROOT, SEED, VIDEO_ID
 
 
 @pytest.fixture
-def index(fake_built: Settings) -> IndexData:
-    return load_index(fake_built.index_dir)
+def index(fake_built: Settings) -> LocalCorpus:
+    return LocalCorpus(load_index(fake_built.index_dir))
 
 
-def test_segments_give_back_each_section_once_in_order(index: IndexData) -> None:
+def test_segments_give_back_each_section_once_in_order(index: LocalCorpus) -> None:
     segments = transcript(index, VIDEO_ID)
     sections = read_seed(SEED).sections
     # The overlap between passages is cut: each section's text comes back exactly once, one
@@ -44,7 +45,7 @@ def test_segments_give_back_each_section_once_in_order(index: IndexData) -> None
     assert "영상 정보" not in {s.section_summary for s in segments}
 
 
-def test_a_range_keeps_the_segments_that_overlap_it(index: IndexData) -> None:
+def test_a_range_keeps_the_segments_that_overlap_it(index: LocalCorpus) -> None:
     everything = transcript(index, VIDEO_ID)
     inside = transcript(index, VIDEO_ID, 754_000, 785_000)
     assert inside == [s for s in everything if s.end_ms > 754_000 and s.start_ms <= 785_000]
@@ -64,13 +65,13 @@ def test_a_range_keeps_the_segments_that_overlap_it(index: IndexData) -> None:
         (20_000, 10_000, "end (10 s) is before start (20 s)"),
     ],
 )
-def test_bad_ranges_are_refused(index: IndexData, start: int | None, end: int | None, message: str) -> None:
+def test_bad_ranges_are_refused(index: LocalCorpus, start: int | None, end: int | None, message: str) -> None:
     with pytest.raises(QueryError) as caught:
         transcript(index, VIDEO_ID, start, end)
     assert str(caught.value) == message
 
 
-def test_unknown_video(index: IndexData) -> None:
+def test_unknown_video(index: LocalCorpus) -> None:
     with pytest.raises(NotFoundError) as caught:
         transcript(index, "nope")
     assert str(caught.value) == "no video with id 'nope' in the index"
@@ -136,12 +137,12 @@ def test_cue_transcripts_come_back_cue_by_cue_at_exact_times(fake_built: Setting
     for path in (vtt, info):
         shutil.copy(path, fake_built.seeds_dir)
     build(fake_built, FakeEmbedder())
-    segments = transcript(load_index(fake_built.index_dir), "Xq7LmN2pR4s")
+    segments = transcript(LocalCorpus(load_index(fake_built.index_dir)), "Xq7LmN2pR4s")
     seed = read_source(Source(vtt, info))
     sentences = [(s, span) for s in seed.sections for span in section_sentences(s, 200)]
     assert [(g.start_ms, g.end_ms, g.text, g.section_summary) for g in segments] == [
         (span.start_ms, span.end_ms, s.text[span.start : span.end], s.summary) for s, span in sentences
     ]
     assert not any(g.estimated for g in segments)
-    (at,) = transcript(load_index(fake_built.index_dir), "Xq7LmN2pR4s", 102_000, 102_000)
+    (at,) = transcript(LocalCorpus(load_index(fake_built.index_dir)), "Xq7LmN2pR4s", 102_000, 102_000)
     assert at.text.startswith("이제 공장 이야기를") and at.section_summary == "포항 공장과 투자 계획"

@@ -30,5 +30,5 @@ def healthz(service: ServiceDep) -> HealthResponse | JSONResponse:
         model=m.model_id,
         dimension=m.dimension,
         videos=len(index.videos),
-        passages=len(index.passages),
+        passages=index.size,
     )

@@ -1,0 +1,451 @@
+"""Build the index into Milvus (layout: ``rag.milvus``): a full build into a new collection, or an
+incremental one in place.
+
+Full build (no served collection yet, or one built with another model, prompts, chunking or
+analyzer): every row goes into ``<alias>_<version>``, the properties are written last, then the
+alias moves in one step.  A build killed before that leaves the served alias untouched; the next
+build drops the collection it left.
+
+Incremental build: a changed or new video's rows are inserted first (ids after every row written
+so far), then the properties commit the new version (servers swap to it), then the old rows are
+deleted.  A video is never missing; for a moment it may be there twice.  The deletes still to do
+are part of the commit, so a build killed before them has the next build finish them; rows a
+killed build inserted but never committed lie past ``next_row`` and are deleted first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import asdict
+from typing import Any
+
+import numpy as np
+
+from index.parts import (
+    BuildReport,
+    Progress,
+    check_unique,
+    chunk_settings,
+    chunking,
+    embed_seeds,
+    new_version,
+    parse_seeds,
+    prompts,
+    seed_files,
+    seed_hashes,
+)
+from index.reuse import VideoPart, previous_parts
+from rag import ann, bm25sparse
+from rag.bm25sparse import KeywordStats
+from rag.corpus import positions
+from rag.embedder import Embedder
+from rag.errors import RagError
+from rag.keyword import Analyzer, analyzer_signature
+from rag.manifest import Manifest, VideoRecord, passage_json, video_from_json
+from rag.milvus import VARCHAR_MAX, Milvus, connect
+from rag.milvus_corpus import encode_vectors, video_filter
+from rag.seed import Seed
+from rag.settings import Settings
+from rag.sources import EXPECTED, lone_sidecars
+
+BATCH = 256
+BASELINE = 1024
+# Server indexes: HNSW graphs search a filtered subset well and need no training.
+HNSW = {"M": 16, "efConstruction": 200}
+HNSW_EF = 128
+
+
+def stale_reason(settings: Settings, model_id: str) -> str | None:
+    """Why the served collection no longer matches seeds and settings, or None when it does."""
+    milvus = connect(settings)
+    served = milvus.served()
+    if served is None:
+        return "no index yet"
+    manifest = milvus.read(served, "manifest")
+    if not isinstance(manifest, dict):
+        return "the served collection has no manifest"
+    return _incompatible(manifest, settings, model_id) or (
+        "seeds changed" if manifest.get("seeds") != seed_hashes(settings.seeds_dir) else None
+    )
+
+
+def served_manifest(settings: Settings) -> Manifest | None:
+    """The served collection's manifest, None when there is none or it is unreadable."""
+    milvus = connect(settings)
+    served = milvus.served()
+    raw = milvus.read(served, "manifest") if served else None
+    try:
+        return Manifest(**raw) if isinstance(raw, dict) else None
+    except TypeError:
+        return None
+
+
+def _incompatible(manifest: dict[str, Any], settings: Settings, model_id: str) -> str | None:
+    if manifest.get("model_id") != model_id:
+        return f"model changed ({manifest.get('model_id')} -> {model_id})"
+    if manifest.get("prompts") != prompts(settings) or manifest.get("chunking") != chunking(settings):
+        return "prompts or chunk settings changed"
+    if manifest.get("analyzer") != analyzer_signature():
+        return "keyword analyzer changed"
+    return None
+
+
+def build(settings: Settings, embedder: Embedder, progress: Progress | None = None) -> BuildReport:
+    started = time.perf_counter()
+    milvus = connect(settings)
+    served = milvus.served()
+    current = milvus.read(served, "manifest") if served else None
+    why_full = (
+        "no index yet"
+        if not isinstance(current, dict)
+        else _incompatible(current, settings, embedder.model_id)
+    )
+    report = BuildReport(version=None)
+    report.notes = [
+        f"{name}: metadata without a transcript beside it, not indexed"
+        for name in lone_sidecars(settings.seeds_dir, seed_files(settings.seeds_dir))
+    ]
+    seeds, report.failures = parse_seeds(settings.seeds_dir)
+    if why_full or served is None:
+        report.notes.append(f"full build into a new collection: {why_full}")
+        _full(milvus, settings, embedder, seeds, report, progress)
+    else:
+        _incremental(milvus, served, settings, embedder, seeds, report, progress)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _parts(
+    settings: Settings, embedder: Embedder, seeds: list[Seed], progress: Progress | None
+) -> dict[str, VideoPart]:
+    """Each seed's rows, reusing the vectors of a local FAISS index built the same way, if any."""
+    local, _ = previous_parts(
+        settings.index_dir, embedder.model_id, embedder.dimension, prompts(settings), chunking(settings)
+    )
+    parts = {
+        s.path.name: local[s.path.name]
+        for s in seeds
+        if s.path.name in local and local[s.path.name].record.sha256 == s.sha256
+    }
+    fresh = [s for s in seeds if s.path.name not in parts]
+    for seed, part in zip(fresh, embed_seeds(fresh, settings, embedder, progress), strict=True):
+        parts[seed.path.name] = part
+    return parts
+
+
+def _full(
+    milvus: Milvus,
+    settings: Settings,
+    embedder: Embedder,
+    seeds: list[Seed],
+    report: BuildReport,
+    progress: Progress | None,
+) -> None:
+    if not seeds:
+        found = "no seed files" if not report.failures else "no seed file could be parsed"
+        raise RagError(f"{found} in {settings.seeds_dir} (expected {EXPECTED})")
+    parts = _parts(settings, embedder, seeds, progress)
+    ordered = [parts[name] for name in sorted(parts)]
+    check_unique(ordered)
+    analyzer = Analyzer()
+    tokens = [part.tokens or [analyzer.tokens(p.text) for p in part.passages] for part in ordered]
+    stats = KeywordStats.of(t for rows in tokens for t in rows)
+    alias = milvus.config.alias
+    _drop_leftovers(milvus)
+    version = new_version(sorted(p.record.sha256 for p in ordered), settings)
+    collection = f"{alias}_{version.replace('-', '_')}"
+    total = sum(len(p.passages) for p in ordered)
+    search = _create(milvus, collection, embedder.dimension, total)
+    records, next_row = _insert(milvus, collection, ordered, tokens, stats.avgdl, 0, settings, progress)
+    ids = np.unique(np.linspace(0, max(total - 1, 0), min(total, BASELINE)).astype(np.int64)).tolist()
+    manifest = _manifest(version, embedder, settings, {r.source: r.sha256 for r in records}, stats)
+    sentences = sum(len(p.sentences) for part in ordered for p in part.passages)
+    milvus.write(collection, _properties(manifest, records, stats, search, ids, next_row, [], sentences))
+    milvus.call("alter_alias" if milvus.served() else "create_alias", collection_name=collection, alias=alias)
+    _drop_old(milvus, keep={collection})
+    report.added = sorted(parts)
+    _finish(report, manifest, records, sentences)
+
+
+def _incremental(
+    milvus: Milvus,
+    collection: str,
+    settings: Settings,
+    embedder: Embedder,
+    seeds: list[Seed],
+    report: BuildReport,
+    progress: Progress | None,
+) -> None:
+    state = {k: milvus.read(collection, k) for k in ("manifest", "videos", "keyword", "layout")}
+    layout = state["layout"]
+    stats = KeywordStats.from_record(state["keyword"])
+    videos = {v["source"]: video_from_json(v) for v in state["videos"]}
+    # A killed build's work: deletes it committed but did not do, rows it wrote but never committed.
+    _delete(milvus, collection, layout["pending"])
+    milvus.call("delete", collection_name=collection, filter=f"id >= {int(layout['next_row'])}")
+    by_name = {s.path.name: s for s in seeds}
+    changed = [s for s in seeds if s.path.name not in videos or videos[s.path.name].sha256 != s.sha256]
+    failed = {f.source for f in report.failures}
+    gone = [n for n in videos if n not in by_name and not (n in failed and (settings.seeds_dir / n).exists())]
+    report.kept = sorted(
+        n for n in videos if n in failed and n not in by_name and (settings.seeds_dir / n).exists()
+    )
+    report.reused = sorted(n for n in by_name if n in videos and n not in {s.path.name for s in changed})
+    report.added = sorted(s.path.name for s in changed if s.path.name not in videos)
+    report.changed = sorted(s.path.name for s in changed if s.path.name in videos)
+    report.removed = sorted(gone)
+    if not by_name and not report.kept:
+        found = "no seed files" if not report.failures else "no seed file could be parsed"
+        raise RagError(f"{found} in {settings.seeds_dir} (expected {EXPECTED})")
+    parts = _parts(settings, embedder, changed, progress) if changed else {}
+    ordered = [parts[n] for n in sorted(parts)]
+    check_unique([*ordered, *(_kept_part(v) for n, v in videos.items() if n not in parts and n not in gone)])
+    analyzer = Analyzer()
+    tokens = [part.tokens or [analyzer.tokens(p.text) for p in part.passages] for part in ordered]
+    start = int(layout["next_row"])
+    records, next_row = _insert(milvus, collection, ordered, tokens, stats.avgdl, start, settings, progress)
+    pending: list[list[Any]] = []
+    dropped_sentences = 0
+    for name in [*report.changed, *gone]:
+        old = videos.pop(name)
+        for row_tokens, count in _tokens_of(milvus, collection, old, start):
+            stats.add(row_tokens, -1)
+            dropped_sentences += count
+        pending.append([old.video_id, start])
+    for rows in tokens:
+        for row_tokens in rows:
+            stats.add(row_tokens)
+    videos.update({r.source: r for r in records})
+    kept_records = [videos[n] for n in sorted(videos)]
+    # The baseline sample keeps its share of old rows and takes the new rows' share from them.
+    share = round(BASELINE * (next_row - start) / max(stats.documents, 1))
+    fresh_ids = np.unique(
+        np.linspace(start, next_row - 1, min(share, next_row - start)).astype(np.int64)
+    ).tolist()
+    baseline = _sample([*layout["baseline"], *fresh_ids]) if next_row > start else layout["baseline"]
+    sentences = int(layout.get("sentences", 0)) + sum(
+        len(p.sentences) for part in ordered for p in part.passages
+    )
+    version = new_version(sorted(v.sha256 for v in kept_records), settings)
+    manifest = _manifest(version, embedder, settings, {v.source: v.sha256 for v in kept_records}, stats)
+    props = _properties(
+        manifest,
+        kept_records,
+        stats,
+        layout["search"],
+        baseline,
+        next_row,
+        pending,
+        sentences - dropped_sentences,
+    )
+    milvus.write(collection, props)
+    _delete(milvus, collection, pending)
+    milvus.write(collection, {"layout": {**props["layout"], "pending": []}})
+    _finish(report, manifest, kept_records, sentences - dropped_sentences)
+
+
+def _finish(report: BuildReport, manifest: Manifest, records: list[VideoRecord], sentences: int) -> None:
+    report.version = manifest.version
+    report.videos = [r.video_id for r in records]
+    report.passages = manifest.counts["passages"]
+    report.sentences = sentences
+
+
+def _kept_part(record: VideoRecord) -> VideoPart:
+    empty = np.zeros((0, 1), dtype=np.float32)
+    return VideoPart(record, [], empty, empty)
+
+
+def _sample(ids: list[int]) -> list[int]:
+    if len(ids) <= BASELINE:
+        return sorted(ids)
+    picks = np.unique(np.linspace(0, len(ids) - 1, BASELINE).astype(np.int64))
+    return [sorted(ids)[int(i)] for i in picks]
+
+
+def _tokens_of(
+    milvus: Milvus, collection: str, video: VideoRecord, before: int
+) -> list[tuple[list[str], int]]:
+    """The keyword tokens and sentence count of each of a video's rows written before ``before``."""
+    found = milvus.call(
+        "query",
+        collection_name=collection,
+        filter=f"{video_filter(video.video_id)} and id < {before}",
+        output_fields=["tokens", "passage"],
+        limit=max(video.passages, 1),
+    )
+    return [(json.loads(r["tokens"]), len(json.loads(r["passage"])["sentences"])) for r in found or []]
+
+
+def _delete(milvus: Milvus, collection: str, pending: Iterable[list[Any]]) -> None:
+    for video_id, before in pending:
+        milvus.call(
+            "delete", collection_name=collection, filter=f"{video_filter(video_id)} and id < {int(before)}"
+        )
+
+
+def _manifest(
+    version: str, embedder: Embedder, settings: Settings, seeds: dict[str, str], stats: KeywordStats
+) -> Manifest:
+    return Manifest(
+        version=version,
+        model_id=embedder.model_id,
+        dimension=embedder.dimension,
+        prompts=prompts(settings),
+        chunking=chunking(settings),
+        seeds=dict(sorted(seeds.items())),
+        counts={"videos": len(seeds), "passages": stats.documents},
+        dense_index={"type": "milvus"},
+        analyzer=analyzer_signature(),
+    )
+
+
+def _properties(
+    manifest: Manifest,
+    records: list[VideoRecord],
+    stats: KeywordStats,
+    search: dict[str, Any],
+    baseline: list[int],
+    next_row: int,
+    pending: list[list[Any]],
+    sentences: int,
+) -> dict[str, Any]:
+    layout = {
+        "search": search,
+        "baseline": baseline,
+        "next_row": next_row,
+        "pending": pending,
+        "sentences": sentences,
+    }
+    return {
+        "keyword": stats.record(),
+        "videos": [asdict(r) for r in records],
+        "layout": layout,
+        # Last: a collection without a manifest is a build that did not finish.
+        "manifest": asdict(manifest),
+    }
+
+
+def _insert(
+    milvus: Milvus,
+    collection: str,
+    parts: list[VideoPart],
+    tokens: list[list[list[str]]],
+    avgdl: float,
+    start: int,
+    settings: Settings,
+    progress: Progress | None,
+) -> tuple[list[VideoRecord], int]:
+    overlap = chunk_settings(settings).overlap_sentences
+    rows: list[dict[str, Any]] = []
+    records: list[VideoRecord] = []
+    row = start
+    total = sum(len(p.passages) for p in parts)
+    done = 0
+    for part, part_tokens in zip(parts, tokens, strict=True):
+        sentence = 0
+        for p, at, vector, t in zip(
+            part.passages, positions(part.passages, overlap), part.dense, part_tokens, strict=True
+        ):
+            count = len(p.sentences)
+            encoded = encode_vectors(part.sentences[sentence : sentence + count])
+            sentence += count
+            if len(encoded) > VARCHAR_MAX:
+                raise RagError(
+                    f"{part.record.source}: a passage of {count} sentences is too many for the Milvus store "
+                    f"(at most {VARCHAR_MAX * 3 // 4 // (4 * len(vector))}); lower RAG_CHUNK_CHARS"
+                )
+            rows.append(
+                {
+                    "id": row,
+                    "video_id": p.video_id,
+                    "position": at,
+                    "passage": json.dumps(passage_json(p), ensure_ascii=False),
+                    "tokens": json.dumps(t, ensure_ascii=False),
+                    "sentences": encoded,
+                    "vector": np.asarray(vector, dtype=np.float32).tolist(),
+                    "sparse": bm25sparse.document(t, avgdl) or {0: 0.0},
+                }
+            )
+            row += 1
+            if len(rows) == BATCH:
+                done += _flush(milvus, collection, rows, done, total, progress)
+        records.append(part.record)
+    done += _flush(milvus, collection, rows, done, total, progress)
+    return records, row
+
+
+def _flush(
+    milvus: Milvus,
+    collection: str,
+    rows: list[dict[str, Any]],
+    done: int,
+    total: int,
+    progress: Progress | None,
+) -> int:
+    if not rows:
+        return 0
+    milvus.call("insert", collection_name=collection, data=rows)
+    n = len(rows)
+    rows.clear()
+    if progress:
+        progress("milvus rows", done + n, total)
+    return n
+
+
+def _create(milvus: Milvus, collection: str, dimension: int, rows: int) -> dict[str, Any]:
+    """Create the collection and its indexes; the dense index's search parameters."""
+    from pymilvus import DataType, MilvusClient
+
+    schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
+    schema.add_field("id", DataType.INT64, is_primary=True)
+    schema.add_field("video_id", DataType.VARCHAR, max_length=512)
+    schema.add_field("position", DataType.INT64)
+    for name in ("passage", "tokens", "sentences"):
+        schema.add_field(name, DataType.VARCHAR, max_length=VARCHAR_MAX)
+    schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dimension)
+    schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
+    params = milvus.client().prepare_index_params()
+    if not milvus.config.lite:
+        params.add_index("vector", index_type="HNSW", metric_type="IP", params=HNSW)
+        search: dict[str, Any] = {"ef": HNSW_EF}
+    elif rows * dimension <= ann.EXACT_MAX_CELLS:
+        params.add_index("vector", index_type="FLAT", metric_type="IP")
+        search = {}
+    else:
+        spec = ann.ivf_for(rows)
+        params.add_index("vector", index_type="IVF_FLAT", metric_type="IP", params={"nlist": spec.nlist})
+        search = {"nprobe": spec.nprobe}
+    params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="IP")
+    # Strong: a question right after a build sees its rows (and not the deleted ones).
+    milvus.call(
+        "create_collection",
+        collection_name=collection,
+        schema=schema,
+        index_params=params,
+        consistency_level="Strong",
+    )
+    return search
+
+
+def _ours(milvus: Milvus) -> list[str]:
+    pattern = re.compile(rf"^{re.escape(milvus.config.alias)}_\d{{8}}T\d+_[0-9a-f]{{8}}$")
+    return sorted(n for n in milvus.call("list_collections") or [] if pattern.match(n))
+
+
+def _drop_leftovers(milvus: Milvus) -> None:
+    """Collections of killed builds: ours by name, without a manifest, not served."""
+    served = milvus.served()
+    for name in _ours(milvus):
+        if name != served and milvus.read(name, "manifest") is None:
+            milvus.call("drop_collection", collection_name=name)
+
+
+def _drop_old(milvus: Milvus, keep: set[str], previous: int = 1) -> None:
+    """All but the served collection and the one before it (servers still swapping read it)."""
+    finished = [n for n in _ours(milvus) if n not in keep]
+    for name in finished[: max(len(finished) - previous, 0)]:
+        milvus.call("drop_collection", collection_name=name)

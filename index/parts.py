@@ -1,0 +1,173 @@
+"""What every build does before writing: read the seeds, chunk them, embed what is new.
+
+Shared by the FAISS build (``index.build``) and the Milvus build (``index.milvus_build``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from index.reuse import VideoPart
+from rag.chunking import CHUNKER_REVISION, ChunkSettings, chunk_seed, embedding_text
+from rag.embedder import Embedder, Kind, Vectors
+from rag.errors import RagError, SeedError
+from rag.manifest import VideoRecord
+from rag.seed import Seed
+from rag.settings import Settings
+from rag.sources import Source, find_sources, read_source, source_hash
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class BuildReport:
+    """What a build did, by seed file name."""
+
+    version: str | None
+    videos: list[str] = field(default_factory=list)
+    passages: int = 0
+    sentences: int = 0
+    seconds: float = 0.0
+    failures: list[SeedError] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    # Seeds that failed to parse but whose last good version stays indexed.
+    kept: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        counts = {k: len(getattr(self, k)) for k in ("added", "changed", "removed", "reused", "kept")}
+        return ", ".join(f"{n} {k}" for k, n in counts.items())
+
+
+def seed_files(seeds_dir: Path) -> list[Source]:
+    """The transcripts of the seeds folder (rag.sources), each with its sidecar if any."""
+    return find_sources(seeds_dir)
+
+
+def seed_hashes(seeds_dir: Path) -> dict[str, str]:
+    hashes: dict[str, str] = {}
+    for source in seed_files(seeds_dir):
+        try:
+            hashes[source.name] = source_hash(source)
+        except SeedError:
+            continue  # gone since it was listed: the build reports it
+    return hashes
+
+
+def chunk_settings(settings: Settings) -> ChunkSettings:
+    return ChunkSettings(max_chars=settings.chunk_chars, overlap_sentences=settings.chunk_overlap)
+
+
+def prompts(settings: Settings) -> dict[str, str]:
+    return {"query": settings.query_prompt, "passage": settings.passage_prompt}
+
+
+def chunking(settings: Settings) -> dict[str, int]:
+    c = chunk_settings(settings)
+    # The chunker's own revision too: a change to how text is split must not reuse old rows.
+    return {"max_chars": c.max_chars, "overlap_sentences": c.overlap_sentences, "revision": CHUNKER_REVISION}
+
+
+def parse_seeds(seeds_dir: Path) -> tuple[list[Seed], list[SeedError]]:
+    seeds: list[Seed] = []
+    failures: list[SeedError] = []
+    owners: dict[str, Path] = {}
+    for source in seed_files(seeds_dir):
+        try:
+            seed = read_source(source)
+        except SeedError as exc:
+            failures.append(exc)
+            continue
+        owner = owners.get(seed.video.video_id)
+        if owner is not None:
+            reason = f"video {seed.video.video_id} is already indexed from {owner.name}"
+            failures.append(SeedError(str(source.path), None, reason))
+            continue
+        owners[seed.video.video_id] = source.path
+        seeds.append(seed)
+    return seeds, failures
+
+
+def embed_seeds(
+    seeds: list[Seed], settings: Settings, embedder: Embedder, progress: Progress | None
+) -> list[VideoPart]:
+    chunked = [chunk_seed(seed, chunk_settings(settings)) for seed in seeds]
+    passages = [p for rows in chunked for p in rows]
+    sentences = [p.text[s.start : s.end] for p in passages for s in p.sentences]
+    # Passages and sentences share the passage prompt: embed every distinct text once, in one pass.
+    unique = list(dict.fromkeys([embedding_text(p) for p in passages] + sentences))
+    vectors = embed(unique, embedder, "passage", "texts", progress)
+    where = {text: i for i, text in enumerate(unique)}
+    dense = vectors[[where[embedding_text(p)] for p in passages]] if passages else vectors
+    sentence_vectors = vectors[[where[t] for t in sentences]] if sentences else vectors
+    parts: list[VideoPart] = []
+    row = sentence_row = 0
+    for seed, rows in zip(seeds, chunked, strict=True):
+        count = sum(len(p.sentences) for p in rows)
+        parts.append(
+            VideoPart(
+                record(seed, len(rows)),
+                rows,
+                dense[row : row + len(rows)],
+                sentence_vectors[sentence_row : sentence_row + count],
+            )
+        )
+        row, sentence_row = row + len(rows), sentence_row + count
+    return parts
+
+
+def check_unique(parts: list[VideoPart]) -> None:
+    owners: dict[str, str] = {}
+    for part in parts:
+        vid, source = part.record.video_id, part.record.source
+        if vid in owners:
+            raise RagError(f"video {vid} comes from both {owners[vid]} and {source}")
+        owners[vid] = source
+
+
+def record(seed: Seed, passages: int) -> VideoRecord:
+    v = seed.video
+    return VideoRecord(
+        video_id=v.video_id,
+        title=v.title,
+        summary=v.summary,
+        channel=v.channel,
+        upload_date=v.upload_date,
+        duration_ms=v.duration_ms,
+        url=v.url,
+        info=v.info,
+        source=seed.path.name,
+        sha256=seed.sha256,
+        passages=passages,
+        chapters=v.chapters,
+    )
+
+
+def new_version(seed_hashes: list[str], settings: Settings) -> str:
+    # Time first so versions sort by age; the digest tells same-moment builds apart by content.
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    digest = hashlib.sha256(repr((seed_hashes, chunking(settings))).encode())
+    return f"{stamp}-{digest.hexdigest()[:8]}"
+
+
+def embed(
+    texts: list[str], embedder: Embedder, kind: Kind, label: str, progress: Progress | None, batch: int = 32
+) -> Vectors:
+    out = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
+    # Similar lengths batched together waste less on padding: 40% faster on the real seed.
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    for start in range(0, len(order), batch):
+        rows = order[start : start + batch]
+        out[rows] = embedder.embed_batch([texts[i] for i in rows], kind)
+        if progress:
+            progress(label, min(start + batch, len(texts)), len(texts))
+    return out

@@ -1,0 +1,85 @@
+"""What an index version is: the manifest it is checked against, and the videos it holds.
+
+Both engines keep these: a FAISS version folder as ``manifest.json`` and ``videos.json``
+(``rag.store``), a Milvus collection in its properties (``rag.milvus``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from rag import ann
+from rag.chunking import Passage, Span
+from rag.errors import IndexMismatchError
+from rag.timed import Chapter
+
+# 2: videos carry their chapters, and sentence spans of cue-based transcripts their exact times.
+SCHEMA_VERSION = 2
+
+
+@dataclass(frozen=True)
+class VideoRecord:
+    """What the index keeps of a video: its info, where it came from, and its rows."""
+
+    video_id: str
+    title: str
+    summary: str
+    channel: str | None
+    upload_date: str | None
+    duration_ms: int
+    url: str
+    info: dict[str, str]
+    source: str
+    sha256: str
+    passages: int = 0
+    chapters: tuple[Chapter, ...] = ()
+
+
+@dataclass(frozen=True)
+class Manifest:
+    version: str
+    model_id: str
+    dimension: int
+    prompts: dict[str, str]
+    chunking: dict[str, int]
+    seeds: dict[str, str]
+    files: dict[str, str] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    normalized: bool = True
+    metric: str = "inner_product"
+    schema_version: int = SCHEMA_VERSION
+    # What dense.faiss is (rag.ann.DenseSpec.record); manifests from before it held flat indexes.
+    dense_index: dict[str, Any] = field(default_factory=lambda: ann.DenseSpec().record())
+    # rag.keyword.analyzer_signature() of the tokens in tokens.jsonl.
+    analyzer: str = ""
+
+
+def check_compatible(manifest: Manifest, model_id: str, dimension: int | None, where: object) -> None:
+    if manifest.model_id != model_id:
+        raise IndexMismatchError(
+            f"{where} was built with model {manifest.model_id!r}, not {model_id!r}: run 'rag index' to rebuild"
+        )
+    if dimension is not None and manifest.dimension != dimension:
+        raise IndexMismatchError(
+            f"{where} has dimension {manifest.dimension}, the model gives {dimension}: run 'rag index' to rebuild"
+        )
+
+
+def passage_json(p: Passage) -> dict[str, Any]:
+    row = asdict(p)
+    # [start, end], and the times of a sentence made of cues: [start, end, start_ms, end_ms].
+    row["sentences"] = [
+        [s.start, s.end] if s.start_ms is None else [s.start, s.end, s.start_ms, s.end_ms]
+        for s in p.sentences
+    ]
+    return row
+
+
+def passage_from_json(row: dict[str, Any]) -> Passage:
+    row["sentences"] = tuple(Span(*span) for span in row["sentences"])
+    return Passage(**row)
+
+
+def video_from_json(row: dict[str, Any]) -> VideoRecord:
+    return VideoRecord(**{**row, "chapters": tuple(Chapter(**c) for c in row.get("chapters", ()))})
