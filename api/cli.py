@@ -53,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="score retrieval on a labelled question set")
     ev.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
     ev.add_argument("--split", choices=[*SPLITS, "dev", "all"], default="report")
+    ev.add_argument("--store", choices=["faiss", "milvus"], help="the index to score (RAG_STORE)")
     ev.add_argument(
         "--mode", choices=["all", *EVAL_MODES], default="all", help="retrieval set-ups to compare"
     )
@@ -97,6 +98,14 @@ class _Progress:
         self.stream.flush()
 
 
+def _where(settings: Settings) -> str:
+    if settings.store == "milvus":
+        from rag.milvus import MilvusConfig
+
+        return MilvusConfig.of(settings).where
+    return str(settings.index_dir)
+
+
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -107,7 +116,7 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
 
     reason = stale_reason(settings, configured_model_id(settings))
     if reason is None and not args.force:
-        print(f"index in {settings.index_dir} is up to date with {settings.seeds_dir}")
+        print(f"index in {_where(settings)} is up to date with {settings.seeds_dir}")
         return 0
     _say(f"building index: {reason or 'forced'}")
     embedder = build_embedder(settings, log=_say)
@@ -121,7 +130,7 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
         kept = " (its last good version stays indexed)" if failure.source in report.kept else ""
         _say(f"bad seed: {failure}{kept}")
     print(
-        f"built index {report.version} in {settings.index_dir}: {len(report.videos)} video(s), "
+        f"built index {report.version} in {_where(settings)}: {len(report.videos)} video(s), "
         f"{report.passages} passages, {report.sentences} sentences in {report.seconds:.1f} s "
         f"(seeds: {report.summary()})"
     )
@@ -149,10 +158,10 @@ def _ask_here(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
     from api.schemas import AnswerOut, PassageOut
     from rag.embedder import load_embedder
     from rag.retrieval import Searcher
-    from rag.store import load_index
+    from rag.served import open_corpus
 
     embedder = load_embedder(settings, log=_say)
-    searcher = Searcher(load_index(settings.index_dir, embedder.model_id, embedder.dimension), embedder)
+    searcher = Searcher(open_corpus(settings, embedder.model_id, embedder.dimension), embedder)
     result = searcher.ask(args.question, args.k, args.video_id)
     answer = result.answer
     videos = searcher.index.videos
@@ -221,18 +230,20 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     from rag.embedder import load_embedder
     from rag.evaluation import format_report, in_split, load_questions, run, score
     from rag.retrieval import Searcher
-    from rag.store import load_index
+    from rag.served import open_corpus
 
     questions = [q for q in load_questions(args.questions) if in_split(q, args.split)]
     embedder = load_embedder(settings, log=_say)
-    index = load_index(settings.index_dir, embedder.model_id, embedder.dimension)
+    index = open_corpus(settings, embedder.model_id, embedder.dimension)
+    passages = list(index.passages())
     modes = list(EVAL_MODES) if args.mode == "all" else [args.mode]
     print(
-        f"{len(questions)} questions ({args.split} split) from {args.questions}, index {index.manifest.version}"
+        f"{len(questions)} questions ({args.split} split) from {args.questions}, index {index.manifest.version} "
+        f"({settings.store})"
     )
     for mode in modes:
         searcher = Searcher(index, embedder, EVAL_MODES[mode])
-        outcomes = run(questions, partial(searcher.ask, k=10), index.passages)
+        outcomes = run(questions, partial(searcher.ask, k=10), passages)
         print()
         print(format_report(score(outcomes), mode))
     return 0
@@ -265,7 +276,8 @@ COMMANDS = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "serve": cmd_s
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        settings = load_settings()
+        # `rag eval --store milvus` scores the Milvus index with the rest of the settings unchanged.
+        settings = load_settings(**({"store": args.store} if getattr(args, "store", None) else {}))
         return COMMANDS[args.command](settings, args)
     except RagError as exc:
         _say(f"error: {exc}")

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from api.service import NotReadyError
-from rag.errors import NotFoundError, QueryError, RagError
+from rag.errors import NotFoundError, QueryError, RagError, StoreError
 
 log = logging.getLogger("rag.api")
 
@@ -73,6 +73,12 @@ def install(app: FastAPI) -> None:
         response = error_response(401, "unauthorized", str(exc))
         response.headers["WWW-Authenticate"] = "Bearer"
         return response
+
+    @app.exception_handler(StoreError)
+    async def store_failed(_: Request, exc: StoreError) -> JSONResponse:
+        # The index's store (a Milvus server) is down or changed under the question: nothing the
+        # client did; it may retry.
+        return error_response(503, "store_unavailable", str(exc))
 
     @app.exception_handler(RagError)
     async def other(_: Request, exc: RagError) -> JSONResponse:

@@ -15,8 +15,8 @@ from api.observe import Metrics
 from rag.embedder import Embedder, load_embedder
 from rag.errors import RagError
 from rag.retrieval import RetrievalParams, Searcher
-from rag.settings import Settings
 from rag.served import open_corpus, served_version
+from rag.settings import Settings
 
 log = logging.getLogger("rag.api")
 EmbedderFactory = Callable[[Settings], Embedder]

@@ -81,4 +81,6 @@ class KeywordStats:
         df = raw["df"]
         if not isinstance(df, dict):
             raise ValueError(f"df should be an object, got {type(df).__name__}")
-        return cls(int(str(raw["documents"])), float(str(raw["avgdl"])), {str(k): int(v) for k, v in df.items()})
+        return cls(
+            int(str(raw["documents"])), float(str(raw["avgdl"])), {str(k): int(v) for k, v in df.items()}
+        )

@@ -33,6 +33,7 @@ PROPERTY = "rag.{}"
 # Milvus's longest VARCHAR: sentence vectors of up to 32 sentences of 384 floats fit.
 VARCHAR_MAX = 65_535
 _NOT_FOUND = 100
+_NOT_LOADED = 101
 T = TypeVar("T")
 log = logging.getLogger("rag.milvus")
 
@@ -99,7 +100,15 @@ class Milvus:
 
         client = self.client()
         try:
-            return getattr(client, method)(*args, timeout=self.config.timeout, **kwargs)
+            try:
+                return getattr(client, method)(*args, timeout=self.config.timeout, **kwargs)
+            except MilvusException as exc:
+                # A restarted Milvus Lite opens its collections released; a server keeps them
+                # loaded.  Load and try once more.
+                if exc.code != _NOT_LOADED and "load()" not in str(exc) or "collection_name" not in kwargs:
+                    raise
+                client.load_collection(kwargs["collection_name"], timeout=self.config.timeout)
+                return getattr(client, method)(*args, timeout=self.config.timeout, **kwargs)
         except MilvusException as exc:
             if exc.code == _NOT_FOUND:
                 return None

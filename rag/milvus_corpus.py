@@ -20,7 +20,14 @@ from rag.chunking import Passage
 from rag.corpus import Ranked, Vector
 from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 from rag.keyword import Spellings, analyzer_signature, bm25_idf
-from rag.manifest import SCHEMA_VERSION, Manifest, VideoRecord, check_compatible, passage_from_json, video_from_json
+from rag.manifest import (
+    SCHEMA_VERSION,
+    Manifest,
+    VideoRecord,
+    check_compatible,
+    passage_from_json,
+    video_from_json,
+)
 from rag.milvus import Milvus, guarded
 
 ROW_FIELDS = ["id", "position", "passage", "vector", "sentences"]
@@ -57,7 +64,9 @@ class MilvusRows:
         if row not in self._rows:
             self._fetch([row])
         if row not in self._rows:
-            raise IndexCorruptError(f"{self._corpus.where}: row {row} is gone (the index changed mid-question)")
+            raise IndexCorruptError(
+                f"{self._corpus.where}: row {row} is gone (the index changed mid-question)"
+            )
         return self._rows[row]
 
     def passage(self, row: int) -> Passage:
@@ -90,7 +99,9 @@ class MilvusCorpus:
         self._manifest, self._videos, self._stats, self._search = manifest, videos, stats, search
         self._spellings = Spellings(set(stats.df))
         rows = self.fetch(baseline_ids) if baseline_ids else []
-        self._baseline = np.asarray([r["vector"] for r in sorted(rows, key=lambda r: int(r["id"]))], np.float32)
+        self._baseline = np.asarray(
+            [r["vector"] for r in sorted(rows, key=lambda r: int(r["id"]))], np.float32
+        )
 
     @property
     def where(self) -> str:

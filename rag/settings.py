@@ -64,7 +64,9 @@ class Settings(BaseSettings):
     # several servers can share, with no local index folder.
     store: Literal["faiss", "milvus"] = "faiss"
     milvus_uri: str = Field(
-        default="var/milvus.db", pattern=r"^(https?://\S+|.*\.db)$", description="a .db path or http(s)://host:19530"
+        default="var/milvus.db",
+        pattern=r"^(https?://\S+|.*\.db)$",
+        description="a .db path or http(s)://host:19530",
     )
     # Never logged or echoed.
     milvus_token: SecretStr | None = None
