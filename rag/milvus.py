@@ -83,6 +83,12 @@ class Milvus:
         for name in ("pymilvus", "pymilvus.milvus_client"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
         c = self.config
+        if c.lite:
+            # Milvus Lite runs its gRPC server in this process: it logs a traceback when another
+            # process holds the file (said below, once) and for every client call it does not
+            # implement (pymilvus then does without).
+            for name in ("milvus_lite.server_manager", "grpc._server"):
+                logging.getLogger(name).setLevel(logging.CRITICAL)
         try:
             return MilvusClient(uri=c.uri, token=c.token or "", timeout=c.timeout)
         except MilvusException as exc:
