@@ -15,20 +15,26 @@ killed build inserted but never committed lie past ``next_row`` and are deleted 
 
 from __future__ import annotations
 
-import json
-import re
 import time
-from collections.abc import Iterable
-from dataclasses import asdict
 from typing import Any
 
 import numpy as np
 
+from index.milvus_write import (
+    BASELINE,
+    delete,
+    drop_leftovers,
+    drop_old,
+    insert,
+    manifest_of,
+    properties,
+    sample,
+    tokens_of,
+)
 from index.parts import (
     BuildReport,
     Progress,
     check_unique,
-    chunk_settings,
     chunking,
     embed_seeds,
     new_version,
@@ -38,21 +44,17 @@ from index.parts import (
     seed_hashes,
 )
 from index.reuse import VideoPart, previous_parts
-from rag import ann, bm25sparse
+from rag import ann
 from rag.bm25sparse import KeywordStats
-from rag.corpus import positions
 from rag.embedder import Embedder
 from rag.errors import RagError
 from rag.keyword import Analyzer, analyzer_signature
-from rag.manifest import Manifest, VideoRecord, passage_json, video_from_json
+from rag.manifest import Manifest, VideoRecord, video_from_json
 from rag.milvus import VARCHAR_MAX, Milvus, connect
-from rag.milvus_corpus import encode_vectors, video_filter
 from rag.seed import Seed
 from rag.settings import Settings
 from rag.sources import EXPECTED, lone_sidecars
 
-BATCH = 256
-BASELINE = 1024
 # Server indexes: HNSW graphs search a filtered subset well and need no training.
 HNSW = {"M": 16, "efConstruction": 200}
 HNSW_EF = 128
@@ -154,18 +156,18 @@ def _full(
     tokens = [part.tokens or [analyzer.tokens(p.text) for p in part.passages] for part in ordered]
     stats = KeywordStats.of(t for rows in tokens for t in rows)
     alias = milvus.config.alias
-    _drop_leftovers(milvus)
+    drop_leftovers(milvus)
     version = new_version(sorted(p.record.sha256 for p in ordered), settings)
     collection = f"{alias}_{version.replace('-', '_')}"
     total = sum(len(p.passages) for p in ordered)
     search = _create(milvus, collection, embedder.dimension, total)
-    records, next_row = _insert(milvus, collection, ordered, tokens, stats.avgdl, 0, settings, progress)
+    records, next_row = insert(milvus, collection, ordered, tokens, stats.avgdl, 0, settings, progress)
     ids = np.unique(np.linspace(0, max(total - 1, 0), min(total, BASELINE)).astype(np.int64)).tolist()
-    manifest = _manifest(version, embedder, settings, {r.source: r.sha256 for r in records}, stats)
+    manifest = manifest_of(version, embedder, settings, {r.source: r.sha256 for r in records}, stats)
     sentences = sum(len(p.sentences) for part in ordered for p in part.passages)
-    milvus.write(collection, _properties(manifest, records, stats, search, ids, next_row, [], sentences))
+    milvus.write(collection, properties(manifest, records, stats, search, ids, next_row, [], sentences))
     milvus.call("alter_alias" if milvus.served() else "create_alias", collection_name=collection, alias=alias)
-    _drop_old(milvus, keep={collection})
+    drop_old(milvus, keep={collection})
     report.added = sorted(parts)
     _finish(report, manifest, records, sentences)
 
@@ -184,7 +186,7 @@ def _incremental(
     stats = KeywordStats.from_record(state["keyword"])
     videos = {v["source"]: video_from_json(v) for v in state["videos"]}
     # A killed build's work: deletes it committed but did not do, rows it wrote but never committed.
-    _delete(milvus, collection, layout["pending"])
+    delete(milvus, collection, layout["pending"])
     milvus.call("delete", collection_name=collection, filter=f"id >= {int(layout['next_row'])}")
     by_name = {s.path.name: s for s in seeds}
     changed = [s for s in seeds if s.path.name not in videos or videos[s.path.name].sha256 != s.sha256]
@@ -206,12 +208,12 @@ def _incremental(
     analyzer = Analyzer()
     tokens = [part.tokens or [analyzer.tokens(p.text) for p in part.passages] for part in ordered]
     start = int(layout["next_row"])
-    records, next_row = _insert(milvus, collection, ordered, tokens, stats.avgdl, start, settings, progress)
+    records, next_row = insert(milvus, collection, ordered, tokens, stats.avgdl, start, settings, progress)
     pending: list[list[Any]] = []
     dropped_sentences = 0
     for name in [*report.changed, *gone]:
         old = videos.pop(name)
-        for row_tokens, count in _tokens_of(milvus, collection, old, start):
+        for row_tokens, count in tokens_of(milvus, collection, old, start):
             stats.add(row_tokens, -1)
             dropped_sentences += count
         pending.append([old.video_id, start])
@@ -225,13 +227,13 @@ def _incremental(
     fresh_ids = np.unique(
         np.linspace(start, next_row - 1, min(share, next_row - start)).astype(np.int64)
     ).tolist()
-    baseline = _sample([*layout["baseline"], *fresh_ids]) if next_row > start else layout["baseline"]
+    baseline = sample([*layout["baseline"], *fresh_ids]) if next_row > start else layout["baseline"]
     sentences = int(layout.get("sentences", 0)) + sum(
         len(p.sentences) for part in ordered for p in part.passages
     )
     version = new_version(sorted(v.sha256 for v in kept_records), settings)
-    manifest = _manifest(version, embedder, settings, {v.source: v.sha256 for v in kept_records}, stats)
-    props = _properties(
+    manifest = manifest_of(version, embedder, settings, {v.source: v.sha256 for v in kept_records}, stats)
+    props = properties(
         manifest,
         kept_records,
         stats,
@@ -242,7 +244,7 @@ def _incremental(
         sentences - dropped_sentences,
     )
     milvus.write(collection, props)
-    _delete(milvus, collection, pending)
+    delete(milvus, collection, pending)
     milvus.write(collection, {"layout": {**props["layout"], "pending": []}})
     _finish(report, manifest, kept_records, sentences - dropped_sentences)
 
@@ -257,143 +259,6 @@ def _finish(report: BuildReport, manifest: Manifest, records: list[VideoRecord],
 def _kept_part(record: VideoRecord) -> VideoPart:
     empty = np.zeros((0, 1), dtype=np.float32)
     return VideoPart(record, [], empty, empty)
-
-
-def _sample(ids: list[int]) -> list[int]:
-    if len(ids) <= BASELINE:
-        return sorted(ids)
-    picks = np.unique(np.linspace(0, len(ids) - 1, BASELINE).astype(np.int64))
-    return [sorted(ids)[int(i)] for i in picks]
-
-
-def _tokens_of(
-    milvus: Milvus, collection: str, video: VideoRecord, before: int
-) -> list[tuple[list[str], int]]:
-    """The keyword tokens and sentence count of each of a video's rows written before ``before``."""
-    found = milvus.call(
-        "query",
-        collection_name=collection,
-        filter=f"{video_filter(video.video_id)} and id < {before}",
-        output_fields=["tokens", "passage"],
-        limit=max(video.passages, 1),
-    )
-    return [(json.loads(r["tokens"]), len(json.loads(r["passage"])["sentences"])) for r in found or []]
-
-
-def _delete(milvus: Milvus, collection: str, pending: Iterable[list[Any]]) -> None:
-    for video_id, before in pending:
-        milvus.call(
-            "delete", collection_name=collection, filter=f"{video_filter(video_id)} and id < {int(before)}"
-        )
-
-
-def _manifest(
-    version: str, embedder: Embedder, settings: Settings, seeds: dict[str, str], stats: KeywordStats
-) -> Manifest:
-    return Manifest(
-        version=version,
-        model_id=embedder.model_id,
-        dimension=embedder.dimension,
-        prompts=prompts(settings),
-        chunking=chunking(settings),
-        seeds=dict(sorted(seeds.items())),
-        counts={"videos": len(seeds), "passages": stats.documents},
-        dense_index={"type": "milvus"},
-        analyzer=analyzer_signature(),
-    )
-
-
-def _properties(
-    manifest: Manifest,
-    records: list[VideoRecord],
-    stats: KeywordStats,
-    search: dict[str, Any],
-    baseline: list[int],
-    next_row: int,
-    pending: list[list[Any]],
-    sentences: int,
-) -> dict[str, Any]:
-    layout = {
-        "search": search,
-        "baseline": baseline,
-        "next_row": next_row,
-        "pending": pending,
-        "sentences": sentences,
-    }
-    return {
-        "keyword": stats.record(),
-        "videos": [asdict(r) for r in records],
-        "layout": layout,
-        # Last: a collection without a manifest is a build that did not finish.
-        "manifest": asdict(manifest),
-    }
-
-
-def _insert(
-    milvus: Milvus,
-    collection: str,
-    parts: list[VideoPart],
-    tokens: list[list[list[str]]],
-    avgdl: float,
-    start: int,
-    settings: Settings,
-    progress: Progress | None,
-) -> tuple[list[VideoRecord], int]:
-    overlap = chunk_settings(settings).overlap_sentences
-    rows: list[dict[str, Any]] = []
-    records: list[VideoRecord] = []
-    row = start
-    total = sum(len(p.passages) for p in parts)
-    done = 0
-    for part, part_tokens in zip(parts, tokens, strict=True):
-        sentence = 0
-        for p, at, vector, t in zip(
-            part.passages, positions(part.passages, overlap), part.dense, part_tokens, strict=True
-        ):
-            count = len(p.sentences)
-            encoded = encode_vectors(part.sentences[sentence : sentence + count])
-            sentence += count
-            if len(encoded) > VARCHAR_MAX:
-                raise RagError(
-                    f"{part.record.source}: a passage of {count} sentences is too many for the Milvus store "
-                    f"(at most {VARCHAR_MAX * 3 // 4 // (4 * len(vector))}); lower RAG_CHUNK_CHARS"
-                )
-            rows.append(
-                {
-                    "id": row,
-                    "video_id": p.video_id,
-                    "position": at,
-                    "passage": json.dumps(passage_json(p), ensure_ascii=False),
-                    "tokens": json.dumps(t, ensure_ascii=False),
-                    "sentences": encoded,
-                    "vector": np.asarray(vector, dtype=np.float32).tolist(),
-                    "sparse": bm25sparse.document(t, avgdl) or {0: 0.0},
-                }
-            )
-            row += 1
-            if len(rows) == BATCH:
-                done += _flush(milvus, collection, rows, done, total, progress)
-        records.append(part.record)
-    done += _flush(milvus, collection, rows, done, total, progress)
-    return records, row
-
-
-def _flush(
-    milvus: Milvus,
-    collection: str,
-    rows: list[dict[str, Any]],
-    done: int,
-    total: int,
-    progress: Progress | None,
-) -> int:
-    if not rows:
-        return 0
-    milvus.call("insert", collection_name=collection, data=rows)
-    n = len(rows)
-    rows.clear()
-    if progress:
-        progress("milvus rows", done + n, total)
-    return n
 
 
 def _create(milvus: Milvus, collection: str, dimension: int, rows: int) -> dict[str, Any]:
@@ -429,23 +294,3 @@ def _create(milvus: Milvus, collection: str, dimension: int, rows: int) -> dict[
         consistency_level="Strong",
     )
     return search
-
-
-def _ours(milvus: Milvus) -> list[str]:
-    pattern = re.compile(rf"^{re.escape(milvus.config.alias)}_\d{{8}}T\d+_[0-9a-f]{{8}}$")
-    return sorted(n for n in milvus.call("list_collections") or [] if pattern.match(n))
-
-
-def _drop_leftovers(milvus: Milvus) -> None:
-    """Collections of killed builds: ours by name, without a manifest, not served."""
-    served = milvus.served()
-    for name in _ours(milvus):
-        if name != served and milvus.read(name, "manifest") is None:
-            milvus.call("drop_collection", collection_name=name)
-
-
-def _drop_old(milvus: Milvus, keep: set[str], previous: int = 1) -> None:
-    """All but the served collection and the one before it (servers still swapping read it)."""
-    finished = [n for n in _ours(milvus) if n not in keep]
-    for name in finished[: max(len(finished) - previous, 0)]:
-        milvus.call("drop_collection", collection_name=name)

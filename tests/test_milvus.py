@@ -144,7 +144,7 @@ def test_a_killed_full_build_leaves_the_alias_and_is_cleaned_up(
 
     # Other chunk settings: a full build into a new collection.
     rebuilt = Settings(**{**settings.model_dump(), "chunk_chars": 300})
-    monkeypatch.setattr("index.milvus_build.BATCH", 20)
+    monkeypatch.setattr("index.milvus_write.BATCH", 20)
     monkeypatch.setattr(Milvus, "call", dies_on_second_insert)
     with pytest.raises(KeyboardInterrupt):
         build(rebuilt, FakeEmbedder())

@@ -1,0 +1,185 @@
+"""Writing a Milvus build: rows in batches, the properties that commit a version, deletes, old
+collections (the steps ``index.milvus_build`` orders)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import asdict
+from typing import Any
+
+import numpy as np
+
+from index.parts import Progress, chunk_settings, chunking, prompts
+from index.reuse import VideoPart
+from rag import bm25sparse
+from rag.bm25sparse import KeywordStats
+from rag.corpus import positions
+from rag.embedder import Embedder
+from rag.errors import RagError
+from rag.keyword import analyzer_signature
+from rag.manifest import Manifest, VideoRecord, passage_json
+from rag.milvus import VARCHAR_MAX, Milvus
+from rag.milvus_corpus import encode_vectors, video_filter
+from rag.settings import Settings
+
+BATCH = 256
+BASELINE = 1024
+
+
+def sample(ids: list[int]) -> list[int]:
+    if len(ids) <= BASELINE:
+        return sorted(ids)
+    picks = np.unique(np.linspace(0, len(ids) - 1, BASELINE).astype(np.int64))
+    return [sorted(ids)[int(i)] for i in picks]
+
+
+def tokens_of(
+    milvus: Milvus, collection: str, video: VideoRecord, before: int
+) -> list[tuple[list[str], int]]:
+    """The keyword tokens and sentence count of each of a video's rows written before ``before``."""
+    found = milvus.call(
+        "query",
+        collection_name=collection,
+        filter=f"{video_filter(video.video_id)} and id < {before}",
+        output_fields=["tokens", "passage"],
+        limit=max(video.passages, 1),
+    )
+    return [(json.loads(r["tokens"]), len(json.loads(r["passage"])["sentences"])) for r in found or []]
+
+
+def delete(milvus: Milvus, collection: str, pending: Iterable[list[Any]]) -> None:
+    for video_id, before in pending:
+        milvus.call(
+            "delete", collection_name=collection, filter=f"{video_filter(video_id)} and id < {int(before)}"
+        )
+
+
+def manifest_of(
+    version: str, embedder: Embedder, settings: Settings, seeds: dict[str, str], stats: KeywordStats
+) -> Manifest:
+    return Manifest(
+        version=version,
+        model_id=embedder.model_id,
+        dimension=embedder.dimension,
+        prompts=prompts(settings),
+        chunking=chunking(settings),
+        seeds=dict(sorted(seeds.items())),
+        counts={"videos": len(seeds), "passages": stats.documents},
+        dense_index={"type": "milvus"},
+        analyzer=analyzer_signature(),
+    )
+
+
+def properties(
+    manifest: Manifest,
+    records: list[VideoRecord],
+    stats: KeywordStats,
+    search: dict[str, Any],
+    baseline: list[int],
+    next_row: int,
+    pending: list[list[Any]],
+    sentences: int,
+) -> dict[str, Any]:
+    layout = {
+        "search": search,
+        "baseline": baseline,
+        "next_row": next_row,
+        "pending": pending,
+        "sentences": sentences,
+    }
+    return {
+        "keyword": stats.record(),
+        "videos": [asdict(r) for r in records],
+        "layout": layout,
+        # Last: a collection without a manifest is a build that did not finish.
+        "manifest": asdict(manifest),
+    }
+
+
+def insert(
+    milvus: Milvus,
+    collection: str,
+    parts: list[VideoPart],
+    tokens: list[list[list[str]]],
+    avgdl: float,
+    start: int,
+    settings: Settings,
+    progress: Progress | None,
+) -> tuple[list[VideoRecord], int]:
+    overlap = chunk_settings(settings).overlap_sentences
+    rows: list[dict[str, Any]] = []
+    records: list[VideoRecord] = []
+    row = start
+    total = sum(len(p.passages) for p in parts)
+    done = 0
+    for part, part_tokens in zip(parts, tokens, strict=True):
+        sentence = 0
+        for p, at, vector, t in zip(
+            part.passages, positions(part.passages, overlap), part.dense, part_tokens, strict=True
+        ):
+            count = len(p.sentences)
+            encoded = encode_vectors(part.sentences[sentence : sentence + count])
+            sentence += count
+            if len(encoded) > VARCHAR_MAX:
+                raise RagError(
+                    f"{part.record.source}: a passage of {count} sentences is too many for the Milvus store "
+                    f"(at most {VARCHAR_MAX * 3 // 4 // (4 * len(vector))}); lower RAG_CHUNK_CHARS"
+                )
+            rows.append(
+                {
+                    "id": row,
+                    "video_id": p.video_id,
+                    "position": at,
+                    "passage": json.dumps(passage_json(p), ensure_ascii=False),
+                    "tokens": json.dumps(t, ensure_ascii=False),
+                    "sentences": encoded,
+                    "vector": np.asarray(vector, dtype=np.float32).tolist(),
+                    "sparse": bm25sparse.document(t, avgdl) or {0: 0.0},
+                }
+            )
+            row += 1
+            if len(rows) == BATCH:
+                done += flush(milvus, collection, rows, done, total, progress)
+        records.append(part.record)
+    done += flush(milvus, collection, rows, done, total, progress)
+    return records, row
+
+
+def flush(
+    milvus: Milvus,
+    collection: str,
+    rows: list[dict[str, Any]],
+    done: int,
+    total: int,
+    progress: Progress | None,
+) -> int:
+    if not rows:
+        return 0
+    milvus.call("insert", collection_name=collection, data=rows)
+    n = len(rows)
+    rows.clear()
+    if progress:
+        progress("milvus rows", done + n, total)
+    return n
+
+
+def ours(milvus: Milvus) -> list[str]:
+    pattern = re.compile(rf"^{re.escape(milvus.config.alias)}_\d{{8}}T\d+_[0-9a-f]{{8}}$")
+    return sorted(n for n in milvus.call("list_collections") or [] if pattern.match(n))
+
+
+def drop_leftovers(milvus: Milvus) -> None:
+    """Collections of killed builds: ours by name, without a manifest, not served."""
+    served = milvus.served()
+    for name in ours(milvus):
+        if name != served and milvus.read(name, "manifest") is None:
+            milvus.call("drop_collection", collection_name=name)
+
+
+def drop_old(milvus: Milvus, keep: set[str], previous: int = 1) -> None:
+    """All but the served collection and the one before it (servers still swapping read it)."""
+    finished = [n for n in ours(milvus) if n not in keep]
+    for name in finished[: max(len(finished) - previous, 0)]:
+        milvus.call("drop_collection", collection_name=name)
