@@ -56,7 +56,9 @@ def test_both_stores_rank_and_answer_alike(stores: tuple[Settings, Settings]) ->
     for question in QUESTIONS:
         for video in (None, VIDEO_ID):
             here, there = faiss.ask(question, 5, video), milvus.ask(question, 5, video)
-            assert [(h.row, h.passage.text) for h in there.hits] == [(h.row, h.passage.text) for h in here.hits]
+            assert [(h.row, h.passage.text) for h in there.hits] == [
+                (h.row, h.passage.text) for h in here.hits
+            ]
             assert [h.score for h in there.hits] == pytest.approx([h.score for h in here.hits], abs=1e-5)
             assert (there.answer and there.answer.text) == (here.answer and here.answer.text)
             assert there.confidence == pytest.approx(here.confidence, abs=1e-5)
@@ -224,7 +226,11 @@ def test_unreachable_milvus_at_start_is_a_503_naming_the_uri_not_the_token(
     from api.app import create_app
 
     settings = make_settings(
-        model="fake", store="milvus", milvus_uri="http://127.0.0.1:9", milvus_token="s3cret-t0ken", milvus_timeout=2
+        model="fake",
+        store="milvus",
+        milvus_uri="http://127.0.0.1:9",
+        milvus_token="s3cret-t0ken",
+        milvus_timeout=2,
     )
     app = create_app(settings, lambda s: FakeEmbedder(), params=PARAMS, load_in_background=False)
     with TestClient(app) as client:
@@ -240,3 +246,47 @@ def test_store_errors_name_the_store(make_settings: Callable[..., Settings]) -> 
     settings = make_settings(store="milvus", milvus_uri="http://127.0.0.1:9", milvus_timeout=1)
     with pytest.raises(StoreUnavailableError, match=r"^Milvus at http://127\.0\.0\.1:9 \(collection 'rag'\)"):
         served_version(settings)
+
+
+def test_the_watcher_and_the_admin_reindex_build_into_milvus(stores: tuple[Settings, Settings]) -> None:
+    import time
+
+    from pydantic import SecretStr
+
+    from api.app import create_app
+
+    _, settings = stores
+    live = settings.model_copy(
+        update={"reload_interval": 0.05, "admin_token": SecretStr("t0ken"), "watch_debounce_ms": 50}
+    )
+    app = create_app(live, lambda s: FakeEmbedder(), params=PARAMS, load_in_background=False, watch=True)
+    auth = {"Authorization": "Bearer t0ken"}
+
+    def videos(client: TestClient) -> set[str]:
+        return {v["title"] for v in client.get("/v1/videos").json()["videos"]}
+
+    def wait(check: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + 30
+        while not check():
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+
+    with TestClient(app) as client:
+        time.sleep(1)  # the watcher's inotify watch is in place a moment after it logs
+        shutil.copy(DATA / "001_space.txt", settings.seeds_dir)
+        wait(lambda: any("제임스 웹" in t for t in videos(client)))
+        shutil.copy(DATA / "002_kimchi.txt", settings.seeds_dir)
+        job = client.post("/v1/admin/reindex", headers=auth)
+        assert job.status_code == 202
+        wait(
+            lambda: (
+                client.get(f"/v1/admin/reindex/{job.json()['job_id']}", headers=auth).json()["state"]
+                != "running"
+            )
+        )
+        done = client.get(f"/v1/admin/reindex/{job.json()['job_id']}", headers=auth).json()
+        assert done["state"] == "succeeded", done
+        wait(lambda: len(videos(client)) == 3)
+        assert client.get("/healthz").json()["index_version"] == done["result"]["version"]
+        hits = client.get("/v1/search", params={"q": "김치 발효", "k": 3}).json()["results"]
+        assert hits and "김치" in hits[0]["text"]
