@@ -42,13 +42,16 @@ test: lint browser
 
 # Figures, not tests: every number of the performance section in one run (txtai is installed into a
 # throwaway venv under var/bench on first use), then what streaming written answers adds to
-# llama.cpp's own time to first token.  bench-scale: 10k/100k/1M synthetic passages.
+# llama.cpp's own time to first token.  bench-scale: 10k/100k/1M synthetic passages on FAISS, 100k
+# on Milvus Lite beside FAISS, and a question's cost on the Milvus store (docs/scale-out.md).
 bench: $(STAMP)
 	$(BIN)/python -m bench.perf
 	$(BIN)/python -m bench.generation
 
 bench-scale: $(STAMP)
 	$(BIN)/python -m bench.scale
+	$(BIN)/python -m bench.scale --store milvus
+	$(BIN)/python -m bench.milvus_question
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

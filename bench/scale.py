@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python -m bench.scale [--sizes 10000,100000,1000000] [--queries 300]
            [--nlists 4096] [--hnsw-rows 100000] [--search-threads 1]
+       .venv/bin/python -m bench.scale --store milvus [--sizes 100000] [--queries 200] [--uri PATH.db]
 About 5 to 8 minutes and 9 GB at most on two cores; the real vectors are embedded once (40 s) and
 cached under var/bench.
 
@@ -22,6 +23,9 @@ first lines compare them with the real ones).  The keyword side builds the produ
 ``KeywordIndex`` (bm25s) from synthetic token lists, skipping Kiwi, whose time per passage is
 measured on real text and extrapolated.  Targets at 1M: dense p50 <= 5 ms, recall@10 >= 0.95,
 vectors plus index <= 2 GB.
+
+``--store milvus`` measures Milvus Lite through the product's code path beside FAISS instead
+(``bench/scale_milvus.py``).
 """
 
 from __future__ import annotations
@@ -215,7 +219,10 @@ def hnsw_build(x: Matrix) -> Variants:
 def main() -> None:
     global SEARCH_THREADS
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default="10000,100000,1000000", help="passage counts, comma-separated")
+    parser.add_argument("--store", choices=("faiss", "milvus"), default="faiss", help="the store measured")
+    parser.add_argument(
+        "--sizes", help="passage counts, comma-separated (default 10000,100000,1000000; milvus: 100000)"
+    )
     parser.add_argument("--queries", type=int, default=300, help="queries (the real questions first)")
     parser.add_argument("--nlists", default="", help="more IVF list counts to compare, comma-separated")
     parser.add_argument(
@@ -224,11 +231,18 @@ def main() -> None:
     parser.add_argument(
         "--search-threads", type=int, default=SEARCH_THREADS, help="faiss threads for timed searches"
     )
+    parser.add_argument("--uri", help="milvus: the Milvus Lite file (default: a fresh one under var/bench)")
     args = parser.parse_args()
     SEARCH_THREADS = args.search_threads
+    default_sizes = "100000" if args.store == "milvus" else "10000,100000,1000000"
+    sizes = sorted(int(s) for s in (args.sizes or default_sizes).split(","))
+    if args.store == "milvus":
+        from bench import scale_milvus
+
+        scale_milvus.main(sizes, args.queries, args.uri)
+        return
     import faiss
 
-    sizes = sorted(int(s) for s in args.sizes.split(","))
     nlists = [int(s) for s in args.nlists.split(",") if s]
     started = time.perf_counter()
     real = synthetic.load_real()
