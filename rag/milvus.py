@@ -111,7 +111,7 @@ class Milvus:
             except MilvusException as exc:
                 # A restarted Milvus Lite opens its collections released; a server keeps them
                 # loaded.  Load and try once more.
-                if exc.code != _NOT_LOADED and "load()" not in str(exc) or "collection_name" not in kwargs:
+                if (exc.code != _NOT_LOADED and "load()" not in str(exc)) or "collection_name" not in kwargs:
                     raise
                 client.load_collection(kwargs["collection_name"], timeout=self.config.timeout)
                 return getattr(client, method)(*args, timeout=self.config.timeout, **kwargs)

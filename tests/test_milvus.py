@@ -290,3 +290,20 @@ def test_the_watcher_and_the_admin_reindex_build_into_milvus(stores: tuple[Setti
         assert client.get("/healthz").json()["index_version"] == done["result"]["version"]
         hits = client.get("/v1/search", params={"q": "김치 발효", "k": 3}).json()["results"]
         assert hits and "김치" in hits[0]["text"]
+
+
+def test_a_collection_built_with_another_analyzer_is_refused(
+    stores: tuple[Settings, Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rag.keyword import analyzer_signature
+
+    _, settings = stores
+    built = analyzer_signature()
+    monkeypatch.setattr("rag.keyword.ANALYZER_REVISION", 99)
+    with pytest.raises(IndexMismatchError) as refused:
+        open_corpus(settings)
+    collection = connect(settings).served()
+    assert str(refused.value) == (
+        f"Milvus at {settings.milvus_uri} (collection 'rag'), collection {collection} was built with "
+        f"keyword analyzer {built!r}, this program has {analyzer_signature()!r}: run 'rag index' to rebuild"
+    )
