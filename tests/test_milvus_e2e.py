@@ -58,7 +58,9 @@ def test_serve_on_milvus_needs_no_index_folder(milvus_env: dict[str, str], tmp_p
     with running_server(env, tmp_path / "server.log") as base:
         health = httpx.get(f"{base}/healthz", timeout=30).json()
         assert health["passages"] == 86 and health["videos"] == 1
-        asked = httpx.post(f"{base}/v1/ask", json={"question": "일본 정부는 GPU 구매에 얼마를 지원했나요?"}, timeout=60)
+        asked = httpx.post(
+            f"{base}/v1/ask", json={"question": "일본 정부는 GPU 구매에 얼마를 지원했나요?"}, timeout=60
+        )
         assert asked.status_code == 200
         assert "1,041억 엔" in asked.json()["passages"][0]["text"]
         # Milvus Lite lets one process open its file: a second `rag index` says so, at once.
@@ -70,4 +72,3 @@ def test_serve_on_milvus_needs_no_index_folder(milvus_env: dict[str, str], tmp_p
         )
         assert "POST /v1/admin/reindex" in busy.stderr
     assert not empty.exists() or not any(empty.iterdir())
-
