@@ -287,7 +287,8 @@ def test_the_watcher_and_the_admin_reindex_build_into_milvus(stores: tuple[Setti
         done = client.get(f"/v1/admin/reindex/{job.json()['job_id']}", headers=auth).json()
         assert done["state"] == "succeeded", done
         wait(lambda: len(videos(client)) == 3)
-        assert client.get("/healthz").json()["index_version"] == done["result"]["version"]
+        # The watcher saw the same file and may have built once more since: versions sort by time.
+        assert client.get("/healthz").json()["index_version"] >= done["result"]["version"]
         hits = client.get("/v1/search", params={"q": "김치 발효", "k": 3}).json()["results"]
         assert hits and "김치" in hits[0]["text"]
 
