@@ -16,6 +16,7 @@ from index.parts import (
     chunking,
     embed_seeds,
     new_version,
+    nothing_to_index,
     parse_seeds,
     prompts,
     seed_files,
@@ -28,7 +29,7 @@ from rag.keyword import Analyzer, KeywordIndex, analyzer_signature
 from rag.manifest import Manifest
 from rag.seed import Seed
 from rag.settings import Settings
-from rag.sources import EXPECTED, lone_sidecars
+from rag.sources import lone_sidecars
 from rag.store import read_manifest, remove_leftovers, write_index
 
 __all__ = [
@@ -136,8 +137,7 @@ def _build(settings: Settings, embedder: Embedder, progress: Progress | None) ->
     for seed, part in zip(fresh, embed_seeds(fresh, settings, embedder, progress), strict=True):
         parts[seed.path.name] = part
     if not parts:
-        found = "no seed files" if not report.failures else "no seed file could be parsed"
-        raise RagError(f"{found} in {settings.seeds_dir} (expected {EXPECTED})")
+        raise nothing_to_index(settings, report)
     ordered = [parts[name] for name in sorted(parts)]
     check_unique(ordered)
     passages = [p for part in ordered for p in part.passages]

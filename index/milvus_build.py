@@ -38,6 +38,7 @@ from index.parts import (
     chunking,
     embed_seeds,
     new_version,
+    nothing_to_index,
     parse_seeds,
     prompts,
     seed_files,
@@ -47,13 +48,12 @@ from index.reuse import VideoPart, previous_parts
 from rag import ann
 from rag.bm25sparse import KeywordStats
 from rag.embedder import Embedder
-from rag.errors import RagError
 from rag.keyword import Analyzer, analyzer_signature
 from rag.manifest import Manifest, VideoRecord, video_from_json
 from rag.milvus import VARCHAR_MAX, Milvus, connect
 from rag.seed import Seed
 from rag.settings import Settings
-from rag.sources import EXPECTED, lone_sidecars
+from rag.sources import lone_sidecars
 
 # Server indexes: HNSW graphs search a filtered subset well and need no training.
 HNSW = {"M": 16, "efConstruction": 200}
@@ -147,8 +147,7 @@ def _full(
     progress: Progress | None,
 ) -> None:
     if not seeds:
-        found = "no seed files" if not report.failures else "no seed file could be parsed"
-        raise RagError(f"{found} in {settings.seeds_dir} (expected {EXPECTED})")
+        raise nothing_to_index(settings, report)
     parts = _parts(settings, embedder, seeds, progress)
     ordered = [parts[name] for name in sorted(parts)]
     check_unique(ordered)
@@ -200,8 +199,7 @@ def _incremental(
     report.changed = sorted(s.path.name for s in changed if s.path.name in videos)
     report.removed = sorted(gone)
     if not by_name and not report.kept:
-        found = "no seed files" if not report.failures else "no seed file could be parsed"
-        raise RagError(f"{found} in {settings.seeds_dir} (expected {EXPECTED})")
+        raise nothing_to_index(settings, report)
     parts = _parts(settings, embedder, changed, progress) if changed else {}
     ordered = [parts[n] for n in sorted(parts)]
     check_unique([*ordered, *(_kept_part(v) for n, v in videos.items() if n not in parts and n not in gone)])

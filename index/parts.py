@@ -20,7 +20,7 @@ from rag.errors import RagError, SeedError
 from rag.manifest import VideoRecord
 from rag.seed import Seed
 from rag.settings import Settings
-from rag.sources import Source, find_sources, read_source, source_hash
+from rag.sources import EXPECTED, Source, find_sources, read_source, source_hash
 
 Progress = Callable[[str, int, int], None]
 
@@ -171,3 +171,8 @@ def embed(
         if progress:
             progress(label, min(start + batch, len(texts)), len(texts))
     return out
+
+
+def nothing_to_index(settings: Settings, report: BuildReport) -> RagError:
+    found = "no seed files" if not report.failures else "no seed file could be parsed"
+    return RagError(f"{found} in {settings.seeds_dir} (expected {EXPECTED})")
