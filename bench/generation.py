@@ -29,6 +29,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+import numpy as np
+
 from bench.http_load import percentiles, serve
 from bench.perf import RAG, ROOT, WORK, say, serve_env
 from rag.evaluation import load_questions
@@ -213,6 +215,9 @@ def summary(p: dict[str, list[float]]) -> dict[str, Any]:
         "rag_first_delta_from_request": percentiles(p["first"]),
         "added_ms_p50_of_pairs": statistics.median(added) * 1000,
         "added_ms_difference_of_p50s": (statistics.median(p["via"]) - statistics.median(p["direct"])) * 1000,
+        # The median's standard error, from the paired differences' interquartile range (IQR / 1.35
+        # estimates their spread; the median's error is about 1.25 spread / sqrt(n)).
+        "added_ms_se": 0.93 * float(np.subtract(*np.percentile(added, [75, 25]))) * 1000 / len(added) ** 0.5,
     }
 
 
@@ -301,8 +306,12 @@ def report(r: dict[str, Any]) -> None:
         )
     print("\ntargets")
     for name in labels:
-        added = r[name]["added_ms_p50_of_pairs"]
-        print(f"  {'met ' if added <= 15 else 'MISS'} streaming adds <= 15 ms at p50 ({name}): {added:.2f}")
+        added, se = r[name]["added_ms_p50_of_pairs"], r[name]["added_ms_se"]
+        # A prompt read from scratch takes seconds and two readings of it differ by hundreds of
+        # milliseconds: where the median's error exceeds half the target, 15 ms cannot be resolved,
+        # and the row says so instead of a verdict.
+        verdict = "n/a " if se > 7.5 else "met " if added <= 15 else "MISS"
+        print(f"  {verdict} streaming adds <= 15 ms at p50 ({name}): {added:.2f} (± {se:.1f} standard error)")
     ratio = r["llama"]["passages_event"]["p50"] / r["plain_ask"]["p50"]
     print(f"  {'met ' if ratio <= 1.2 else 'MISS'} passages event p50 <= 1.2 x plain ask p50: {ratio:.2f}")
 
