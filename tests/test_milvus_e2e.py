@@ -43,11 +43,9 @@ def test_eval_on_milvus_is_within_0_02_of_faiss(seed_env: dict[str, str], milvus
     faiss = _rag(seed_env, "eval", "--split", "report", "--mode", "final")
     uri = {"RAG_MILVUS_URI": milvus_env["RAG_MILVUS_URI"]}
     milvus = _rag({**seed_env, **uri}, "eval", "--split", "report", "--mode", "final", "--store", "milvus")
-    milvus_direct = _rag(milvus_env, "eval", "--split", "report", "--mode", "final")
-    assert faiss.returncode == milvus.returncode == milvus_direct.returncode == 0, milvus.stderr
+    assert faiss.returncode == milvus.returncode == 0, milvus.stderr
     assert "(milvus)" in milvus.stdout.splitlines()[0] and "(faiss)" in faiss.stdout.splitlines()[0]
     here, there = _scores(faiss.stdout), _scores(milvus.stdout)
-    assert _scores(milvus_direct.stdout) == there
     for metric in COLUMNS:
         assert abs(here[metric] - there[metric]) <= 0.02, (metric, here, there)
 
