@@ -52,6 +52,7 @@ bench-scale: $(STAMP)
 	$(BIN)/python -m bench.scale
 	$(BIN)/python -m bench.scale --store milvus
 	$(BIN)/python -m bench.milvus_question
+	$(BIN)/python -m bench.milvus_bm25
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -115,8 +115,10 @@ def main() -> None:
             ),
         }  # fmt: skip
         for name, result in found.items():
-            hits = sorted((-h["distance"], int(h["id"])) for h in result[0])
-            ids = [r for _, r in hits if _ < 0]
+            # Best first, ties by row as bm25s breaks them.  Milvus Lite reports BM25 scores as
+            # negative distances (a server reports them positive): the magnitude is the score.
+            hits = sorted((-abs(h["distance"]), int(h["id"])) for h in result[0] if h["distance"])
+            ids = [r for _, r in hits]
             same[name] += ids == truth
             overlap[name] += len(set(ids) & set(truth)) / len(truth)
     print(f"{len(videos)} videos, {len(everything)} passages, written one video at a time; {asked} questions")
