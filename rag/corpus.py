@@ -28,6 +28,10 @@ Ranked = list[tuple[int, float]]
 class Rows(Protocol):
     """The rows a question reads: passages, where they start in their section, and their vectors."""
 
+    def has(self, row: int) -> bool:
+        """Whether the row exists (a row found by a search may be deleted before it is read)."""
+        ...
+
     def passage(self, row: int) -> Passage: ...
 
     def position(self, row: int) -> int:
@@ -118,6 +122,9 @@ class ListRows:
         self._offsets = [0]
         for p in passages:
             self._offsets.append(self._offsets[-1] + len(p.sentences))
+
+    def has(self, row: int) -> bool:
+        return 0 <= row < len(self._passages)
 
     def passage(self, row: int) -> Passage:
         return self._passages[row]

@@ -53,12 +53,15 @@ class MilvusRows:
         self._corpus = corpus
         self._rows: dict[int, dict[str, Any]] = {}
         self._parsed: dict[int, Passage] = {}
+        # Rows asked for and not found: deleted, or past a video's last row.
+        self._gone: set[int] = set()
         self._fetch(list(ids))
 
     def _fetch(self, ids: list[int]) -> None:
-        missing = [i for i in ids if i not in self._rows]
-        for row in self._corpus.fetch(missing):
+        wanted = [i for i in ids if i not in self._rows]
+        for row in self._corpus.fetch(wanted):
             self._rows[int(row["id"])] = row
+        self._gone.update(i for i in wanted if i not in self._rows)
 
     def _row(self, row: int) -> dict[str, Any]:
         if row not in self._rows:
@@ -68,6 +71,11 @@ class MilvusRows:
                 f"{self._corpus.where}: row {row} is gone (the index changed mid-question)"
             )
         return self._rows[row]
+
+    def has(self, row: int) -> bool:
+        if row not in self._rows and row not in self._gone:
+            self._fetch([row])
+        return row in self._rows
 
     def passage(self, row: int) -> Passage:
         if row not in self._parsed:

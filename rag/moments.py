@@ -122,6 +122,8 @@ class Folder:
         out: list[tuple[int, int]] = []
         seen = lo - 1
         for row in range(first, last + 1):
+            if not self.rows.has(row):
+                continue  # deleted under the question (rag.retrieval); its neighbours still tell
             base = self.rows.position(row)
             for j in range(len(self.rows.passage(row).sentences)):
                 g = base + j

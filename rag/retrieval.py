@@ -216,6 +216,10 @@ class Searcher:
         # Milvus): the candidates and their neighbours, which merging may reach.
         near = {r + d for r, _ in dense + keyword for d in (-1, 0, 1)}
         rows = self.index.rows(r for r in near if r >= 0)
+        # An incremental build on Milvus deletes a changed video's old rows in place: one found by
+        # a search just before may be gone when read.  The question goes on without it.
+        dense = [(r, s) for r, s in dense if rows.has(r)]
+        keyword = [(r, s) for r, s in keyword if rows.has(r)]
         if dense and p.sentence_weight:
             dense = _with_sentences(dense, vector[0], p.sentence_weight, rows)
         if p.mode == "dense":

@@ -308,3 +308,24 @@ def test_a_collection_built_with_another_analyzer_is_refused(
         f"Milvus at {settings.milvus_uri} (collection 'rag'), collection {collection} was built with "
         f"keyword analyzer {built!r}, this program has {analyzer_signature()!r}: run 'rag index' to rebuild"
     )
+
+
+def test_a_row_deleted_between_search_and_read_is_left_out(
+    stores: tuple[Settings, Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rag.milvus_corpus import MilvusCorpus
+
+    _, settings = stores
+    searcher = Searcher(open_corpus(settings), FakeEmbedder(), PARAMS)
+    question = QUESTIONS[0]
+    top = searcher.ask(question, 5).hits[0].row
+    real = MilvusCorpus.fetch
+
+    def without_top(self: MilvusCorpus, ids: list[int]) -> list[dict[str, Any]]:
+        # As if an incremental build deleted the row after the search found it.
+        return [r for r in real(self, ids) if int(r["id"]) != top]
+
+    monkeypatch.setattr(MilvusCorpus, "fetch", without_top)
+    searcher = Searcher(open_corpus(settings), FakeEmbedder(), PARAMS)
+    result = searcher.ask(question, 5)
+    assert result.hits and top not in {r for h in result.hits for r, _ in h.sentence_refs()}
