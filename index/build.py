@@ -18,6 +18,7 @@ from index.parts import (
     new_version,
     nothing_to_index,
     parse_seeds,
+    part_tokens,
     prompts,
     seed_files,
     seed_hashes,
@@ -25,7 +26,7 @@ from index.parts import (
 from index.reuse import VideoPart, previous_parts
 from rag.embedder import Embedder, LazyEmbedder, configured_model_id, load_embedder
 from rag.errors import IndexMissingError, RagError
-from rag.keyword import Analyzer, KeywordIndex, analyzer_signature
+from rag.keyword import KeywordIndex, analyzer_signature
 from rag.manifest import Manifest
 from rag.seed import Seed
 from rag.settings import Settings
@@ -139,20 +140,11 @@ def _build(settings: Settings, embedder: Embedder, progress: Progress | None) ->
     if not parts:
         raise nothing_to_index(settings, report)
     ordered = [parts[name] for name in sorted(parts)]
-    check_unique(ordered)
+    check_unique(p.record for p in ordered)
     passages = [p for part in ordered for p in part.passages]
     dense = np.vstack([part.dense for part in ordered]).astype(np.float32)
     sentences = np.vstack([part.sentences for part in ordered]).astype(np.float32)
-    analyzer = Analyzer()
-    # Kiwi takes ~1 ms a passage once warm: a big archive must not pay it again for every
-    # unchanged video on each rebuild, so tokens are stored and reused like the vectors.
-    tokens = [
-        row
-        for part in ordered
-        for row in (
-            part.tokens if part.tokens is not None else [analyzer.tokens(p.text) for p in part.passages]
-        )
-    ]
+    tokens = [row for rows in part_tokens(ordered) for row in rows]
     keyword = KeywordIndex.build(tokens)
     manifest = Manifest(
         version=new_version(sorted(part.record.sha256 for part in ordered), settings),

@@ -40,6 +40,7 @@ from index.parts import (
     new_version,
     nothing_to_index,
     parse_seeds,
+    part_tokens,
     prompts,
     seed_files,
     seed_hashes,
@@ -48,7 +49,7 @@ from index.reuse import VideoPart, previous_parts
 from rag import ann
 from rag.bm25sparse import KeywordStats
 from rag.embedder import Embedder
-from rag.keyword import Analyzer, analyzer_signature
+from rag.keyword import analyzer_signature
 from rag.manifest import Manifest, VideoRecord, video_from_json
 from rag.milvus import VARCHAR_MAX, Milvus, connect
 from rag.seed import Seed
@@ -62,12 +63,10 @@ HNSW_EF = 128
 
 def stale_reason(settings: Settings, model_id: str) -> str | None:
     """Why the served collection no longer matches seeds and settings, or None when it does."""
-    milvus = connect(settings)
-    served = milvus.served()
+    served, manifest = connect(settings).served_manifest()
     if served is None:
         return "no index yet"
-    manifest = milvus.read(served, "manifest")
-    if not isinstance(manifest, dict):
+    if manifest is None:
         return "the served collection has no manifest"
     return _incompatible(manifest, settings, model_id) or (
         "seeds changed" if manifest.get("seeds") != seed_hashes(settings.seeds_dir) else None
@@ -76,11 +75,9 @@ def stale_reason(settings: Settings, model_id: str) -> str | None:
 
 def served_manifest(settings: Settings) -> Manifest | None:
     """The served collection's manifest, None when there is none or it is unreadable."""
-    milvus = connect(settings)
-    served = milvus.served()
-    raw = milvus.read(served, "manifest") if served else None
+    _, raw = connect(settings).served_manifest()
     try:
-        return Manifest(**raw) if isinstance(raw, dict) else None
+        return Manifest(**raw) if raw else None
     except TypeError:
         return None
 
@@ -98,13 +95,8 @@ def _incompatible(manifest: dict[str, Any], settings: Settings, model_id: str) -
 def build(settings: Settings, embedder: Embedder, progress: Progress | None = None) -> BuildReport:
     started = time.perf_counter()
     milvus = connect(settings)
-    served = milvus.served()
-    current = milvus.read(served, "manifest") if served else None
-    why_full = (
-        "no index yet"
-        if not isinstance(current, dict)
-        else _incompatible(current, settings, embedder.model_id)
-    )
+    served, current = milvus.served_manifest()
+    why_full = "no index yet" if current is None else _incompatible(current, settings, embedder.model_id)
     report = BuildReport(version=None)
     report.notes = [
         f"{name}: metadata without a transcript beside it, not indexed"
@@ -150,9 +142,8 @@ def _full(
         raise nothing_to_index(settings, report)
     parts = _parts(settings, embedder, seeds, progress)
     ordered = [parts[name] for name in sorted(parts)]
-    check_unique(ordered)
-    analyzer = Analyzer()
-    tokens = [part.tokens or [analyzer.tokens(p.text) for p in part.passages] for part in ordered]
+    check_unique(p.record for p in ordered)
+    tokens = part_tokens(ordered)
     stats = KeywordStats.of(t for rows in tokens for t in rows)
     alias = milvus.config.alias
     drop_leftovers(milvus)
@@ -180,7 +171,7 @@ def _incremental(
     report: BuildReport,
     progress: Progress | None,
 ) -> None:
-    state = {k: milvus.read(collection, k) for k in ("manifest", "videos", "keyword", "layout")}
+    state = milvus.state(collection, ("videos", "keyword", "layout"))
     layout = state["layout"]
     stats = KeywordStats.from_record(state["keyword"])
     videos = {v["source"]: video_from_json(v) for v in state["videos"]}
@@ -202,9 +193,10 @@ def _incremental(
         raise nothing_to_index(settings, report)
     parts = _parts(settings, embedder, changed, progress) if changed else {}
     ordered = [parts[n] for n in sorted(parts)]
-    check_unique([*ordered, *(_kept_part(v) for n, v in videos.items() if n not in parts and n not in gone)])
-    analyzer = Analyzer()
-    tokens = [part.tokens or [analyzer.tokens(p.text) for p in part.passages] for part in ordered]
+    check_unique(
+        [*(p.record for p in ordered), *(v for n, v in videos.items() if n not in parts and n not in gone)]
+    )
+    tokens = part_tokens(ordered)
     start = int(layout["next_row"])
     records, next_row = insert(milvus, collection, ordered, tokens, stats.avgdl, start, settings, progress)
     pending: list[list[Any]] = []
@@ -252,11 +244,6 @@ def _finish(report: BuildReport, manifest: Manifest, records: list[VideoRecord],
     report.videos = [r.video_id for r in records]
     report.passages = manifest.counts["passages"]
     report.sentences = sentences
-
-
-def _kept_part(record: VideoRecord) -> VideoPart:
-    empty = np.zeros((0, 1), dtype=np.float32)
-    return VideoPart(record, [], empty, empty)
 
 
 def _create(milvus: Milvus, collection: str, dimension: int, rows: int) -> dict[str, Any]:

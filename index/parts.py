@@ -6,7 +6,7 @@ Shared by the FAISS build (``index.build``) and the Milvus build (``index.milvus
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -125,13 +125,28 @@ def embed_seeds(
     return parts
 
 
-def check_unique(parts: list[VideoPart]) -> None:
+def check_unique(records: Iterable[VideoRecord]) -> None:
     owners: dict[str, str] = {}
-    for part in parts:
-        vid, source = part.record.video_id, part.record.source
+    for r in records:
+        vid, source = r.video_id, r.source
         if vid in owners:
             raise RagError(f"video {vid} comes from both {owners[vid]} and {source}")
         owners[vid] = source
+
+
+def part_tokens(parts: Iterable[VideoPart]) -> list[list[list[str]]]:
+    """Each part's passages' keyword tokens: the stored ones, or Kiwi's now.
+
+    Kiwi takes ~1 ms a passage once warm: a big archive must not pay it again for every unchanged
+    video on each rebuild, so tokens are stored and reused like the vectors.
+    """
+    from rag.keyword import Analyzer
+
+    analyzer = Analyzer()
+    return [
+        part.tokens if part.tokens is not None else [analyzer.tokens(p.text) for p in part.passages]
+        for part in parts
+    ]
 
 
 def record(seed: Seed, passages: int) -> VideoRecord:

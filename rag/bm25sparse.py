@@ -19,6 +19,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 K1 = 1.5
 B = 0.75
@@ -77,10 +78,8 @@ class KeywordStats:
         return {"documents": self.documents, "avgdl": self.avgdl, "df": self.df}
 
     @classmethod
-    def from_record(cls, raw: Mapping[str, object]) -> KeywordStats:
+    def from_record(cls, raw: Mapping[str, Any]) -> KeywordStats:
         df = raw["df"]
         if not isinstance(df, dict):
             raise ValueError(f"df should be an object, got {type(df).__name__}")
-        return cls(
-            int(str(raw["documents"])), float(str(raw["avgdl"])), {str(k): int(v) for k, v in df.items()}
-        )
+        return cls(int(raw["documents"]), float(raw["avgdl"]), {str(k): int(v) for k, v in df.items()})

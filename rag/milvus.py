@@ -139,6 +139,19 @@ class Milvus:
         raw = self.properties(collection).get(PROPERTY.format(name))
         return None if raw is None else json.loads(raw)
 
+    def state(self, collection: str, names: tuple[str, ...]) -> dict[str, Any]:
+        """Several properties, decoded, from one description of the collection (None if unset)."""
+        found = self.properties(collection)
+        return {
+            n: json.loads(found[PROPERTY.format(n)]) if PROPERTY.format(n) in found else None for n in names
+        }
+
+    def served_manifest(self) -> tuple[str | None, dict[str, Any] | None]:
+        """The collection the alias names and its manifest as stored (None: none, or unfinished)."""
+        collection = self.served()
+        manifest = self.read(collection, "manifest") if collection else None
+        return collection, manifest if isinstance(manifest, dict) else None
+
     def write(self, collection: str, values: dict[str, Any]) -> None:
         properties = {PROPERTY.format(k): json.dumps(v, ensure_ascii=False) for k, v in values.items()}
         self.call("alter_collection_properties", collection_name=collection, properties=properties)
@@ -168,11 +181,8 @@ def lite_busy(uri: str) -> str:
 
 def version_of(milvus: Milvus) -> str | None:
     """The served version (a Milvus build's manifest version), None when nothing is served."""
-    collection = milvus.served()
-    if collection is None:
-        return None
-    manifest = milvus.read(collection, "manifest")
-    return f"{collection}/{manifest['version']}" if isinstance(manifest, dict) else None
+    collection, manifest = milvus.served_manifest()
+    return f"{collection}/{manifest['version']}" if collection and manifest else None
 
 
 def guarded(milvus: Milvus, what: Callable[[], T]) -> T:

@@ -212,7 +212,8 @@ def load(milvus: Milvus, model_id: str | None = None, dimension: int | None = No
 
 def _load(milvus: Milvus, collection: str, model_id: str | None, dimension: int | None) -> MilvusCorpus:
     where = f"{milvus.config.where}, collection {collection}"
-    raw = milvus.read(collection, "manifest")
+    state = milvus.state(collection, ("manifest", "videos", "keyword", "layout"))
+    raw = state["manifest"]
     if not isinstance(raw, dict):
         raise IndexCorruptError(f"{where}: no manifest (a build did not finish)")
     if raw.get("schema_version") != SCHEMA_VERSION:
@@ -228,7 +229,7 @@ def _load(milvus: Milvus, collection: str, model_id: str | None, dimension: int 
             f"{where} was built with keyword analyzer {manifest.analyzer!r}, this program has "
             f"{analyzer_signature()!r}: run 'rag index' to rebuild"
         )
-    videos = {v["video_id"]: video_from_json(v) for v in milvus.read(collection, "videos")}
-    stats = KeywordStats.from_record(milvus.read(collection, "keyword"))
-    layout = milvus.read(collection, "layout")
+    videos = {v["video_id"]: video_from_json(v) for v in state["videos"]}
+    stats = KeywordStats.from_record(state["keyword"])
+    layout = state["layout"]
     return MilvusCorpus(milvus, collection, manifest, videos, stats, layout["search"], layout["baseline"])
