@@ -53,6 +53,7 @@ class MilvusRows:
         self._corpus = corpus
         self._rows: dict[int, dict[str, Any]] = {}
         self._parsed: dict[int, Passage] = {}
+        self._sentences: dict[int, Vector] = {}
         # Rows asked for and not found: deleted, or past a video's last row.
         self._gone: set[int] = set()
         self._fetch(list(ids))
@@ -89,7 +90,12 @@ class MilvusRows:
         return np.asarray(self._row(row)["vector"], dtype=np.float32)
 
     def sentence_vectors(self, row: int) -> Vector:
-        return decode_vectors(self._row(row)["sentences"], self._corpus.manifest.dimension)
+        # Read once per candidate for its score, then once per sentence for the answer span.
+        if row not in self._sentences:
+            self._sentences[row] = decode_vectors(
+                self._row(row)["sentences"], self._corpus.manifest.dimension
+            )
+        return self._sentences[row]
 
 
 class MilvusCorpus:
