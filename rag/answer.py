@@ -10,8 +10,16 @@ development splits by ``python -m bench.answers``:
 - the share of the question's key words it contains, and the share of its own words that are new
   (a span that only restates the question adds nothing);
 - whether it states the kind of answer asked for (rag.answertype);
-- its neighbours' cosines: the sentence after a restatement of the question is often the answer;
+- its neighbours' cosines, and where it lies against its result's closest sentence: the sentence
+  after a restatement of the question is often the answer;
 - whether it is two sentences (the shortest span that answers is wanted) and its result's rank.
+
+The type signal has a weight per kind: a quantity stated is strong evidence, while a proper noun
+("a person") or a quoting ending ("a claim") is in most sentences of a talk.
+
+Where the model cannot tell a sentence from its neighbour (their scores lie within
+``RetrievalParams.answer_hedge``), the answer is the two of them: a reader then sees the answer
+with the sentence that sets it up, rather than that sentence alone.
 """
 
 from __future__ import annotations
@@ -23,9 +31,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from rag.answertype import Expectation, Facts
-from rag.chunking import Passage, time_at
+from rag.answertype import KINDS, Expectation, Facts
+from rag.chunking import INFO_SECTION, Passage, time_at
 from rag.moments import Hit
+from rag.videofields import states_field
 
 if TYPE_CHECKING:
     from rag.corpus import Rows
@@ -39,12 +48,15 @@ FEATURES = (
     "focus",
     "novelty",
     "new",
-    "typed",
+    *(f"typed_{kind}" for kind in KINDS),
     "previous",
     "following",
     "lead",
     "pair",
     "first",
+    "closest",
+    "after_closest",
+    "before_closest",
 )
 
 
@@ -62,6 +74,8 @@ class Answer:
     passage: Passage
     # The span's own cosine to the question (its closer sentence's), without the other signals.
     cosine: float = 0.0
+    # The info line a question about the video asked for: the video states it, whatever the cosine.
+    info: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,6 +88,8 @@ class Asked:
     expected: Expectation | None
     # Each key word's inverse document frequency: a rare word of the question is its focus.
     idf: dict[str, float] = field(default_factory=dict)
+    # The info line asked for by a question about the video itself (rag.videofields).
+    info_field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +102,8 @@ class Candidate:
     features: tuple[float, ...]
     cosine: float
     typed: bool
+    # The info passage's line that a question about the video asks for (rag.videofields).
+    info: bool = False
 
     @property
     def text(self) -> str:
@@ -115,6 +133,7 @@ def candidates(
         stated = [facts(p.text[s.start : s.end]) for s in p.sentences]
         own = [set(f.tokens) for f in stated]
         n = len(sims)
+        closest = max(sims)
         for a in range(n):
             for b in (a, a + 1):
                 if b >= n:
@@ -132,26 +151,43 @@ def candidates(
                     focus,
                     len(new) / len(tokens) if tokens else 0.0,
                     math.log1p(len(new)),
-                    float(typed),
+                    *(float(typed and expected is not None and expected.kind == kind) for kind in KINDS),
                     sims[a - 1] if a > 0 else cosine,
                     sims[b + 1] if b + 1 < n else cosine,
                     # A sentence restating the question often comes just before its answer.
                     found(own[a - 1])[0] if a > 0 else 0.0,
                     float(b > a),
                     1.0 / hit.rank,
+                    float(cosine == closest),
+                    float(a > 0 and sims[a - 1] == closest),
+                    float(b + 1 < n and sims[b + 1] == closest),
                 )
-                out.append(Candidate(hit, a, b, features, cosine, typed))
+                info = (
+                    asked.info_field is not None
+                    and a == b
+                    and p.section == INFO_SECTION
+                    and states_field(p.text[p.sentences[a].start : p.sentences[a].end], asked.info_field)
+                )
+                out.append(Candidate(hit, a, b, features, cosine, typed, info))
     return out
 
 
 def choose(
-    spans: Sequence[Candidate], weights: Sequence[float], decisive: Expectation | None = None
+    spans: Sequence[Candidate],
+    weights: Sequence[float],
+    decisive: Expectation | None = None,
+    hedge: float = 0.0,
 ) -> tuple[Answer | None, bool]:
     """The best span, and whether some span states what a decisive expectation asks for.
 
     A question asking for a quantity or a time is answered only by a span that states one, while
-    there is one; the caller flags it when there is none.
+    there is one; the caller flags it when there is none.  A question about the video itself is
+    answered by the info line it asks for, where that is among the spans.  A best sentence whose
+    neighbour scores within ``hedge`` of it is answered with both.
     """
+    info = [c for c in spans if c.info]
+    if info:
+        return _answer(info[0], float(np.dot(weights, info[0].features)), info=True), True
     pool = list(spans)
     typed = True
     if decisive is not None:
@@ -162,10 +198,27 @@ def choose(
         return None, typed
     scored = [(float(np.dot(weights, c.features)), c) for c in pool]
     score, best = max(scored, key=lambda item: item[0])
+    if hedge > 0 and best.first == best.last:
+        best = _hedged(scored, best, score - hedge)
     return _answer(best, score), typed
 
 
-def _answer(c: Candidate, score: float) -> Answer:
+def _hedged(scored: Sequence[tuple[float, Candidate]], best: Candidate, floor: float) -> Candidate:
+    """``best`` with its neighbour when that scores at least ``floor``, else ``best`` alone."""
+    near = [
+        (s, c)
+        for s, c in scored
+        if c.hit is best.hit and c.first == c.last and abs(c.first - best.first) == 1 and s >= floor
+    ]
+    if not near:
+        return best
+    other = max(near, key=lambda item: item[0])[1]
+    first, last = min(best.first, other.first), max(best.first, other.first)
+    pairs = [c for _, c in scored if c.hit is best.hit and (c.first, c.last) == (first, last)]
+    return pairs[0] if pairs else best
+
+
+def _answer(c: Candidate, score: float, info: bool = False) -> Answer:
     p = c.hit.passage
     start, end = p.sentences[c.first].start, p.sentences[c.last].end
     return Answer(
@@ -178,6 +231,7 @@ def _answer(c: Candidate, score: float) -> Answer:
         end_ms=time_at(p, end),
         passage=p,
         cosine=c.cosine,
+        info=info,
     )
 
 

@@ -28,7 +28,9 @@ from rag.keyword import content_tokens
 # What each sentence states, kept per index version: a few dozen short strings each.  Kiwi takes
 # about 1.3 ms a sentence; a question looks at two or three dozen.
 _MEMO = 50_000
-DECISIVE = frozenset({"quantity", "time"})
+# Every kind of answer a question may ask for; the first two are decisive.
+KINDS = ("quantity", "time", "reason", "method", "person", "place", "claim")
+DECISIVE = frozenset(KINDS[:2])
 
 # Counters that name the same unit: the question's word and the script's may differ.
 _SAME_UNIT = (

@@ -13,7 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from rag.seed import Section, Seed
+from rag.seed import INFO_TITLE, Section, Seed
 from rag.timed import Cue
 
 # Sentence ends: ., ?, ! or … (repeated), optionally closed by a quote or bracket, followed by
@@ -232,7 +232,7 @@ INFO_SUMMARY = "영상 정보"
 def info_passage(seed: Seed) -> Passage:
     """The video's own facts (channel, date, length, counts) as a passage, so they can be asked."""
     v = seed.video
-    lines = [f"제목: {v.title}", *(f"{key}: {value}" for key, value in v.info.items())]
+    lines = [f"{INFO_TITLE}: {v.title}", *(f"{key}: {value}" for key, value in v.info.items())]
     text = f"{INFO_SUMMARY}\n" + "\n".join(lines)
     # One sentence per line: "How many followers does the channel have?" matches the line
     # "팔로워 수: 72,100" far better than the whole block with its long title.

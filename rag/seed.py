@@ -32,6 +32,11 @@ INFO_CHANNEL = "채널명"
 INFO_UPLOADED = "업로드 날짜"
 INFO_LENGTH = "영상 길이"
 INFO_URL = "다시보기"
+INFO_FOLLOWERS = "팔로워 수"
+INFO_LIKES = "좋아요 수"
+INFO_VIEWS = "조회수"
+# The info passage's first line (rag.chunking.info_passage), before the seed's own info lines.
+INFO_TITLE = "제목"
 
 
 @dataclass(frozen=True)

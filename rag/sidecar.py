@@ -12,13 +12,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.jsonfile import Node, load_json, milliseconds
-from rag.seed import INFO_CHANNEL, INFO_LENGTH, INFO_UPLOADED, INFO_URL
+from rag.seed import (
+    INFO_CHANNEL,
+    INFO_FOLLOWERS,
+    INFO_LENGTH,
+    INFO_LIKES,
+    INFO_UPLOADED,
+    INFO_URL,
+    INFO_VIEWS,
+)
 from rag.timed import Chapter
 
 SIDECAR_SUFFIX = ".info.json"
 _DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 # yt-dlp's count fields and the seed format's names for them, in the seed's order.
-_COUNTS = (("channel_follower_count", "팔로워 수"), ("like_count", "좋아요 수"), ("view_count", "조회수"))
+_COUNTS = (("channel_follower_count", INFO_FOLLOWERS), ("like_count", INFO_LIKES), ("view_count", INFO_VIEWS))
 
 
 @dataclass(frozen=True)

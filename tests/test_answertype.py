@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer import Asked, candidates, choose
+from rag.answer import FEATURES, Asked, candidates, choose
 from rag.answertype import Expectation, expectation, satisfies
 from rag.embedder import FakeEmbedder
 from rag.keyword import Analyzer
@@ -122,7 +122,7 @@ def test_the_answer_is_the_span_that_states_the_amount(fake_built: Settings) -> 
     vector = FakeEmbedder().embed_batch([question], "query")[0]
     spans = candidates(searcher.index.rows([]), Asked(vector, {}, None), result.hits, searcher._facts)
     # By cosine alone, with no answer type, the closest span states no amount.
-    closest, _ = choose(spans, (1.0,) + (0.0,) * 11)
+    closest, _ = choose(spans, (1.0,) + (0.0,) * (len(FEATURES) - 1))
     amount = Expectation("quantity")
     assert closest is not None and not satisfies(amount, Analyzer().morphs(closest.text))
     assert result.typed and result.answer is not None

@@ -19,7 +19,15 @@ def test_the_question_set_covers_what_it_must() -> None:
     assert langs["en"] + langs["ja"] >= 12 and langs["ko"] > len(questions) / 2
     kinds = Counter(q.kind for q in questions)
     assert kinds["none"] >= 10 and all(kinds[k] for k in ("misheard", "paraphrase", "numeric", "video"))
-    assert {q.split for q in questions} == {"tune", "report", "holdout", "blind", "blind2", "blind3", "blind4"}
+    assert {q.split for q in questions} == {
+        "tune",
+        "report",
+        "holdout",
+        "blind",
+        "blind2",
+        "blind3",
+        "blind4",
+    }
     assert all((q.kind == "none") == (q.evidence is None) for q in questions)
 
 
@@ -63,4 +71,10 @@ def test_splits_select_their_questions() -> None:
     questions = load_questions(QUESTIONS)
     counts = {name: sum(in_split(q, name) for q in questions) for name in ("dev", "report", "blind4", "all")}
     assert counts == {"dev": 212, "report": 36, "blind4": 70, "all": len(questions)}
-    assert {q.split for q in questions if in_split(q, "dev")} == {"tune", "holdout", "blind", "blind2", "blind3"}
+    assert {q.split for q in questions if in_split(q, "dev")} == {
+        "tune",
+        "holdout",
+        "blind",
+        "blind2",
+        "blind3",
+    }

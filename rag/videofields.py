@@ -1,0 +1,69 @@
+"""Questions about the video itself, answered by the line of its info passage that holds the fact.
+
+"How many views does this video have?" shares no word with the info line "조회수: 22,868", and a
+small multilingual encoder puts the line "영상 길이: 18분 27초" about as close, so by cosine alone
+a question in English or Japanese often gets the wrong line.  The info lines carry fixed labels
+(rag.seed's INFO_* names, also written for yt-dlp's metadata by rag.sidecar), so a question that
+names the video (or its channel) and one of these facts, in Korean, English or Japanese, is
+answered by that line whenever the info passage is among the top results.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.seed import (
+    INFO_CHANNEL,
+    INFO_FOLLOWERS,
+    INFO_LENGTH,
+    INFO_LIKES,
+    INFO_TITLE,
+    INFO_UPLOADED,
+    INFO_URL,
+    INFO_VIEWS,
+)
+
+# A question about the video names it: "views" alone may be someone's opinions.
+_ABOUT_VIDEO = re.compile(
+    r"영상|동영상|비디오|채널|방송|에피소드|\b(?:video|clip|channel|episode)\b|動画|ビデオ|チャンネル|番組",
+    re.I,
+)
+# In order: a question naming two facts ("the channel's followers") asks for the first.
+_FIELDS = (
+    (INFO_FOLLOWERS, r"팔로워|구독자|\b(?:followers?|subscribers?)\b|フォロワー|登録者"),
+    (INFO_LIKES, r"좋아요|\blikes?\b|いいね|高評価"),
+    (
+        INFO_VIEWS,
+        r"조회|재생 ?수|재생 ?횟수|\b(?:views?|view count|watched)\b|再生回数|再生数|視聴回数|閲覧数",
+    ),
+    (
+        INFO_CHANNEL,
+        r"채널 ?이름|채널명|어느 채널|무슨 채널|\b(?:channel name|which channel|what channel)\b|チャンネル名|どのチャンネル",
+    ),
+    (
+        INFO_LENGTH,
+        r"길이|몇 분|러닝 ?타임|재생 ?시간|\b(?:how long|length|duration|running time|runtime)\b|長さ|何分|再生時間",
+    ),
+    (
+        INFO_UPLOADED,
+        r"업로드|올라온|올린 ?날|게시|\b(?:uploaded|upload|posted|published)\b|投稿|アップロード|公開",
+    ),
+    (INFO_TITLE, r"제목|몇 번째 에피소드|\b(?:title|called|which episode)\b|タイトル|題名|何話"),
+    (INFO_URL, r"링크|주소|\b(?:link|url)\b|リンク|URL"),
+)
+_COMPILED = tuple((label, re.compile(pattern, re.I)) for label, pattern in _FIELDS)
+
+
+def asked_field(question: str) -> str | None:
+    """The label of the info line ``question`` asks for, or None when it asks about something else."""
+    if not _ABOUT_VIDEO.search(question):
+        return None
+    for label, pattern in _COMPILED:
+        if pattern.search(question):
+            return label
+    return None
+
+
+def states_field(sentence: str, label: str) -> bool:
+    """Whether an info passage's line is the one labelled ``label``."""
+    return sentence.startswith(f"{label}:")

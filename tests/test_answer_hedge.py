@@ -1,0 +1,65 @@
+"""The answer is a sentence, or the sentence and its neighbour where the model cannot tell them apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer import FEATURES, Candidate, choose
+from rag.chunking import Passage, Span
+from rag.moments import Hit
+
+TEXT = "손실이 나고 있죠. 440억 달러에 이를 것이고. 흑자는 2029년."
+PASSAGE = Passage("v:0:x", "v", 1, None, 0, 10_000, False, TEXT, (Span(0, 10), Span(11, 27), Span(28, 38)))
+FIRST = Hit(1, 1.0, PASSAGE, 0)
+SECOND = Hit(2, 0.9, PASSAGE, 0)
+# The score is the first feature alone.
+WEIGHTS = (1.0,) + (0.0,) * (len(FEATURES) - 1)
+
+
+def span(hit: Hit, first: int, last: int, score: float) -> Candidate:
+    return Candidate(hit, first, last, (score,) + (0.0,) * (len(FEATURES) - 1), score, False)
+
+
+SPANS = [
+    span(FIRST, 0, 0, 0.5),
+    span(FIRST, 1, 1, 1.0),
+    span(FIRST, 2, 2, 0.6),
+    span(FIRST, 0, 1, 0.1),
+    span(FIRST, 1, 2, 0.1),
+]
+
+
+@pytest.mark.parametrize(
+    ("hedge", "text"),
+    [
+        (0.0, "440억 달러에 이를 것이고."),
+        (0.3, "440억 달러에 이를 것이고."),
+        (0.45, "440억 달러에 이를 것이고. 흑자는 2029년."),
+        # Both neighbours are close: the closer one joins.
+        (0.6, "440억 달러에 이를 것이고. 흑자는 2029년."),
+    ],
+)
+def test_a_close_neighbour_joins_the_best_sentence(hedge: float, text: str) -> None:
+    answer, _ = choose(SPANS, WEIGHTS, None, hedge)
+    assert answer is not None and answer.text == text
+    assert TEXT[answer.char_start : answer.char_end] == text
+    # The answer keeps the best sentence's score, not the pair's.
+    assert answer.score == 1.0
+
+
+def test_a_neighbour_in_another_result_does_not_join() -> None:
+    spans = [span(FIRST, 1, 1, 1.0), span(SECOND, 2, 2, 0.99), span(SECOND, 1, 2, 0.0)]
+    answer, _ = choose(spans, WEIGHTS, None, 0.5)
+    assert answer is not None and answer.text == "440억 달러에 이를 것이고."
+
+
+def test_without_the_pair_among_the_spans_the_sentence_stands_alone() -> None:
+    spans = [span(FIRST, 1, 1, 1.0), span(FIRST, 2, 2, 0.9)]
+    answer, _ = choose(spans, WEIGHTS, None, 0.5)
+    assert answer is not None and answer.text == "440억 달러에 이를 것이고."
+
+
+def test_a_best_pair_is_kept_as_it_is() -> None:
+    spans = [span(FIRST, 1, 1, 0.5), span(FIRST, 0, 0, 0.45), span(FIRST, 1, 2, 1.0)]
+    answer, _ = choose(spans, WEIGHTS, None, 0.5)
+    assert answer is not None and answer.text == "440억 달러에 이를 것이고. 흑자는 2029년."

@@ -1,0 +1,50 @@
+"""Questions about the video itself name the info line that answers them, in any of three languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.videofields import asked_field, states_field
+
+
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [
+        ("이 영상의 조회수는?", "조회수"),
+        ("how many views does this video have", "조회수"),
+        ("この動画の再生回数は？", "조회수"),
+        ("이 채널 구독자 몇 명이야?", "팔로워 수"),
+        # The channel's followers, not the channel's name.
+        ("How many followers does the channel have?", "팔로워 수"),
+        ("この動画、いいねはいくつ？", "좋아요 수"),
+        ("이 영상을 올린 채널 이름은?", "채널명"),
+        ("この動画の長さはどれくらいですか？", "영상 길이"),
+        ("When was this video uploaded?", "업로드 날짜"),
+        ("이 영상 제목 뭐였지?", "제목"),
+        ("이 영상은 지식뉴스 몇 번째 에피소드인가요?", "제목"),
+        ("이 영상의 유튜브 링크는 무엇인가요?", "다시보기"),
+    ],
+)
+def test_a_question_about_the_video_names_its_line(question: str, label: str) -> None:
+    assert asked_field(question) == label
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Views as opinions, and a release that is not the video's: neither names the video.
+        "What are Son's views on Korea?",
+        "Nvidia promised Japan priority on GPUs released in which year?",
+        # The video, but none of its info lines.
+        "이 영상 댓글은 몇 개야?",
+        "손정의가 이 영상에서 제일 강조한 건?",
+    ],
+)
+def test_other_questions_name_no_line(question: str) -> None:
+    assert asked_field(question) is None
+
+
+def test_a_line_is_matched_by_its_label() -> None:
+    assert states_field("조회수: 22,868", "조회수")
+    assert not states_field("좋아요 수: 315", "조회수")
+    assert not states_field("조회수가 늘었다", "조회수")
