@@ -6,14 +6,12 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-from index.build import build
+from index.parts import BuildReport
 from rag.errors import RagError
-
-if TYPE_CHECKING:
-    from api.service import Service
 
 log = logging.getLogger("rag.api")
 State = Literal["running", "succeeded", "failed"]
@@ -39,8 +37,18 @@ class Job:
 
 
 class Jobs:
-    def __init__(self, service: Service) -> None:
-        self._service = service
+    """One rebuild at a time: ``rebuild`` builds, ``reload`` serves what it built, and ``observe``
+    records each job's state and seconds (the service passes its own; nothing here knows it)."""
+
+    def __init__(
+        self,
+        rebuild: Callable[[], BuildReport],
+        reload: Callable[[], object],
+        observe: Callable[[State, float], None],
+    ) -> None:
+        self._rebuild = rebuild
+        self._reload = reload
+        self._observe = observe
         self._lock = threading.Lock()
         self._jobs: dict[str, Job] = {}
         self._running: Job | None = None
@@ -77,7 +85,7 @@ class Jobs:
 
     def _run(self, job: Job) -> None:
         try:
-            report = build(self._service.settings, self._service.embedder)
+            report = self._rebuild()
             job.result = {
                 "version": report.version,
                 "videos": len(report.videos),
@@ -92,7 +100,7 @@ class Jobs:
             }
             for failure in report.failures:
                 log.warning("bad seed: %s", failure)
-            self._service.reload()
+            self._reload()
             job.state = "succeeded"
             log.info("rebuild %s: index %s (%s)", job.id, report.version, report.summary())
         except RagError as exc:
@@ -103,7 +111,7 @@ class Jobs:
             log.exception("rebuild %s crashed", job.id)
         finally:
             job.finished_at = time.time()
-            self._service.metrics.builds.labels(job.state).observe(job.finished_at - job.started_at)
+            self._observe(job.state, job.finished_at - job.started_at)
             with self._lock:
                 self._running = None
                 again, self._again = self._again, False

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from api.jobs import Jobs
 from api.observe import Metrics
+from index.build import build
 from rag.embedder import Embedder, load_embedder
 from rag.errors import RagError
 from rag.retrieval import RetrievalParams, Searcher
@@ -45,8 +46,12 @@ class Service:
         self._swap = threading.Lock()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self.jobs = Jobs(self)
         self.metrics = Metrics()
+        self.jobs = Jobs(
+            lambda: build(self.settings, self.embedder),
+            self.reload,
+            lambda state, seconds: self.metrics.builds.labels(state).observe(seconds),
+        )
 
     @property
     def searcher(self) -> Searcher:

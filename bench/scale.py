@@ -42,16 +42,14 @@ from typing import Any
 import numpy as np
 
 from bench import scale_keyword, synthetic
+from bench.synthetic import VIDEO_ROWS, K, Matrix, recall
 from bench.timing import MB, latencies, percentile, rss
 from rag import ann
 
-K = 10
 POOL = 50
-VIDEO_ROWS = 300
 HNSW_M, HNSW_EF_CONSTRUCTION = 32, 80
 SEARCH_THREADS = 1
 SWEEP = (10_000, 20_000, 30_000, 40_000, 50_000, 70_000, 100_000)
-Matrix = np.ndarray[Any, Any]
 
 
 @dataclass
@@ -87,10 +85,6 @@ Variants = tuple[Any, list[tuple[str, dict[str, int]]]]
 
 def one_by_one(index: Any, queries: Matrix) -> Callable[[int], object]:
     return lambda i: index.search(queries[i : i + 1], K)
-
-
-def recall(found: Matrix, truth: Matrix, k: int) -> float:
-    return float(np.mean([len(set(f[:k]) & set(t[:k])) / k for f, t in zip(found, truth, strict=True)]))
 
 
 def reloaded(index: Any) -> tuple[Any, float, float]:

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from bench import synthetic
-from bench.scale import VIDEO_ROWS, K, Matrix, recall
+from bench.synthetic import VIDEO_ROWS, K, Matrix, recall
 from bench.timing import MB, latencies, percentile, rss
 from index.milvus_build import _create
 from rag import ann, bm25sparse

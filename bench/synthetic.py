@@ -44,6 +44,9 @@ CACHE = Path("var/bench")
 MIX_WEIGHTS = (0.5, 0.5)
 PASSAGE_NOISE = 0.5
 QUERY_NOISE = 0.5
+# Results compared per question, and passages per synthetic video (the one-video searches).
+K = 10
+VIDEO_ROWS = 300
 
 
 @dataclass(frozen=True)
@@ -158,3 +161,8 @@ def passage_tokens(tokens: list[list[str]], n: int, seed: int = 3) -> list[list[
     drawn = rng.choice(len(words), int(lengths.sum()), p=p / p.sum())
     ends = np.cumsum(lengths)
     return [[words[i] for i in drawn[end - length : end]] for end, length in zip(ends, lengths, strict=True)]
+
+
+def recall(found: Matrix, truth: Matrix, k: int) -> float:
+    """Mean share of each query's true top ``k`` among the ``k`` found."""
+    return float(np.mean([len(set(f[:k]) & set(t[:k])) / k for f, t in zip(found, truth, strict=True)]))

