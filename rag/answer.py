@@ -177,11 +177,13 @@ def choose(
     weights: Sequence[float],
     decisive: Expectation | None = None,
     hedge: float = 0.0,
+    margin: float = math.inf,
 ) -> tuple[Answer | None, bool]:
     """The best span, and whether some span states what a decisive expectation asks for.
 
     A question asking for a quantity or a time is answered only by a span that states one, while
-    there is one; the caller flags it when there is none.  A question about the video itself is
+    there is one; the caller flags it when none does within ``margin`` of the best span's score
+    (a figure in a sentence on something else states nothing asked).  A question about the video itself is
     answered by the info line it asks for, where that is among the spans.  A best sentence whose
     neighbour scores within ``hedge`` of it is answered with both.
     """
@@ -192,7 +194,9 @@ def choose(
     typed = True
     if decisive is not None:
         stating = [c for c in pool if c.typed]
-        typed = bool(stating)
+        # "2월 3일" in a sentence about a presentation does not answer "오픈AI 작년 매출은 얼마?".
+        top = max((float(np.dot(weights, c.features)) for c in pool), default=0.0)
+        typed = any(float(np.dot(weights, c.features)) >= top - margin for c in stating)
         pool = stating or pool
     if not pool:
         return None, typed

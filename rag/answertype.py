@@ -41,6 +41,23 @@ _SAME_UNIT = (
     frozenset({"번", "회", "차례"}),
     frozenset({"개", "대"}),
 )
+# An amount of money asked for ("얼마를 투자했나", "how much did it cost", "売上はいくら") is stated
+# in a currency, as a share ("최대 절반까지", "80%") or as a bare figure, not as a date or a count
+# of things ("2월 3일", "5대 5").
+_MONEY_UNITS = frozenset({"달러", "엔", "원", "위안", "유로", "파운드", "센트", "퍼센트", "프로", "%", "-"})
+_KO_MONEY = frozenset(
+    {"가격", "비용", "돈", "금액", "매출", "투자", "투자금", "손실", "이익", "순이익", "수익", "가치", "값"}
+    | {"예산", "연봉", "시가총액", "사용료", "요금", "자금", "현금", "보조금", "지원", "지원금", "인수"}
+)
+_EN_MONEY = re.compile(
+    r"\b(?:cost|costs|price|priced|pay|paid|spend|spent|invest|invested|investment|revenue|worth|"
+    r"valuation|valued|budget|subsid\w*|fund|funding|loss|losses|profit|cash|money|sales|salary|fee|"
+    r"earn|earned|market cap)\b",
+    re.I,
+)
+_JA_MONEY = re.compile(
+    "いくら|金額|価格|値段|費用|売上|時価総額|投資|予算|利益|損失|収益|コスト|資金|補助|円|ドル"
+)
 _NUMBER_TAGS = ("SN", "NR", "W_SERIAL")
 # Counted nouns and numeral determiners Kiwi does not tag as numbers: 절반, 두 번, 세 개.
 _NUMBER_WORDS = frozenset(
@@ -144,7 +161,7 @@ def expectation(question: str, morphs: Sequence[Any]) -> Expectation | None:
                 return Expectation("quantity", _unit_set(after.form))
             return Expectation("quantity")
         if m.form == "얼마" or m.form == "얼마나":
-            return Expectation("quantity")
+            return Expectation("quantity", _money(question, morphs))
         if m.form == "언제":
             return Expectation("time")
     for pattern, units in ((_EN_AGE, "살"), (_JA_AGE, "살"), (_JA_PEOPLE, "명")):
@@ -153,10 +170,17 @@ def expectation(question: str, morphs: Sequence[Any]) -> Expectation | None:
     if _EN_PERCENT.search(question) or _JA_PERCENT.search(question):
         return Expectation("quantity", _unit_set("%"))
     if _EN_QUANTITY.search(question) or _JA_QUANTITY.search(question):
-        return Expectation("quantity")
+        return Expectation("quantity", _money(question, morphs))
     if _EN_TIME.search(question) or _JA_TIME.search(question):
         return Expectation("time")
     return _soft(question, morphs)
+
+
+def _money(question: str, morphs: Sequence[Any]) -> frozenset[str]:
+    """The units that state an amount of money, when ``question`` asks for one; else any unit."""
+    if any(m.form in _KO_MONEY for m in morphs) or _EN_MONEY.search(question) or _JA_MONEY.search(question):
+        return _MONEY_UNITS
+    return frozenset()
 
 
 def _soft(question: str, morphs: Sequence[Any]) -> Expectation | None:

@@ -81,6 +81,10 @@ class RetrievalParams:
     # Where the best sentence's neighbour scores within this of it, the answer is both (rag.answer):
     # chosen on the development splits by `python -m bench.answers` (cross-validated).
     answer_hedge: float = 1.0
+    # A question asking for a quantity or a time is flagged unless a span stating one scores within
+    # this of the best span (rag.answer.choose).  On the development splits the answerable ones'
+    # gaps reach 2.5 and the unanswerable ones' start at 3.3.
+    typed_margin: float = 3.0
     # Confidence is a logistic model over (answer sentence cosine, peak, key-word coverage), fitted
     # on the development splits by `python -m bench.tune --calibrate-only`.  The peak is how far the
     # best passage's cosine stands above the question's cosine to passages at large, in standard
@@ -170,7 +174,7 @@ class Searcher:
     def _ask(self, text: str, k: int, video_id: str | None) -> Result:
         vector, tokens, hits, spans, decisive, rows = self._answerable(text, k, video_id)
         p = self.params
-        answer, typed = choose(spans, p.answer_weights, decisive, p.answer_hedge)
+        answer, typed = choose(spans, p.answer_weights, decisive, p.answer_hedge, p.typed_margin)
         covered = 1.0
         if _HANGUL.search(text):
             evidence = [

@@ -1,10 +1,12 @@
-"""The answer is a sentence, or the sentence and its neighbour where the model cannot tell them apart."""
+"""The answer is a sentence, or the sentence and its neighbour where the model cannot tell them apart;
+a decisive answer type counts only where a span stating it scores near the best."""
 
 from __future__ import annotations
 
 import pytest
 
 from rag.answer import FEATURES, Candidate, choose
+from rag.answertype import Expectation
 from rag.chunking import Passage, Span
 from rag.moments import Hit
 
@@ -63,3 +65,19 @@ def test_a_best_pair_is_kept_as_it_is() -> None:
     spans = [span(FIRST, 1, 1, 0.5), span(FIRST, 0, 0, 0.45), span(FIRST, 1, 2, 1.0)]
     answer, _ = choose(spans, WEIGHTS, None, 0.5)
     assert answer is not None and answer.text == "440억 달러에 이를 것이고. 흑자는 2029년."
+
+
+def test_a_figure_far_from_the_best_span_does_not_state_what_was_asked() -> None:
+    amount = Expectation("quantity")
+    # The best span states no amount; the one that does scores 4 lower (a date in a sentence on
+    # something else): the question is left without a typed answer and gets flagged.
+    spans = [span(FIRST, 1, 1, 5.0), typed(FIRST, 2, 2, 1.0)]
+    assert choose(spans, WEIGHTS, amount, 0.0, 3.0)[1] is False
+    assert choose(spans, WEIGHTS, amount, 0.0, 5.0)[1] is True
+    # Flagged or not, the span stating an amount is the one offered.
+    answer, _ = choose(spans, WEIGHTS, amount, 0.0, 3.0)
+    assert answer is not None and answer.text == "흑자는 2029년."
+
+
+def typed(hit: Hit, first: int, last: int, score: float) -> Candidate:
+    return Candidate(hit, first, last, (score,) + (0.0,) * (len(FEATURES) - 1), score, True)

@@ -16,6 +16,7 @@ AGE = frozenset({"살", "세", "歳"})
 PEOPLE = frozenset({"명", "인", "人"})
 MONTHS = frozenset({"달", "개월", "월"})
 PERCENT = frozenset({"퍼센트", "프로", "%"})
+MONEY = frozenset({"달러", "엔", "원", "위안", "유로", "파운드", "센트", "퍼센트", "프로", "%", "-"})
 
 
 def expected(question: str) -> Expectation | None:
@@ -29,14 +30,18 @@ def expected(question: str) -> Expectation | None:
         ("직원은 몇 명인가요?", Expectation("quantity", PEOPLE)),
         ("몇 달 만에 다시 갔나요?", Expectation("quantity", MONTHS)),
         ("20년 뒤 AI는 인간 두뇌의 몇 배 능력을 갖게 되나요?", Expectation("quantity", frozenset({"배"}))),
-        ("H100 GPU 하나의 가격은 얼마인가요?", Expectation("quantity")),
+        ("H100 GPU 하나의 가격은 얼마인가요?", Expectation("quantity", MONEY)),
+        ("오픈AI 작년 매출은 얼마나 돼?", Expectation("quantity", MONEY)),
+        ("영상 길이는 얼마나 되나요?", Expectation("quantity")),
         ("경제산업성이 엔비디아 본사를 찾아간 것은 언제인가요?", Expectation("time")),
         ("How old is Masayoshi Son?", Expectation("quantity", AGE)),
         ("What share of Boston Dynamics does Hyundai own?", Expectation("quantity", PERCENT)),
-        ("How much does one Nvidia H100 GPU cost?", Expectation("quantity")),
+        ("How much does one Nvidia H100 GPU cost?", Expectation("quantity", MONEY)),
+        ("How many GPUs does one data centre need?", Expectation("quantity")),
         ("When was this video uploaded?", Expectation("time")),
         ("東京の人口は何人ですか？", Expectation("quantity", PEOPLE)),
-        ("H100は1台いくらですか？", Expectation("quantity")),
+        ("H100は1台いくらですか？", Expectation("quantity", MONEY)),
+        ("ソフトバンクの時価総額はいくらですか？", Expectation("quantity", MONEY)),
         ("経済産業省がエヌビディア本社を訪れたのはいつですか？", Expectation("time")),
         ("손정의는 프레젠테이션에서 무엇을 들고 나왔나요?", None),
         ("Why do Japanese companies outsource their IT systems?", Expectation("reason")),
@@ -75,6 +80,12 @@ def test_what_a_question_asks_for(question: str, wanted: Expectation | None) -> 
         ("현대가 한 80%를 가지고 있고", Expectation("quantity", PERCENT), True),
         ("GPU 구매 시 일본 정부가 최대 절반까지 지원하기로 했습니다.", Expectation("quantity"), True),
         ("연간 30억 달러가 됩니다.", Expectation("quantity"), True),
+        # An amount of money: a currency, a share or a bare figure, not a date or a count of things.
+        ("연간 30억 달러가 됩니다.", Expectation("quantity", MONEY), True),
+        ("GPU 구매 시 일본 정부가 최대 절반까지 지원하기로 했습니다.", Expectation("quantity", MONEY), True),
+        ("4조가 넘는 돈입니다.", Expectation("quantity", MONEY), True),
+        ("올해 2월 3일에 발표했습니다.", Expectation("quantity", MONEY), False),
+        ("5대 5 지분으로 합작 법인을 만들었습니다.", Expectation("quantity", MONEY), False),
         ("- 업로드 날짜: 2025-03-26", Expectation("time"), True),
         ("일본에서 작년과 재작년에 조달 작전이란 걸 했습니다.", Expectation("time"), True),
         ("엄청 비쌉니다.", Expectation("quantity"), False),
