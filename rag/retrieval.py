@@ -19,6 +19,7 @@ from rag.cache import LRU
 from rag.corpus import Corpus, Rows
 from rag.embedder import Embedder
 from rag.errors import NotFoundError, QueryError
+from rag.fusion import rrf, weighted, with_sentences
 from rag.keyword import Analyzer, content_tokens
 from rag.moments import Folder, Hit
 from rag.store import IndexData
@@ -242,15 +243,15 @@ class Searcher:
         dense = [(r, s) for r, s in dense if rows.has(r)]
         keyword = [(r, s) for r, s in keyword if rows.has(r)]
         if dense and p.sentence_weight:
-            dense = _with_sentences(dense, vector[0], p.sentence_weight, rows)
+            dense = with_sentences(dense, vector[0], p.sentence_weight, rows)
         if p.mode == "dense":
             ranked = dense
         elif p.mode == "keyword":
             ranked = keyword
         elif p.fusion == "rrf":
-            ranked = _rrf([dense, keyword], p.rrf_k)
+            ranked = rrf([dense, keyword], p.rrf_k)
         else:
-            ranked = _weighted(dense, keyword, p.dense_weight)
+            ranked = weighted(dense, keyword, p.dense_weight)
         dense_of = dict(dense)
         keyword_of = dict(keyword)
         folder = Folder(rows)
@@ -274,37 +275,3 @@ class Searcher:
                 )
             )
         return hits, rows
-
-
-def _with_sentences(
-    dense: list[tuple[int, float]], vector: np.ndarray[Any, Any], weight: float, rows: Rows
-) -> list[tuple[int, float]]:
-    out = []
-    for row, score in dense:
-        best = float((rows.sentence_vectors(row) @ vector).max(initial=-1.0))
-        out.append((row, (1 - weight) * score + weight * best))
-    return sorted(out, key=lambda item: (-item[1], item[0]))
-
-
-def _rrf(rankings: list[list[tuple[int, float]]], k: int) -> list[tuple[int, float]]:
-    fused: dict[int, float] = {}
-    for ranking in rankings:
-        for rank, (row, _) in enumerate(ranking, 1):
-            fused[row] = fused.get(row, 0.0) + 1.0 / (k + rank)
-    return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
-
-
-def _weighted(
-    dense: list[tuple[int, float]], keyword: list[tuple[int, float]], weight: float
-) -> list[tuple[int, float]]:
-    def normalized(ranking: list[tuple[int, float]]) -> dict[int, float]:
-        if not ranking:
-            return {}
-        values = [s for _, s in ranking]
-        low, high = min(values), max(values)
-        span = high - low or 1.0
-        return {row: (s - low) / span for row, s in ranking}
-
-    d, kw = normalized(dense), normalized(keyword)
-    fused = {row: weight * d.get(row, 0.0) + (1 - weight) * kw.get(row, 0.0) for row in d.keys() | kw.keys()}
-    return sorted(fused.items(), key=lambda item: (-item[1], item[0]))

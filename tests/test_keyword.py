@@ -1,5 +1,5 @@
+from rag.fusion import rrf, weighted
 from rag.keyword import Analyzer, KeywordIndex, jamo
-from rag.retrieval import _rrf, _weighted
 
 
 def test_analyzer_keeps_content_morphemes() -> None:
@@ -39,11 +39,11 @@ def test_short_words_are_not_fuzzed() -> None:
 def test_reciprocal_rank_fusion() -> None:
     dense = [(1, 0.9), (2, 0.8), (3, 0.7)]
     keyword = [(3, 9.0), (1, 5.0)]
-    fused = _rrf([dense, keyword], 60)
+    fused = rrf([dense, keyword], 60)
     assert [row for row, _ in fused] == [1, 3, 2]
     assert fused[0][1] == 1 / 61 + 1 / 62
 
 
 def test_weighted_fusion_normalizes_each_side() -> None:
-    fused = dict(_weighted([(1, 0.9), (2, 0.5)], [(2, 10.0), (3, 2.0)], 0.5))
+    fused = dict(weighted([(1, 0.9), (2, 0.5)], [(2, 10.0), (3, 2.0)], 0.5))
     assert fused == {1: 0.5, 2: 0.5, 3: 0.0}

@@ -1,0 +1,47 @@
+"""Fusing the dense and keyword candidate lists into one ranking, and the sentence blend before it.
+
+Each function takes (row, score) lists best first and returns one; the Searcher (rag.retrieval)
+chooses which by its RetrievalParams.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from rag.corpus import Rows
+
+
+def with_sentences(
+    dense: list[tuple[int, float]], vector: np.ndarray[Any, Any], weight: float, rows: Rows
+) -> list[tuple[int, float]]:
+    out = []
+    for row, score in dense:
+        best = float((rows.sentence_vectors(row) @ vector).max(initial=-1.0))
+        out.append((row, (1 - weight) * score + weight * best))
+    return sorted(out, key=lambda item: (-item[1], item[0]))
+
+
+def rrf(rankings: list[list[tuple[int, float]]], k: int) -> list[tuple[int, float]]:
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, (row, _) in enumerate(ranking, 1):
+            fused[row] = fused.get(row, 0.0) + 1.0 / (k + rank)
+    return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+
+
+def weighted(
+    dense: list[tuple[int, float]], keyword: list[tuple[int, float]], weight: float
+) -> list[tuple[int, float]]:
+    def normalized(ranking: list[tuple[int, float]]) -> dict[int, float]:
+        if not ranking:
+            return {}
+        values = [s for _, s in ranking]
+        low, high = min(values), max(values)
+        span = high - low or 1.0
+        return {row: (s - low) / span for row, s in ranking}
+
+    d, kw = normalized(dense), normalized(keyword)
+    fused = {row: weight * d.get(row, 0.0) + (1 - weight) * kw.get(row, 0.0) for row in d.keys() | kw.keys()}
+    return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
