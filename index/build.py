@@ -19,6 +19,7 @@ from index.parts import (
     nothing_to_index,
     parse_seeds,
     part_tokens,
+    plan,
     prompts,
     seed_files,
     seed_hashes,
@@ -28,7 +29,6 @@ from rag.embedder import Embedder, LazyEmbedder, configured_model_id, load_embed
 from rag.errors import IndexMissingError, RagError
 from rag.keyword import KeywordIndex, analyzer_signature
 from rag.manifest import Manifest
-from rag.seed import Seed
 from rag.settings import Settings
 from rag.sources import lone_sidecars
 from rag.store import read_manifest, remove_leftovers, write_index
@@ -117,25 +117,10 @@ def _build(settings: Settings, embedder: Embedder, progress: Progress | None) ->
         for name in lone_sidecars(settings.seeds_dir, seed_files(settings.seeds_dir))
     ]
     seeds, report.failures = parse_seeds(settings.seeds_dir)
-    parts: dict[str, VideoPart] = {}
-    fresh: list[Seed] = []
-    for seed in seeds:
-        old = previous.get(seed.path.name)
-        if old is not None and old.record.sha256 == seed.sha256:
-            parts[seed.path.name] = old
-            report.reused.append(seed.path.name)
-        else:
-            fresh.append(seed)
-            (report.changed if old is not None else report.added).append(seed.path.name)
-    # A seed that no longer parses keeps its last good version: nothing indexed is lost to a typo.
-    for failure in report.failures:
-        name = failure.source
-        if name in previous and (settings.seeds_dir / name).exists() and name not in parts:
-            parts[name] = previous[name]
-            report.kept.append(name)
-    names = {p.name for p in seed_files(settings.seeds_dir)}
-    report.removed = sorted(n for n in previous if n not in names)
-    for seed, part in zip(fresh, embed_seeds(fresh, settings, embedder, progress), strict=True):
+    todo = plan(seeds, report.failures, {n: p.record.sha256 for n, p in previous.items()}, settings.seeds_dir)
+    todo.fill(report)
+    parts: dict[str, VideoPart] = {n: previous[n] for n in [*todo.reused, *todo.kept]}
+    for seed, part in zip(todo.fresh, embed_seeds(todo.fresh, settings, embedder, progress), strict=True):
         parts[seed.path.name] = part
     if not parts:
         raise nothing_to_index(settings, report)

@@ -41,6 +41,7 @@ from index.parts import (
     nothing_to_index,
     parse_seeds,
     part_tokens,
+    plan,
     prompts,
     seed_files,
     seed_hashes,
@@ -178,20 +179,12 @@ def _incremental(
     # A killed build's work: deletes it committed but did not do, rows it wrote but never committed.
     delete(milvus, collection, layout["pending"])
     milvus.call("delete", collection_name=collection, filter=f"id >= {int(layout['next_row'])}")
-    by_name = {s.path.name: s for s in seeds}
-    changed = [s for s in seeds if s.path.name not in videos or videos[s.path.name].sha256 != s.sha256]
-    failed = {f.source for f in report.failures}
-    gone = [n for n in videos if n not in by_name and not (n in failed and (settings.seeds_dir / n).exists())]
-    report.kept = sorted(
-        n for n in videos if n in failed and n not in by_name and (settings.seeds_dir / n).exists()
-    )
-    report.reused = sorted(n for n in by_name if n in videos and n not in {s.path.name for s in changed})
-    report.added = sorted(s.path.name for s in changed if s.path.name not in videos)
-    report.changed = sorted(s.path.name for s in changed if s.path.name in videos)
-    report.removed = sorted(gone)
-    if not by_name and not report.kept:
+    todo = plan(seeds, report.failures, {n: v.sha256 for n, v in videos.items()}, settings.seeds_dir)
+    todo.fill(report)
+    gone = todo.removed
+    if not seeds and not todo.kept:
         raise nothing_to_index(settings, report)
-    parts = _parts(settings, embedder, changed, progress) if changed else {}
+    parts = _parts(settings, embedder, todo.fresh, progress) if todo.fresh else {}
     ordered = [parts[n] for n in sorted(parts)]
     check_unique(
         [*(p.record for p in ordered), *(v for n, v in videos.items() if n not in parts and n not in gone)]

@@ -6,7 +6,7 @@ Shared by the FAISS build (``index.build``) and the Milvus build (``index.milvus
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +46,40 @@ class BuildReport:
     def summary(self) -> str:
         counts = {k: len(getattr(self, k)) for k in ("added", "changed", "removed", "reused", "kept")}
         return ", ".join(f"{n} {k}" for k, n in counts.items())
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a build does with each seed file against what is indexed (both stores use it)."""
+
+    # New or changed seeds: these are embedded.
+    fresh: list[Seed]
+    reused: list[str]
+    added: list[str]
+    changed: list[str]
+    # A seed that no longer parses keeps its last good version: nothing indexed is lost to a typo.
+    kept: list[str]
+    removed: list[str]
+
+    def fill(self, report: BuildReport) -> None:
+        report.reused, report.added, report.changed = self.reused, self.added, self.changed
+        report.kept, report.removed = self.kept, self.removed
+
+
+def plan(seeds: list[Seed], failures: list[SeedError], indexed: Mapping[str, str], seeds_dir: Path) -> Plan:
+    """Sort the parsed ``seeds`` (and ``failures``) against ``indexed``: each indexed file's sha256."""
+    parsed = {s.path.name for s in seeds}
+    fresh = [s for s in seeds if indexed.get(s.path.name) != s.sha256]
+    failed = {f.source for f in failures}
+    kept = sorted(n for n in indexed if n in failed and n not in parsed and (seeds_dir / n).exists())
+    return Plan(
+        fresh=fresh,
+        reused=sorted(parsed - {s.path.name for s in fresh}),
+        added=sorted(s.path.name for s in fresh if s.path.name not in indexed),
+        changed=sorted(s.path.name for s in fresh if s.path.name in indexed),
+        kept=kept,
+        removed=sorted(n for n in indexed if n not in parsed and n not in kept),
+    )
 
 
 def seed_files(seeds_dir: Path) -> list[Source]:
