@@ -190,17 +190,16 @@ def choose(
     info = [c for c in spans if c.info]
     if info:
         return _answer(info[0], float(np.dot(weights, info[0].features)), info=True), True
-    pool = list(spans)
+    scored = [(float(np.dot(weights, c.features)), c) for c in spans]
     typed = True
     if decisive is not None:
-        stating = [c for c in pool if c.typed]
+        stating = [(s, c) for s, c in scored if c.typed]
         # "2월 3일" in a sentence about a presentation does not answer "오픈AI 작년 매출은 얼마?".
-        top = max((float(np.dot(weights, c.features)) for c in pool), default=0.0)
-        typed = any(float(np.dot(weights, c.features)) >= top - margin for c in stating)
-        pool = stating or pool
-    if not pool:
+        top = max((s for s, _ in scored), default=0.0)
+        typed = any(s >= top - margin for s, _ in stating)
+        scored = stating or scored
+    if not scored:
         return None, typed
-    scored = [(float(np.dot(weights, c.features)), c) for c in pool]
     score, best = max(scored, key=lambda item: item[0])
     if hedge > 0 and best.first == best.last:
         best = _hedged(scored, best, score - hedge)
