@@ -18,8 +18,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import numpy as np
-
 from index.milvus_write import (
     BASELINE,
     delete,
@@ -49,6 +47,7 @@ from index.parts import (
 from index.reuse import VideoPart, previous_parts
 from rag import ann
 from rag.bm25sparse import KeywordStats
+from rag.corpus import spread
 from rag.embedder import Embedder
 from rag.keyword import analyzer_signature
 from rag.manifest import Manifest, VideoRecord, video_from_json
@@ -153,7 +152,7 @@ def _full(
     total = sum(len(p.passages) for p in ordered)
     search = _create(milvus, collection, embedder.dimension, total)
     records, next_row = insert(milvus, collection, ordered, tokens, stats.avgdl, 0, settings, progress)
-    ids = np.unique(np.linspace(0, max(total - 1, 0), min(total, BASELINE)).astype(np.int64)).tolist()
+    ids = spread(0, total, BASELINE)
     manifest = manifest_of(version, embedder, settings, {r.source: r.sha256 for r in records}, stats)
     sentences = sum(len(p.sentences) for part in ordered for p in part.passages)
     milvus.write(collection, properties(manifest, records, stats, search, ids, next_row, [], sentences))
@@ -207,10 +206,11 @@ def _incremental(
     kept_records = [videos[n] for n in sorted(videos)]
     # The baseline sample keeps its share of old rows and takes the new rows' share from them.
     share = round(BASELINE * (next_row - start) / max(stats.documents, 1))
-    fresh_ids = np.unique(
-        np.linspace(start, next_row - 1, min(share, next_row - start)).astype(np.int64)
-    ).tolist()
-    baseline = sample([*layout["baseline"], *fresh_ids]) if next_row > start else layout["baseline"]
+    baseline = (
+        sample([*layout["baseline"], *spread(start, next_row, share)])
+        if next_row > start
+        else layout["baseline"]
+    )
     sentences = int(layout.get("sentences", 0)) + sum(
         len(p.sentences) for part in ordered for p in part.passages
     )

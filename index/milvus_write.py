@@ -15,7 +15,7 @@ from index.parts import Progress, chunk_settings, chunking, prompts
 from index.reuse import VideoPart
 from rag import bm25sparse
 from rag.bm25sparse import KeywordStats
-from rag.corpus import positions
+from rag.corpus import positions, spread
 from rag.embedder import Embedder
 from rag.errors import RagError
 from rag.keyword import analyzer_signature
@@ -31,8 +31,8 @@ BASELINE = 1024
 def sample(ids: list[int]) -> list[int]:
     if len(ids) <= BASELINE:
         return sorted(ids)
-    picks = np.unique(np.linspace(0, len(ids) - 1, BASELINE).astype(np.int64))
-    return [sorted(ids)[int(i)] for i in picks]
+    ordered = sorted(ids)
+    return [ordered[i] for i in spread(0, len(ordered), BASELINE)]
 
 
 def tokens_of(

@@ -90,6 +90,14 @@ class Corpus(Protocol):
         ...
 
 
+def spread(lo: int, hi: int, n: int) -> list[int]:
+    """Up to ``n`` ids spread evenly over ``range(lo, hi)``, both ends included: the baseline's rows."""
+    count = min(n, hi - lo)
+    if count <= 0:
+        return []
+    return [int(i) for i in np.unique(np.linspace(lo, hi - 1, count).astype(np.int64))]
+
+
 def positions(passages: Sequence[Passage], overlap: int) -> list[int]:
     """Where each passage's first sentence lies among its section's sentences.
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from rag import ann
 from rag.chunking import Passage
-from rag.corpus import ListRows, Ranked, Vector
+from rag.corpus import ListRows, Ranked, Vector, spread
 from rag.manifest import Manifest, VideoRecord
 from rag.store import IndexData
 
@@ -76,5 +76,4 @@ def baseline(dense: Any, dimension: int, size: int = 1024) -> Vector:
     total = int(dense.ntotal)
     if not total:
         return np.zeros((0, dimension), dtype=np.float32)
-    rows = np.unique(np.linspace(0, total - 1, min(total, size)).astype(np.int64))
-    return np.vstack([dense.reconstruct(int(r)) for r in rows]).astype(np.float32)
+    return np.vstack([dense.reconstruct(r) for r in spread(0, total, size)]).astype(np.float32)
