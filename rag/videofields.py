@@ -25,7 +25,8 @@ from rag.seed import (
 
 # A question about the video names it: "views" alone may be someone's opinions.
 _ABOUT_VIDEO = re.compile(
-    r"영상|동영상|비디오|채널|방송|에피소드|\b(?:video|clip|channel|episode)\b|動画|ビデオ|チャンネル|番組",
+    # YouTube unbounded: "YouTubeに" has no word boundary after it.
+    r"영상|동영상|비디오|채널|방송|에피소드|유튜브|YouTube|\b(?:video|clip|channel|episode)\b|動画|ビデオ|チャンネル|番組|ユーチューブ",
     re.I,
 )
 # In order: a question naming two facts ("the channel's followers") asks for the first.
@@ -34,7 +35,8 @@ _FIELDS = (
     (INFO_LIKES, r"좋아요|\blikes?\b|いいね|高評価"),
     (
         INFO_VIEWS,
-        r"조회|재생 ?수|재생 ?횟수|\b(?:views?|view count|watched)\b|再生回数|再生数|視聴回数|閲覧数",
+        r"조회|재생 ?수|재생 ?횟수|재생(?:됐|되었|된)|몇 번(?:이나)? (?:봤|재생)|\b(?:views?|view count|watched|viewed)\b|"
+        r"再生回数|再生数|視聴回数|閲覧数|再生され|何回(?:再生|見られ)",
     ),
     (
         INFO_CHANNEL,
@@ -46,7 +48,8 @@ _FIELDS = (
     ),
     (
         INFO_UPLOADED,
-        r"업로드|올라온|올린 ?날|게시|\b(?:uploaded|upload|posted|published)\b|投稿|アップロード|公開",
+        r"업로드|올라온|올라왔|올린 ?날|게시|언제 (?:나왔|공개)|\b(?:uploaded|upload|posted|published|put up|go(?:es)? up|went up|come out|came out)\b|"
+        r"投稿|アップロード|公開|上が(?:った|って)|アップされ",
     ),
     (INFO_TITLE, r"제목|몇 번째 에피소드|\b(?:title|called|which episode)\b|タイトル|題名|何話"),
     (INFO_URL, r"링크|주소|\b(?:link|url)\b|リンク|URL"),

@@ -23,6 +23,13 @@ from rag.videofields import asked_field, states_field
         ("이 영상 제목 뭐였지?", "제목"),
         ("이 영상은 지식뉴스 몇 번째 에피소드인가요?", "제목"),
         ("이 영상의 유튜브 링크는 무엇인가요?", "다시보기"),
+        # Asked with a verb rather than the line's noun.
+        ("이 영상 지금까지 몇 번이나 재생됐어?", "조회수"),
+        ("この動画、YouTubeに上がったのはいつ頃？", "업로드 날짜"),
+        ("When did this video come out?", "업로드 날짜"),
+        ("When did this clip go up on YouTube?", "업로드 날짜"),
+        ("How many times has this video been viewed?", "조회수"),
+        ("이 영상 유튜브에 언제 올라왔어?", "업로드 날짜"),
     ],
 )
 def test_a_question_about_the_video_names_its_line(question: str, label: str) -> None:
