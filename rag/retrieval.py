@@ -21,6 +21,7 @@ from rag.embedder import Embedder
 from rag.errors import NotFoundError, QueryError
 from rag.fusion import rrf, weighted, with_sentences
 from rag.keyword import Analyzer, content_tokens
+from rag.moment import asks_moment, topic
 from rag.moments import Folder, Hit
 from rag.store import IndexData
 from rag.videofields import asked_field
@@ -165,7 +166,7 @@ class Searcher:
         text = self.check(query, k, video_id)
         return self.search_cache.get_or_compute(
             (text, k, video_id),
-            lambda: self._rank(self.analyzer.tokens(text), self._embed(text), k, video_id)[0],
+            lambda: self._rank(self.analyzer.tokens(topic(text)), self._embed(topic(text)), k, video_id)[0],
         )
 
     def ask(self, question: str, k: int = 5, video_id: str | None = None) -> Result:
@@ -200,16 +201,22 @@ class Searcher:
     def _answerable(
         self, text: str, k: int, video_id: str | None
     ) -> tuple[np.ndarray[Any, Any], list[str], list[Hit], list[Candidate], Expectation | None, Rows]:
-        """The question's vector and key words, its results, and the answer spans among them."""
+        """The question's vector and key words, its results, and the answer spans among them.
+
+        A question asking where in the video something is said is ranked and answered by its
+        topic, with no answer type: the answer's timestamp is what it asks for (rag.moment).
+        """
+        moment = asks_moment(text)
+        text = topic(text)
         vector = self._embed(text)
         # Kiwi runs once per question: ranking, answer choice, answer type and coverage share it.
         morphs = self.analyzer.morphs(text)
         tokens = content_tokens(morphs)
         hits, rows = self._rank(tokens, vector, k, video_id)
-        expected = expectation(text, morphs)
+        expected = None if moment else expectation(text, morphs)
         words = {w: frozenset(self.index.expand([w])) for w in set(tokens)}
         idf = {w: self.index.idf(w) for w in words}
-        asked = Asked(vector[0], words, expected, idf, asked_field(text))
+        asked = Asked(vector[0], words, expected, idf, None if moment else asked_field(text))
         spans = candidates(rows, asked, hits, self._facts)
         decisive = expected if self.params.check_answer_type and expected and expected.decisive else None
         return vector[0], tokens, hits, spans, decisive, rows

@@ -157,6 +157,28 @@ def test_video_info_is_answerable(server: str, question: str, line: str) -> None
 
 
 @pytest.mark.parametrize(
+    ("question", "start", "answered"),
+    [
+        # Read literally these ask for a time ("몇 분") or the video's length (動画の何分); before
+        # rag.moment the first was flagged for stating no time and the second answered by the
+        # length line.  They ask where the topic is said: its sentence and timestamp answer them.
+        ("엔비디아 GPU 로비 얘기는 영상 몇 분쯤 나와?", "13:05", True),
+        # Across languages the topic alone is too short to be sure of: the moment is still first.
+        ("ボストン・ダイナミクスの話は動画の何分ごろ？", "10:", False),
+    ],
+)
+def test_where_in_the_video_is_answered_by_the_moment(
+    server: str, question: str, start: str, answered: bool
+) -> None:
+    body = httpx.post(f"{server}/v1/ask", json={"question": question}, timeout=30).json()
+    first = body["passages"][0]
+    assert first["section"] != "영상 정보" and first["timestamp"].startswith(start)
+    if answered:
+        assert body["low_confidence"] is False and body["answer"]["passage_rank"] == 1
+    assert body["answer"] is None or "길이" not in body["answer"]["text"]
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "김치찌개 끓이는 법을 알려주세요",
