@@ -34,7 +34,7 @@ import numpy as np
 from rag.answertype import KINDS, Expectation, Facts
 from rag.chunking import INFO_SECTION, Passage, time_at
 from rag.moments import Hit
-from rag.videofields import states_field
+from rag.videofields import bare_field, states_field
 
 if TYPE_CHECKING:
     from rag.corpus import Rows
@@ -134,9 +134,17 @@ def candidates(
         own = [set(f.tokens) for f in stated]
         n = len(sims)
         closest = max(sims)
+        # The info passage's figure lines answer only the question that asks for them.
+        barred = set()
+        if p.section == INFO_SECTION:
+            barred = {
+                i
+                for i, s in enumerate(p.sentences)
+                if bare_field(p.text[s.start : s.end]) not in (None, asked.info_field)
+            }
         for a in range(n):
             for b in (a, a + 1):
-                if b >= n:
+                if b >= n or a in barred or b in barred:
                     continue
                 tokens = own[a] | own[b]
                 words, focus = found(tokens)

@@ -55,6 +55,10 @@ _FIELDS = (
     (INFO_URL, r"링크|주소|\b(?:link|url)\b|リンク|URL"),
 )
 _COMPILED = tuple((label, re.compile(pattern, re.I)) for label, pattern in _FIELDS)
+# Lines that state nothing but a figure, a date or a link: they answer only the question asking
+# for them.  Otherwise "조회수: 22,868" states a quantity for "サム・アルトマンは何歳" and the
+# link line sits close to English questions, whose words a multilingual encoder finds in a URL.
+BARE_FIELDS = frozenset({INFO_VIEWS, INFO_LIKES, INFO_FOLLOWERS, INFO_LENGTH, INFO_UPLOADED, INFO_URL})
 
 
 def asked_field(question: str) -> str | None:
@@ -65,6 +69,12 @@ def asked_field(question: str) -> str | None:
         if pattern.search(question):
             return label
     return None
+
+
+def bare_field(sentence: str) -> str | None:
+    """The label of the info line ``sentence`` when it states only a figure, a date or a link."""
+    label = sentence.split(":", 1)[0]
+    return label if ":" in sentence and label in BARE_FIELDS else None
 
 
 def states_field(sentence: str, label: str) -> bool:

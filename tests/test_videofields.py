@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from rag.videofields import asked_field, states_field
+from rag.answer import Asked, candidates
+from rag.answertype import Facts
+from rag.chunking import INFO_SECTION, Passage, Span
+from rag.moments import Hit
+from rag.videofields import asked_field, bare_field, states_field
 
 
 @pytest.mark.parametrize(
@@ -55,3 +60,41 @@ def test_a_line_is_matched_by_its_label() -> None:
     assert states_field("조회수: 22,868", "조회수")
     assert not states_field("좋아요 수: 315", "조회수")
     assert not states_field("조회수가 늘었다", "조회수")
+
+
+def test_figure_lines_are_bare_and_the_title_is_not() -> None:
+    assert bare_field("조회수: 22,868") == "조회수"
+    assert bare_field("다시보기: https://www.youtube.com/watch?v=PR3c4Q63rOs") == "다시보기"
+    assert bare_field("제목: [지식뉴스 EP.19] … (ft.이창민 한국외대 일본학과 교수)") is None
+    assert bare_field("채널명: 교양이를 부탁해") is None
+    assert bare_field("조회수가 늘었다") is None
+
+
+INFO = "제목: 지식뉴스 (ft.이창민 교수)\n조회수: 22,868\n다시보기: https://youtu.be/x"
+INFO_PASSAGE = Passage(
+    "v:0:info", "v", INFO_SECTION, None, 0, 0, False, INFO, (Span(0, 20), Span(21, 32), Span(33, 57))
+)
+
+
+class _Rows:
+    def sentence_vectors(self, row: int) -> np.ndarray:
+        # The link line is the closest: by cosine alone it would answer.
+        return np.array([[0.5, 0.0], [0.6, 0.0], [0.9, 0.0]], dtype=np.float32)
+
+
+@pytest.mark.parametrize(
+    ("field", "lines"),
+    [
+        (None, {(0, 0)}),
+        ("조회수", {(0, 0), (1, 1), (0, 1)}),
+        ("다시보기", {(0, 0), (2, 2)}),
+    ],
+)
+def test_figure_lines_are_spans_only_for_the_question_asking_for_them(
+    field: str | None, lines: set[tuple[int, int]]
+) -> None:
+    asked = Asked(np.array([1.0, 0.0], dtype=np.float32), {}, None, {}, field)
+    hit = Hit(1, 1.0, INFO_PASSAGE, 0)
+    spans = candidates(_Rows(), asked, [hit], lambda text: Facts((), frozenset(), frozenset()))  # type: ignore[arg-type]
+    assert INFO[INFO_PASSAGE.sentences[1].start : INFO_PASSAGE.sentences[1].end] == "조회수: 22,868"
+    assert {(c.first, c.last) for c in spans} == lines
