@@ -30,6 +30,7 @@ def test_the_question_set_covers_what_it_must() -> None:
         "blind5",
         "blind6",
         "blind7",
+        "blind8",
     }
     assert all((q.kind == "none") == (q.evidence is None) for q in questions)
 
