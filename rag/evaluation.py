@@ -31,6 +31,7 @@ SPLITS = (
     "blind6",
     "blind7",
     "blind8",
+    "blind9",
 )
 # The tuning split and the splits that became development sets once measured and read.
 DEV_SPLITS = frozenset(

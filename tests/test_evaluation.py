@@ -31,6 +31,7 @@ def test_the_question_set_covers_what_it_must() -> None:
         "blind6",
         "blind7",
         "blind8",
+        "blind9",
     }
     assert all((q.kind == "none") == (q.evidence is None) for q in questions)
 
