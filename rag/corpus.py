@@ -73,6 +73,10 @@ class Corpus(Protocol):
 
     def idf(self, word: str) -> float: ...
 
+    def indexed(self, word: str) -> bool:
+        """Whether some passage holds ``word`` (one of the keyword index's words)."""
+        ...
+
     def rows(self, ids: Iterable[int]) -> Rows:
         """The given rows, fetched at once; rows not among them may be read too, at a cost."""
         ...

@@ -148,6 +148,9 @@ class KeywordIndex:
         """The question's tokens plus indexed spellings one jamo away from unseen Hangul words."""
         return self._spellings.expand(tokens)
 
+    def indexed(self, word: str) -> bool:
+        return word in self._bm25.vocab_dict
+
     def idf(self, word: str) -> float:
         """BM25's inverse document frequency of an indexed word; a word never indexed counts as rarest."""
         ids = self._bm25.vocab_dict

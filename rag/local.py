@@ -57,6 +57,9 @@ class LocalCorpus:
     def idf(self, word: str) -> float:
         return self.index.keyword.idf(word)
 
+    def indexed(self, word: str) -> bool:
+        return self.index.keyword.indexed(word)
+
     def rows(self, ids: Iterable[int]) -> ListRows:
         return self._rows
 

@@ -176,6 +176,9 @@ class MilvusCorpus:
     def idf(self, word: str) -> float:
         return bm25_idf(self._stats.documents, self._stats.df.get(word, 0))
 
+    def indexed(self, word: str) -> bool:
+        return word in self._stats.df
+
     def fetch(self, ids: list[int]) -> list[dict[str, Any]]:
         if not ids:
             return []

@@ -73,6 +73,14 @@ def test_keyword_scores_are_bm25s_scores(stores: tuple[Settings, Settings]) -> N
         assert [s for _, s in there] == pytest.approx([s for _, s in here], rel=1e-5)
 
 
+def test_both_stores_know_the_same_words(stores: tuple[Settings, Settings]) -> None:
+    faiss, milvus = (Searcher(open_corpus(s), FakeEmbedder(), PARAMS) for s in stores)
+    words = [*faiss.analyzer.tokens(QUESTIONS[0] + " " + QUESTIONS[3]), "한번도없던말"]
+    known = [w for w in words if faiss.index.indexed(w)]
+    assert known and len(known) < len(words)
+    assert [w for w in words if milvus.index.indexed(w)] == known
+
+
 def test_the_video_filter_is_a_filter_expression(stores: tuple[Settings, Settings], tmp_path: Path) -> None:
     _, settings = stores
     shutil.copy(DATA / "001_space.txt", settings.seeds_dir / "001_space.txt")
