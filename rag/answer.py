@@ -90,6 +90,9 @@ class Asked:
     idf: dict[str, float] = field(default_factory=dict)
     # The info line asked for by a question about the video itself (rag.videofields).
     info_field: str | None = None
+    # The info lines the question names, whether or not it names the video: a figure line may
+    # answer only these ("How many views?").
+    named: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,9 @@ def candidates(
             barred = {
                 i
                 for i, s in enumerate(p.sentences)
-                if bare_field(p.text[s.start : s.end]) not in (None, asked.info_field)
+                if (label := bare_field(p.text[s.start : s.end])) is not None
+                and label != asked.info_field
+                and label not in asked.named
             }
         for a in range(n):
             for b in (a, a + 1):

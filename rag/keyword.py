@@ -149,7 +149,8 @@ class KeywordIndex:
         return self._spellings.expand(tokens)
 
     def indexed(self, word: str) -> bool:
-        return word in self._bm25.vocab_dict
+        # bm25s keeps "" in its vocabulary; no passage holds the empty word (as on Milvus).
+        return bool(word) and word in self._bm25.vocab_dict
 
     def idf(self, word: str) -> float:
         """BM25's inverse document frequency of an indexed word; a word never indexed counts as rarest."""

@@ -24,7 +24,7 @@ from rag.keyword import Analyzer, content_tokens
 from rag.moment import asks_moment, topic
 from rag.moments import Folder, Hit
 from rag.store import IndexData
-from rag.videofields import asked_field
+from rag.videofields import asked_field, named_fields
 
 MAX_K = 50
 MAX_QUESTION_CHARS = 1000
@@ -167,9 +167,11 @@ class Searcher:
 
     def search(self, query: str, k: int = 5, video_id: str | None = None) -> list[Hit]:
         text = self.check(query, k, video_id)
+        # A question asking where in the video something is said is ranked by its topic (rag.moment).
+        about = topic(text)
         return self.search_cache.get_or_compute(
             (text, k, video_id),
-            lambda: self._rank(self.analyzer.tokens(topic(text)), self._embed(topic(text)), k, video_id)[0],
+            lambda: self._rank(self.analyzer.tokens(about), self._embed(about), k, video_id)[0],
         )
 
     def ask(self, question: str, k: int = 5, video_id: str | None = None) -> Result:
@@ -219,7 +221,9 @@ class Searcher:
         expected = None if moment else expectation(text, morphs)
         words = {w: frozenset(self.index.expand([w])) for w in set(tokens)}
         idf = {w: self.index.idf(w) for w in words}
-        asked = Asked(vector[0], words, expected, idf, None if moment else asked_field(text))
+        asked = Asked(
+            vector[0], words, expected, idf, None if moment else asked_field(text), named_fields(text)
+        )
         spans = candidates(rows, asked, hits, self._facts)
         decisive = expected if self.params.check_answer_type and expected and expected.decisive else None
         return vector[0], tokens, hits, spans, decisive, rows

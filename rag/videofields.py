@@ -35,8 +35,8 @@ _FIELDS = (
     (INFO_LIKES, r"좋아요|\blikes?\b|いいね|高評価"),
     (
         INFO_VIEWS,
-        r"조회|재생 ?수|재생 ?횟수|재생(?:됐|되었|된)|몇 번(?:이나)? (?:봤|재생)|\b(?:views?|view count|watched|viewed)\b|"
-        r"再生回数|再生数|視聴回数|閲覧数|再生され|何回(?:再生|見られ)",
+        r"조회|재생 ?수|재생 ?횟수|재생(?:됐|되었)|몇 번(?:이나)? 재생|\b(?:views?|view count|watched)\b|"
+        r"\bbeen (?:viewed|played)\b|\btimes\b.*\b(?:viewed|played)\b|再生回数|再生数|視聴回数|閲覧数|再生され|何回(?:再生|見られ)",
     ),
     (
         INFO_CHANNEL,
@@ -48,17 +48,24 @@ _FIELDS = (
     ),
     (
         INFO_UPLOADED,
-        r"업로드|올라온|올라왔|올린 ?날|게시|언제 (?:나왔|공개)|\b(?:uploaded|upload|posted|published|put up|go(?:es)? up|went up|come out|came out)\b|"
-        r"投稿|アップロード|公開|上が(?:った|って)|アップされ",
+        # A verb counts with the video as its subject: "when did ChatGPT come out" is not asked of it.
+        r"업로드|올라온|올린 ?날|게시|(?:영상|동영상)\S*\s*(?:유튜브에\s*)?(?:언제\s*)?(?:올라왔|나왔|공개)|"
+        r"\b(?:uploaded|upload|posted|published)\b|\b(?:video|clip)\s+(?:\w+\s+){0,2}?(?:come|came|go|goes|went|put)\s+(?:out|up)\b|"
+        r"投稿|アップロード|公開|(?:YouTube|ユーチューブ)に(?:上が(?:った|って)|アップされ)|動画.{0,4}アップされ",
     ),
     (INFO_TITLE, r"제목|몇 번째 에피소드|\b(?:title|called|which episode)\b|タイトル|題名|何話"),
     (INFO_URL, r"링크|주소|\b(?:link|url)\b|リンク|URL"),
 )
 _COMPILED = tuple((label, re.compile(pattern, re.I)) for label, pattern in _FIELDS)
-# Lines that state nothing but a figure, a date or a link: they answer only the question asking
-# for them.  Otherwise "조회수: 22,868" states a quantity for "サム・アルトマンは何歳" and the
+# Lines that state nothing but a figure, a date or a link: they answer only a question naming them
+# (named_fields).  Otherwise "조회수: 22,868" states a quantity for "サム・アルトマンは何歳" and the
 # link line sits close to English questions, whose words a multilingual encoder finds in a URL.
 BARE_FIELDS = frozenset({INFO_VIEWS, INFO_LIKES, INFO_FOLLOWERS, INFO_LENGTH, INFO_UPLOADED, INFO_URL})
+
+
+def named_fields(question: str) -> frozenset[str]:
+    """The labels of the info lines ``question`` names, whether or not it names the video."""
+    return frozenset(label for label, pattern in _COMPILED if pattern.search(question))
 
 
 def asked_field(question: str) -> str | None:

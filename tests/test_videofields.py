@@ -9,7 +9,7 @@ from rag.answer import Asked, candidates
 from rag.answertype import Facts
 from rag.chunking import INFO_SECTION, Passage, Span
 from rag.moments import Hit
-from rag.videofields import asked_field, bare_field, states_field
+from rag.videofields import asked_field, bare_field, named_fields, states_field
 
 
 @pytest.mark.parametrize(
@@ -47,6 +47,14 @@ def test_a_question_about_the_video_names_its_line(question: str, label: str) ->
         # Views as opinions, and a release that is not the video's: neither names the video.
         "What are Son's views on Korea?",
         "Nvidia promised Japan priority on GPUs released in which year?",
+        # A verb of coming out or going up whose subject is not the video.
+        "Which country did DeepSeek come out of, according to the video?",
+        "In the video, when did ChatGPT come out?",
+        "How much did chip prices go up, according to this video?",
+        "動画で、株価はどれくらい上がった？",
+        "이 영상에서 GPT-5는 언제 나왔다고 해?",
+        "How is Nvidia viewed in the video?",
+        "이 영상에서 그 책을 몇 번 봤다고 해?",
         # The video, but none of its info lines.
         "이 영상 댓글은 몇 개야?",
         "손정의가 이 영상에서 제일 강조한 건?",
@@ -93,8 +101,18 @@ class _Rows:
 def test_figure_lines_are_spans_only_for_the_question_asking_for_them(
     field: str | None, lines: set[tuple[int, int]]
 ) -> None:
-    asked = Asked(np.array([1.0, 0.0], dtype=np.float32), {}, None, {}, field)
+    asked = Asked(np.array([1.0, 0.0], dtype=np.float32), {}, None, {}, field, named_fields(field or ""))
     hit = Hit(1, 1.0, INFO_PASSAGE, 0)
     spans = candidates(_Rows(), asked, [hit], lambda text: Facts((), frozenset(), frozenset()))  # type: ignore[arg-type]
     assert INFO[INFO_PASSAGE.sentences[1].start : INFO_PASSAGE.sentences[1].end] == "조회수: 22,868"
     assert {(c.first, c.last) for c in spans} == lines
+
+
+def test_a_figure_line_named_without_the_video_may_still_answer() -> None:
+    # "How many views?" names no video, so no line is forced, but the views line stays a span.
+    assert asked_field("How many views?") is None
+    asked = Asked(np.array([1.0, 0.0], dtype=np.float32), {}, None, {}, None, named_fields("How many views?"))
+    spans = candidates(
+        _Rows(), asked, [Hit(1, 1.0, INFO_PASSAGE, 0)], lambda text: Facts((), frozenset(), frozenset())
+    )  # type: ignore[arg-type]
+    assert {(c.first, c.last) for c in spans} == {(0, 0), (1, 1), (0, 1)}
