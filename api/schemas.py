@@ -12,7 +12,7 @@ from rag.answer import Answer
 from rag.chunking import estimated_at
 from rag.manifest import VideoRecord
 from rag.moments import Hit
-from rag.retrieval import MAX_K, MAX_QUESTION_CHARS, QUESTION_PATTERN
+from rag.question import MAX_K, MAX_QUESTION_CHARS, QUESTION_PATTERN
 from rag.timefmt import format_clock, link_at, seconds
 
 

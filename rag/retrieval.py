@@ -18,24 +18,17 @@ from rag.answertype import Expectation, SentenceFacts, expectation
 from rag.cache import LRU
 from rag.corpus import Corpus, Rows
 from rag.embedder import Embedder
-from rag.errors import NotFoundError, QueryError
+from rag.errors import NotFoundError
 from rag.fusion import rrf, weighted, with_sentences
 from rag.keyword import Analyzer, content_tokens
 from rag.moment import asks_moment, topic
 from rag.moments import Folder, Hit
+from rag.question import checked
 from rag.store import IndexData
 from rag.videofields import asked_field, named_fields
 
-MAX_K = 50
-MAX_QUESTION_CHARS = 1000
 _TOKEN_MEMO = 100_000
-_SPACES = re.compile(r"\s+")
 _HANGUL = re.compile("[\uac00-\ud7a3]")
-# Tabs and line breaks are whitespace in a pasted question; other C0/C1 controls are not text.
-_CONTROL_CLASS = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"
-_CONTROL = re.compile(f"[{_CONTROL_CLASS}]")
-# The same rules as a pattern for the OpenAPI schema: no control characters, something not blank.
-QUESTION_PATTERN = f"^[^{_CONTROL_CLASS}]*[^\\s{_CONTROL_CLASS}][^{_CONTROL_CLASS}]*$"
 
 Mode = Literal["dense", "keyword", "hybrid"]
 Fusion = Literal["rrf", "weighted"]
@@ -120,10 +113,6 @@ class Result:
     candidate: Answer | None = field(default=None, repr=False)
 
 
-def normalize_query(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
-
-
 class Searcher:
     def __init__(
         self,
@@ -150,17 +139,7 @@ class Searcher:
         self.ask_cache: LRU[Result] = LRU(cache_size)
 
     def check(self, query: str, k: int, video_id: str | None) -> str:
-        if _CONTROL.search(query):
-            raise QueryError("the question contains control characters")
-        text = normalize_query(query)
-        if not text:
-            raise QueryError("the question is empty")
-        if len(text) > MAX_QUESTION_CHARS:
-            raise QueryError(
-                f"the question is {len(text)} characters long; the limit is {MAX_QUESTION_CHARS}"
-            )
-        if not 1 <= k <= MAX_K:
-            raise QueryError(f"k must be between 1 and {MAX_K}, got {k}")
+        text = checked(query, k)
         if video_id is not None and video_id not in self.index.videos:
             raise NotFoundError(f"no video with id {video_id!r} in the index")
         return text

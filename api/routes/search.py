@@ -11,7 +11,8 @@ from api.deps import LlmDep, SearcherDep
 from api.generation import STREAM_DOC, event_stream, generation_out, titles_of, written
 from api.schemas import AnswerOut, AskRequest, AskResponse, ErrorResponse, PassageOut, SearchResponse
 from rag.moments import Hit
-from rag.retrieval import MAX_K, MAX_QUESTION_CHARS, QUESTION_PATTERN, Result, Searcher
+from rag.question import MAX_K, MAX_QUESTION_CHARS, QUESTION_PATTERN
+from rag.retrieval import Result, Searcher
 
 router = APIRouter(prefix="/v1", responses={422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}})
 

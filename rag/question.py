@@ -1,0 +1,38 @@
+"""What a question may be: its length, its characters, its spacing, and how many results it asks for.
+
+The same limits reach the HTTP schema (api.schemas, the search route) and the Searcher, so a
+question refused at one door is refused at every door, with the same message.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.errors import QueryError
+
+MAX_K = 50
+MAX_QUESTION_CHARS = 1000
+_SPACES = re.compile(r"\s+")
+# Tabs and line breaks are whitespace in a pasted question; other C0/C1 controls are not text.
+_CONTROL_CLASS = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"
+_CONTROL = re.compile(f"[{_CONTROL_CLASS}]")
+# The same rules as a pattern for the OpenAPI schema: no control characters, something not blank.
+QUESTION_PATTERN = f"^[^{_CONTROL_CLASS}]*[^\\s{_CONTROL_CLASS}][^{_CONTROL_CLASS}]*$"
+
+
+def normalize_query(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def checked(query: str, k: int) -> str:
+    """``query`` with its spacing normalized, or a QueryError saying what is wrong with it or ``k``."""
+    if _CONTROL.search(query):
+        raise QueryError("the question contains control characters")
+    text = normalize_query(query)
+    if not text:
+        raise QueryError("the question is empty")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QueryError(f"the question is {len(text)} characters long; the limit is {MAX_QUESTION_CHARS}")
+    if not 1 <= k <= MAX_K:
+        raise QueryError(f"k must be between 1 and {MAX_K}, got {k}")
+    return text
