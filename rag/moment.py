@@ -16,24 +16,27 @@ from __future__ import annotations
 
 import re
 
-_SPACES = re.compile(r"\s+")
+from rag.question import normalize_query
+
 _VIDEO_KO = r"(?:동영상|영상)"
 _VIDEO_JA = r"(?:動画|ビデオ)"
+_KO_MINUTE_WORDS = r"몇\s*분(?:\s*몇\s*초)?"
+_JA_MINUTE_WORDS = r"(?:何分何秒|何分|何秒)"
 
 # Korean: a minute (or second) with a locative ending ("몇 분쯤", "몇 분에", "몇 분부터"), or a part
 # of the video ("영상 어디쯤", "영상 어느 부분에서").  The ending is attached, so "몇 분 만에" and
 # "몇 분 동안" never match and no following word loses its first syllable; "몇 분에게" asks who.
 _KO_MINUTE = re.compile(
     rf"(?:(?<![가-힣])이\s+)?(?:{_VIDEO_KO}\s*(?:에서|의|에)?\s*)?"
-    r"몇\s*분(?:\s*몇\s*초)?(?:쯤|즈음|경)?(?:에서|에|부터|\s*지점)?(?!게|께)"
+    rf"{_KO_MINUTE_WORDS}(?:쯤|즈음|경)?(?:에서|에|부터|\s*지점)?(?!게|께)"
 )
-_KO_MINUTE_ENDING = re.compile(r"몇\s*분(?:\s*몇\s*초)?(?:쯤|즈음|경|에서|에|부터|지점)(?!게|께)")
+_KO_MINUTE_ENDING = re.compile(rf"{_KO_MINUTE_WORDS}(?:쯤|즈음|경|에서|에|부터|지점)(?!게|께)")
 _KO_PART = re.compile(
     rf"(?:(?<![가-힣])이\s+)?{_VIDEO_KO}\s*(?:에서|의)?\s*"
     r"(?:어디\s*쯤|어느\s*(?:부분|지점|대목|장면|시점))\s*(?:에서|에|부터)?(?![가-힣])"
 )
 # "몇 분부터", "몇 분 지점": a position whatever the verb.
-_KO_FROM = re.compile(r"몇\s*분(?:\s*몇\s*초)?(?:쯤)?\s*(?:부터|지점)")
+_KO_FROM = re.compile(rf"{_KO_MINUTE_WORDS}(?:쯤)?\s*(?:부터|지점)")
 _KO_SAYING = re.compile(
     r"나와|나오|나온|나옵|나왔|등장|얘기|이야기|언급|말하|말해|말한|말했|다루|다뤄|다뤘|설명"
 )
@@ -50,8 +53,8 @@ _EN_POSITION = re.compile(
 # video or a verb of saying.
 _JA_MINUTE = re.compile(
     rf"(?:(?:この)?{_VIDEO_JA}(?:の|だと|で)?)?"
-    r"(?:(?:何分何秒|何分|何秒)(?:ごろ|頃|あたり|辺り|目|くらい|ぐらい)?(?:に|で|から)|"
-    r"(?:何分何秒|何分|何秒)(?:ごろ|頃|あたり|辺り|目))"
+    rf"(?:{_JA_MINUTE_WORDS}(?:ごろ|頃|あたり|辺り|目|くらい|ぐらい)?(?:に|で|から)|"
+    rf"{_JA_MINUTE_WORDS}(?:ごろ|頃|あたり|辺り|目))"
 )
 _JA_TIED = re.compile(rf"{_VIDEO_JA}|話|言|出て|出る|触れ|語")
 # A part ("どの辺に") names the video: "どの辺に住んでいると言っていますか" asks where he lives.
@@ -78,6 +81,6 @@ def topic(question: str) -> str:
     rest = question
     for pattern in (_EN_POSITION, _JA_PART, _JA_MINUTE, _KO_PART, _KO_MINUTE):
         rest = pattern.sub(" ", rest)
-    rest = _SPACES.sub(" ", rest).strip(" ,?？。.、")
+    rest = normalize_query(rest).strip(",?？。.、 ")
     # A question that is nothing but the position phrase keeps its words.
     return rest or question

@@ -196,9 +196,10 @@ class Searcher:
         # Kiwi runs once per question: ranking, answer choice, answer type and coverage share it.
         morphs = self.analyzer.morphs(text)
         tokens = content_tokens(morphs)
-        hits, rows = self._rank(tokens, vector, k, video_id)
+        # Each key word's spellings serve both the keyword gate (_known) and the answer choice.
+        words = self._spellings(tokens)
+        hits, rows = self._rank(tokens, vector, k, video_id, words)
         expected = None if moment else expectation(text, morphs)
-        words = {w: frozenset(self.index.expand([w])) for w in set(tokens)}
         idf = {w: self.index.idf(w) for w in words}
         asked = Asked(
             vector[0], words, expected, idf, None if moment else asked_field(text), named_fields(text)
@@ -216,7 +217,11 @@ class Searcher:
         best = max(float(rows.vector(h.row) @ vector) for h in hits)
         return (best - float(sims.mean())) / spread if spread else 0.0
 
-    def _known(self, tokens: list[str]) -> bool:
+    def _spellings(self, tokens: list[str]) -> dict[str, frozenset[str]]:
+        """Each distinct word with the indexed spellings that count as it (Corpus.expand)."""
+        return {w: frozenset(self.index.expand([w])) for w in set(tokens)}
+
+    def _known(self, tokens: list[str], spellings: dict[str, frozenset[str]]) -> bool:
         """Whether the index holds enough of the question's words for the keyword side to rank.
 
         A question in another language than the transcripts ("How much does one Nvidia H100
@@ -228,21 +233,30 @@ class Searcher:
         """
         if not tokens:
             return False
-        known = sum(any(self.index.indexed(s) for s in self.index.expand([w])) for w in tokens)
+        known = sum(any(self.index.indexed(s) for s in spellings[w]) for w in tokens)
         return known / len(tokens) >= self.params.keyword_known
 
     def _embed(self, text: str) -> np.ndarray[Any, Any]:
         return self.embedder.embed_batch([text], "query")
 
     def _rank(
-        self, tokens: list[str], vector: np.ndarray[Any, Any], k: int, video_id: str | None
+        self,
+        tokens: list[str],
+        vector: np.ndarray[Any, Any],
+        k: int,
+        video_id: str | None,
+        spellings: dict[str, frozenset[str]] | None = None,
     ) -> tuple[list[Hit], Rows]:
+        """The top ``k`` distinct moments; ``spellings`` (_spellings of ``tokens``) when already known."""
         p = self.params
         # Merging neighbours into moments takes several candidates per result.
         pool = max(2 * k, p.pool)
         dense = self.index.dense(vector[0], pool, video_id) if p.mode != "keyword" else []
         # Hybrid ranking leaves out a keyword side that can only rank on loanwords (_known).
-        wanted = p.mode == "keyword" or (p.mode == "hybrid" and self._known(tokens))
+        wanted = p.mode == "keyword" or (
+            p.mode == "hybrid"
+            and self._known(tokens, self._spellings(tokens) if spellings is None else spellings)
+        )
         keyword = self.index.keyword(tokens, pool, video_id) if wanted else []
         # Every row a question reads, fetched at once (nothing to fetch in memory, one query on
         # Milvus): the candidates and their neighbours, which merging may reach.

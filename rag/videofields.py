@@ -78,12 +78,18 @@ def asked_field(question: str) -> str | None:
     return None
 
 
+def _label(sentence: str) -> str | None:
+    """The label of an info passage's line ("조회수" of "조회수: 22,868"), None for other text."""
+    label, colon, _ = sentence.partition(":")
+    return label if colon else None
+
+
 def bare_field(sentence: str) -> str | None:
     """The label of the info line ``sentence`` when it states only a figure, a date or a link."""
-    label = sentence.split(":", 1)[0]
-    return label if ":" in sentence and label in BARE_FIELDS else None
+    label = _label(sentence)
+    return label if label in BARE_FIELDS else None
 
 
 def states_field(sentence: str, label: str) -> bool:
     """Whether an info passage's line is the one labelled ``label``."""
-    return sentence.startswith(f"{label}:")
+    return _label(sentence) == label

@@ -10,6 +10,21 @@ from rag.seed import read_seed
 from tests.conftest import ROOT, SEED
 
 QUESTIONS = ROOT / "eval" / "questions.jsonl"
+# Written out, not read from rag.evaluation: a split added or dropped there must be added here too.
+SPLIT_NAMES = {
+    "tune",
+    "report",
+    "holdout",
+    "blind",
+    "blind2",
+    "blind3",
+    "blind4",
+    "blind5",
+    "blind6",
+    "blind7",
+    "blind8",
+    "blind9",
+}
 
 
 def test_the_question_set_covers_what_it_must() -> None:
@@ -19,20 +34,7 @@ def test_the_question_set_covers_what_it_must() -> None:
     assert langs["en"] + langs["ja"] >= 12 and langs["ko"] > len(questions) / 2
     kinds = Counter(q.kind for q in questions)
     assert kinds["none"] >= 10 and all(kinds[k] for k in ("misheard", "paraphrase", "numeric", "video"))
-    assert {q.split for q in questions} == {
-        "tune",
-        "report",
-        "holdout",
-        "blind",
-        "blind2",
-        "blind3",
-        "blind4",
-        "blind5",
-        "blind6",
-        "blind7",
-        "blind8",
-        "blind9",
-    }
+    assert {q.split for q in questions} == SPLIT_NAMES
     assert all((q.kind == "none") == (q.evidence is None) for q in questions)
 
 
@@ -76,15 +78,5 @@ def test_splits_select_their_questions() -> None:
     questions = load_questions(QUESTIONS)
     counts = {name: sum(in_split(q, name) for q in questions) for name in ("dev", "report", "blind4", "all")}
     assert counts == {"dev": 576, "report": 36, "blind4": 70, "all": len(questions)}
-    assert {q.split for q in questions if in_split(q, "dev")} == {
-        "tune",
-        "holdout",
-        "blind",
-        "blind2",
-        "blind3",
-        "blind4",
-        "blind5",
-        "blind6",
-        "blind7",
-        "blind8",
-    }
+    # Development: every split but the report split and the blind split not yet spent.
+    assert {q.split for q in questions if in_split(q, "dev")} == SPLIT_NAMES - {"report", "blind9"}
