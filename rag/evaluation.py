@@ -32,10 +32,23 @@ SPLITS = (
     "blind7",
     "blind8",
     "blind9",
+    "blind10",
 )
 # The tuning split and the splits that became development sets once measured and read.
 DEV_SPLITS = frozenset(
-    {"tune", "holdout", "blind", "blind2", "blind3", "blind4", "blind5", "blind6", "blind7", "blind8"}
+    {
+        "tune",
+        "holdout",
+        "blind",
+        "blind2",
+        "blind3",
+        "blind4",
+        "blind5",
+        "blind6",
+        "blind7",
+        "blind8",
+        "blind9",
+    }
 )
 # Redundancy is counted over the results a person reads first.
 REDUNDANCY_AT = 5
