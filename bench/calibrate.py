@@ -51,7 +51,9 @@ def cut(scores: np.ndarray, answerable: np.ndarray) -> float:
 def calibrate(results: list[tuple[Question, Result]]) -> None:
     x = np.array([signals(r) for _, r in results])
     y = np.array([q.answerable for q, _ in results])
-    typed = np.array([r.typed for _, r in results])
+    # Flagged whatever the model says: no span states the type asked, or a year or model name the
+    # question names is in no answer passage.
+    gated = np.array([not r.typed or bool(r.unmentioned) for _, r in results])
     weights, bias = fit(x, y.astype(float))
     fitted_p = probability(x, weights, bias)
     threshold = cut(fitted_p, y)
@@ -61,8 +63,8 @@ def calibrate(results: list[tuple[Question, Result]]) -> None:
         rest = np.arange(len(y)) != i
         w, b = fit(x[rest], y[rest].astype(float))
         t = cut(probability(x[rest], w, b), y[rest])
-        flagged[i] = not typed[i] or probability(x[i : i + 1], w, b)[0] < t
-    fitted = ~typed | (fitted_p < threshold)
+        flagged[i] = gated[i] or probability(x[i : i + 1], w, b)[0] < t
+    fitted = gated | (fitted_p < threshold)
     print(
         f"flag_weights=({weights[0]:.4g}, {weights[1]:.4g}, {weights[2]:.4g}) flag_bias={bias:.4g} "
         f"min_confidence={threshold:.4f}"

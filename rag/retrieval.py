@@ -20,6 +20,7 @@ from rag.corpus import Corpus, Rows
 from rag.embedder import Embedder
 from rag.errors import NotFoundError
 from rag.fusion import rrf, weighted, with_sentences
+from rag.identifiers import unmentioned
 from rag.keyword import Analyzer, content_tokens
 from rag.moment import asks_moment, topic
 from rag.moments import Folder, Hit
@@ -111,6 +112,8 @@ class Result:
     typed: bool = True
     # The best sentence even when withheld, for evaluation and calibration.
     candidate: Answer | None = field(default=None, repr=False)
+    # The years and model names the question names that no top passage mentions (rag.identifiers).
+    unmentioned: tuple[str, ...] = ()
 
 
 class Searcher:
@@ -173,8 +176,10 @@ class Searcher:
         if answer is not None and answer.info:
             # The info line a question about the video asks for: the video states it.
             confidence = 1.0
-        low = not hits or not typed or confidence < p.min_confidence
-        return Result(hits, None if low else answer, confidence, low, covered, peak, typed, answer)
+        # A year or a model name the answer passages never mention is a detail the video does not give.
+        missing = unmentioned(text, (h.passage.text for h in hits[:ANSWER_POOL]))
+        low = not hits or not typed or bool(missing) or confidence < p.min_confidence
+        return Result(hits, None if low else answer, confidence, low, covered, peak, typed, answer, missing)
 
     def answer_spans(self, question: str, k: int = 10) -> tuple[list[Candidate], bool]:
         """The spans ``ask`` chooses its answer from, and whether a decisive answer type limits them
@@ -226,10 +231,7 @@ class Searcher:
 
         A question in another language than the transcripts ("How much does one Nvidia H100
         cost?" over Korean) shares only loanwords with them ("h", "100", "gpu"), which are in many
-        passages: the keyword side then ranks on noise, and meaning alone ranks better (dev:
-        English and Japanese hit@1 0.690 → 0.710, Korean unchanged).  Korean questions over
-        Korean transcripts have at least half of their words indexed 95% of the time, other
-        languages' at most a quarter 90% of the time.
+        passages: the keyword side would rank on noise (docs/quality.md has the figures).
         """
         if not tokens:
             return False
