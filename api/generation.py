@@ -14,7 +14,8 @@ from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from api.llm import NOT_CONFIGURED, LlmClient, LlmFailure, Trace
+from api.breaker import LlmFailure
+from api.llm import NOT_CONFIGURED, LlmClient, Trace
 from api.schemas import AskResponse, CitationOut, GenerationErrorOut, GenerationOut
 from rag.generate import Citation, build_messages, resolve_citations
 from rag.timefmt import format_clock, link_at, seconds

@@ -33,6 +33,7 @@ SPLITS = (
     "blind8",
     "blind9",
     "blind10",
+    "blind11",
 )
 # The tuning split and the splits that became development sets once measured and read.
 DEV_SPLITS = frozenset(
@@ -48,6 +49,7 @@ DEV_SPLITS = frozenset(
         "blind7",
         "blind8",
         "blind9",
+        "blind10",
     }
 )
 # Redundancy is counted over the results a person reads first.

@@ -199,7 +199,7 @@ def test_a_dead_llm_is_left_alone_after_repeated_failures(
 
 
 def test_the_breaker_lets_one_call_probe_after_its_pause() -> None:
-    from api.llm import Breaker, LlmFailure
+    from api.breaker import Breaker, LlmFailure
 
     now = [100.0]
     breaker = Breaker(failures=2, seconds=30, clock=lambda: now[0])
