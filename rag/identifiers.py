@@ -19,10 +19,11 @@ from collections.abc import Iterable
 _YEAR = re.compile(r"(?<![\d,.])(?:19|20)\d\d(?![\d,])")
 # A speaker often says the short year ("24년에", "90년대"): it mentions 2024, 1990.
 _SHORT_YEAR = re.compile(r"(?<![\d,.])(\d\d)\s*(?:년|年)")
-# A model name: up to five Latin letters and at least two digits, "H100", "b200", "RTX-4090" (a
-# hyphen only after capitals: "top-10" is not a name).  One digit ("GPT-4") is too often a
-# version the transcript spells another way, and a space would make "in 2024" a name.
-_MODEL = re.compile(r"(?<![A-Za-z\d])(?:([A-Za-z]{1,5})|([A-Z]{1,5})-)(\d{2,})(?!\d)")
+# A model name: up to five Latin letters and at least three digits, "H100", "b200", "RTX-4090" (a
+# hyphen only after capitals: "top-10" is not a name).  Fewer digits are too often a name the
+# transcript spells its own way ("GPT-4", "COVID-19" is "코로나19", "G20"), and a space would make
+# "in 2024" a name.
+_MODEL = re.compile(r"(?<![A-Za-z\d])(?:([A-Za-z]{1,5})|([A-Z]{1,5})-)(\d{3,})(?!\d)")
 
 
 def identifiers(text: str) -> set[str]:

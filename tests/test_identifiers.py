@@ -17,9 +17,9 @@ from rag.store import load_index
         ("日本政府が2025年度にGPU支援に充てる予算は？", {"2025"}),
         ("Back in the 2010s", {"2010"}),
         ("RTX-4090 and b200", {"rtx4090", "b200"}),
-        # Figures, versions and lists are not names: a comma, one digit, a lower-case hyphen.
+        # Figures, versions and lists are not names: a comma, under three digits, a lower-case hyphen.
         ("1,041억 엔, 2,000억, 20250", set()),
-        ("GPT-4 and a top-10 list, EP.19", set()),
+        ("GPT-4, COVID-19, the G20 and a top-100 list, EP.19", set()),
     ],
 )
 def test_years_and_model_names(text: str, found: set[str]) -> None:
