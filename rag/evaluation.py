@@ -50,6 +50,7 @@ DEV_SPLITS = frozenset(
         "blind8",
         "blind9",
         "blind10",
+        "blind11",
     }
 )
 # Redundancy is counted over the results a person reads first.
