@@ -57,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--mode", choices=["all", *EVAL_MODES], default="all", help="retrieval set-ups to compare"
     )
+    misses = "also list the questions each set-up got wrong, with what it said and what was wanted"
+    ev.add_argument("--misses", action="store_true", help=misses)
     serve = sub.add_parser("serve", help="serve the HTTP API (default 127.0.0.1:8000)")
     serve.add_argument("--host", help="address to bind (RAG_HOST)")
     serve.add_argument("--port", type=int, help="port to bind (RAG_PORT)")
@@ -80,21 +82,22 @@ def _server_url(value: str) -> str:
 class _Progress:
     """Progress on stderr: a live line on a terminal, a few plain lines in logs."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, doing: str = "embedding") -> None:
         self.stream = stream
+        self.doing = doing
         self.tty = stream.isatty()
         self.last_tenth: dict[str, int] = {}
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if self.tty:
             end = "\n" if done >= total else ""
-            self.stream.write(f"\r  embedding {stage}: {done}/{total}{end}")
+            self.stream.write(f"\r  {self.doing} {stage}: {done}/{total}{end}")
         else:
             tenth = done * 10 // max(total, 1)
             if tenth == self.last_tenth.get(stage):
                 return
             self.last_tenth[stage] = tenth
-            self.stream.write(f"  embedding {stage}: {done}/{total}\n")
+            self.stream.write(f"  {self.doing} {stage}: {done}/{total}\n")
         self.stream.flush()
 
 
@@ -228,7 +231,7 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     from functools import partial
 
     from rag.embedder import load_embedder
-    from rag.evaluation import format_report, in_split, load_questions, run, score
+    from rag.evaluation import format_misses, format_report, in_split, load_questions, run, score
     from rag.retrieval import Searcher
     from rag.served import open_corpus
 
@@ -241,11 +244,15 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
         f"{len(questions)} questions ({args.split} split) from {args.questions}, index {index.manifest.version} "
         f"({settings.store})"
     )
+    progress = _Progress(sys.stderr, "asking")
     for mode in modes:
         searcher = Searcher(index, embedder, EVAL_MODES[mode])
-        outcomes = run(questions, partial(searcher.ask, k=10), passages)
+        outcomes = run(questions, partial(searcher.ask, k=10), passages, partial(progress, mode))
         print()
         print(format_report(score(outcomes), mode))
+        if args.misses:
+            print()
+            print(format_misses(outcomes, mode))
     return 0
 
 

@@ -83,6 +83,20 @@ class Outcome:
     # Of the first REDUNDANCY_AT results, those repeating a sentence of a higher one.
     repeats: int = 0
     shown: int = 0
+    # The answer span, even when withheld ("" when there is none).
+    answer: str = ""
+
+    @property
+    def first_relevant(self) -> int | None:
+        """The rank of the first result holding the evidence, if any is shown."""
+        return next((i for i, (pid, _) in enumerate(self.ranking, 1) if pid in self.relevant), None)
+
+    @property
+    def missed(self) -> bool:
+        """Not the first result, not the answer span, or withheld; for an unanswerable one, answered."""
+        if not self.question.answerable:
+            return not self.flagged
+        return self.first_relevant != 1 or not self.answer_ok or self.flagged
 
 
 @dataclass
@@ -117,7 +131,10 @@ def in_split(question: Question, split: str) -> bool:
 
 
 def run(
-    questions: Iterable[Question], ask: Callable[[str], Result], passages: Sequence[Passage]
+    questions: Sequence[Question],
+    ask: Callable[[str], Result],
+    passages: Sequence[Passage],
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Outcome]:
     """Ask every question and judge the ranking against the results that contain its evidence.
 
@@ -145,9 +162,11 @@ def run(
         ranking = [(h.passage.id, h.score) for h in hits]
         sentence = result.candidate.text if result.candidate else ""
         answer_ok = q.evidence is not None and squash_text(q.evidence) in squash_text(sentence)
-        outcome = Outcome(q, ranking, relevant, top_ok, flagged, answer_ok)
+        outcome = Outcome(q, ranking, relevant, top_ok, flagged, answer_ok, answer=sentence)
         outcome.repeats, outcome.shown = repeats(hits[:REDUNDANCY_AT])
         outcomes.append(outcome)
+        if progress is not None:
+            progress(len(outcomes), len(questions))
     return outcomes
 
 
@@ -218,4 +237,25 @@ def format_report(report: Report, title: str) -> str:
     for name, row in report.rows.items():
         cells = "".join(f"{row[c]:>12.3f}" if c in row else f"{'-':>12}" for c in columns)
         lines.append(f"{name:<18}{report.counts[name]:>4}{cells}")
+    return "\n".join(lines)
+
+
+def format_misses(outcomes: Sequence[Outcome], title: str) -> str:
+    """Each question ``title``'s set-up got wrong: what it ranked, said and should have said."""
+    missed = [o for o in outcomes if o.missed]
+    lines = [f"misses, {title}: {len(missed)} of {len(outcomes)} questions"]
+    for o in missed:
+        q = o.question
+        if q.answerable:
+            rank = o.first_relevant
+            verdict = (
+                f"first relevant at {rank if rank else '-'}, answer {'holds' if o.answer_ok else 'misses'}"
+                f" the evidence, {'withheld' if o.flagged else 'answered'}"
+            )
+        else:
+            verdict = "unanswerable, answered"
+        lines.append(f"{q.id} ({q.lang}, {q.kind}) {verdict}: {q.question}")
+        lines.append(f"    said: {o.answer or '-'}")
+        if q.evidence is not None:
+            lines.append(f"    wanted: {q.evidence}")
     return "\n".join(lines)

@@ -5,7 +5,7 @@ import pytest
 
 from rag.chunking import ChunkSettings, chunk_seed, squash_text
 from rag.errors import RagError
-from rag.evaluation import Outcome, Question, format_report, in_split, load_questions, score
+from rag.evaluation import Outcome, Question, format_misses, format_report, in_split, load_questions, score
 from rag.seed import read_seed
 from tests.conftest import ROOT, SEED
 
@@ -82,3 +82,24 @@ def test_splits_select_their_questions() -> None:
     assert counts == {"dev": 822, "report": 36, "blind4": 70, "all": len(questions)}
     # Development: every split but the report split (and a blind split not yet spent, when there is one).
     assert {q.split for q in questions if in_split(q, "dev")} == SPLIT_NAMES - {"report"}
+
+
+def test_misses_say_what_was_ranked_said_and_wanted() -> None:
+    outcomes = [
+        Outcome(_q("a", "x"), [("p1", 0.9)], {"p1"}, True, False, True, answer="x is it."),
+        Outcome(_q("b", "y"), [("p1", 0.9), ("p2", 0.8)], {"p2"}, False, True, answer="not it."),
+        Outcome(_q("c", "z"), [], {"p3"}, False, False),
+        Outcome(_q("d", None), [("p1", 0.5)], set(), False, True, answer="withheld."),
+        Outcome(_q("e", None), [("p1", 0.5)], set(), False, False, answer="said anyway."),
+    ]
+    assert format_misses(outcomes, "final").splitlines() == [
+        "misses, final: 3 of 5 questions",
+        "b (ko, fact) first relevant at 2, answer misses the evidence, withheld: 질문",
+        "    said: not it.",
+        "    wanted: y",
+        "c (ko, fact) first relevant at -, answer misses the evidence, answered: 질문",
+        "    said: -",
+        "    wanted: z",
+        "e (ko, fact) unanswerable, answered: 질문",
+        "    said: said anyway.",
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -40,7 +41,7 @@ def milvus_env(seed_env: dict[str, str], tmp_path_factory: pytest.TempPathFactor
 
 
 def test_eval_on_milvus_is_within_0_02_of_faiss(seed_env: dict[str, str], milvus_env: dict[str, str]) -> None:
-    faiss = _rag(seed_env, "eval", "--split", "report", "--mode", "final")
+    faiss = _rag(seed_env, "eval", "--split", "report", "--mode", "final", "--misses")
     uri = {"RAG_MILVUS_URI": milvus_env["RAG_MILVUS_URI"]}
     milvus = _rag({**seed_env, **uri}, "eval", "--split", "report", "--mode", "final", "--store", "milvus")
     assert faiss.returncode == milvus.returncode == 0, milvus.stderr
@@ -48,6 +49,12 @@ def test_eval_on_milvus_is_within_0_02_of_faiss(seed_env: dict[str, str], milvus
     here, there = _scores(faiss.stdout), _scores(milvus.stdout)
     for metric in COLUMNS:
         assert abs(here[metric] - there[metric]) <= 0.02, (metric, here, there)
+    # --misses lists, after the table, each question the set-up got wrong; progress goes to stderr.
+    head = re.search(r"^misses, final: (\d+) of 36 questions$", faiss.stdout, re.M)
+    assert head is not None and "misses" not in milvus.stdout
+    listed = re.findall(r"^q\d+ \((?:ko|en|ja), \w+\) (?:first relevant|unanswerable)", faiss.stdout, re.M)
+    assert 0 < len(listed) == int(head.group(1)) < 36
+    assert "asking final: 36/36" in faiss.stderr
 
 
 def test_serve_on_milvus_needs_no_index_folder(milvus_env: dict[str, str], tmp_path: Path) -> None:
