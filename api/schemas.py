@@ -119,7 +119,11 @@ class AskResponse(BaseModel):
         description="estimated probability (0-1) that the answer answers the question; below the calibrated "
         "threshold the answer is withheld and low_confidence is true"
     )
-    low_confidence: bool = Field(description="true when no passage seems to answer: answer is then null")
+    low_confidence: bool = Field(
+        description="true when no passage seems to answer (confidence below the threshold, no span stating the "
+        "quantity or time asked, or a year or model name the question names in none of the first three "
+        "passages): answer is then null"
+    )
     passages: list[PassageOut]
     generation: GenerationOut | None = Field(
         default=None, description="the written answer; null when not asked for (see generate)"

@@ -1,6 +1,7 @@
 """The performance benchmark: every figure of issue 6 measured in one run on this machine.
 
-Usage: ``make bench`` (or ``.venv/bin/python -m bench.perf [--seconds 20] [--clients 8] [--no-txtai]``).
+Usage: ``make bench`` (or ``.venv/bin/python -m bench.perf [--seconds 20] [--clients 8] [--questions 300]
+[--no-txtai]``).
 Prints medians and percentiles, the ratios the targets are stated in, and writes them all to
 ``var/bench/perf.json``.  Nothing is copied from elsewhere: the reference engine and txtai are
 measured here, in this run.  Asks the first 300 questions of eval/questions.jsonl (three times in
@@ -213,6 +214,8 @@ def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     model_cache = Settings().model_cache
     questions = [q.question for q in load_questions(ROOT / "eval" / "questions.jsonl")]
+    if args.questions < 0:
+        parser.error("--questions: 0 or more")
     questions = questions[: args.questions or None]
     results: dict[str, Any] = {"machine": machine(), "clients": args.clients, "seconds": args.seconds}
     say(f"{len(questions)} questions; embedding in process")

@@ -1,36 +1,76 @@
 """Years and model names a question pins its answer to, and whether the passages mention them.
 
-"오픈AI는 2027년 한 해에 적자가 얼마나 날 걸로 봐?" over a talk that gives the losses for 2023 to 2028
-and 2026, or "엔비디아 H200은 한 개에 얼마야?" over one that prices the H100: the best passage is
-about the right thing, scores high on every signal of the confidence model, and still does not
-answer, because the one detail the question turns on is not in it.  A year or a model name is
-written the same way in any language ("2027년", "2029年", "in 2024", "H200"), so its absence from
-the passages a question is answered from says the transcript does not answer it, where a
-paraphrased word's absence would not.
+"日本政府が2025年度にGPU支援に充てる予算は" over a talk that gives the subsidy with no year, or
+"엔비디아 H200은 한 개에 얼마야?" over one that prices the H100: the best passage is on the right
+subject, every signal of the confidence model says answered, and the one detail the question
+turns on is not in it.  A year or a model name is written alike in any
+language ("2024년", "2024年", "in 2024", "H200"), so its absence from the passages an answer is
+chosen from says the transcript does not answer, where a paraphrased word's absence would not.
+
+The two sides are read differently, because a wrong flag withholds a right answer: the question
+names a year only where its wording says so (2024년, 2024年, in 2024, the 2010s, 2024-03), never a
+figure ("GPU 2000개", "$2000"); a passage mentions every year-like number, the short years of
+speech ("24년에", "the 90s", "'24"), each year of a range ("2023년부터 2028년까지") and a model name
+however it is spaced ("RTX 4090").
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
-# A year: four digits from 1900 to 2099 that are not part of a longer figure ("1,041", "2,000억",
-# "20250").  The decade "2010s" and "2025年度" count as their year.
-_YEAR = re.compile(r"(?<![\d,.])(?:19|20)\d\d(?![\d,])")
-# A speaker often says the short year ("24년에", "90년대"): it mentions 2024, 1990.
-_SHORT_YEAR = re.compile(r"(?<![\d,.])(\d\d)\s*(?:년|年)")
+_YEAR = re.compile(r"(?<![\d,.])(?:19|20)\d\d(?!\d)(?!,\d)")
+# What makes a four-digit number in a question a year: a year word or a decade after it, a date
+# (2024-03, 2024.03), or an English preposition or "FY" before it.
+_YEAR_AFTER = re.compile(r"\s*(?:년|年)|'?s\b|[-./]\d")
+_YEAR_BEFORE = re.compile(r"(?i)\b(?:in|since|by|from|until|till|to|before|after|during|of|year|fy)\s*$")
+# A short year as spoken: "24년에", "90년대", "24年"; not a span of time ("10년 뒤", "3년간").
+_SHORT_YEAR = re.compile(r"(?<![\d,.])(\d\d)\s*(?:년|年)(?!\s*(?:뒤|후|동안|간|전|만|째|이상|이내|間|後|前))")
+_ENGLISH_SHORT = re.compile(r"'(\d\d)\b|\b(\d0)'?s\b")
+# A range of years: "2023년부터 2028년까지", "2023~2028", "from 2023 to 2028", "2023年から2028年".
+_RANGE = re.compile(
+    r"((?:19|20)\d\d)\s*(?:년|年)?\s*(?:부터|에서|~|〜|-|–|—|to|through|から)\s*((?:19|20)\d\d)(?!\d)"
+)
 # A model name: up to five Latin letters and at least three digits, "H100", "b200", "RTX-4090" (a
-# hyphen only after capitals: "top-10" is not a name).  Fewer digits are too often a name the
-# transcript spells its own way ("GPT-4", "COVID-19" is "코로나19", "G20"), and a space would make
-# "in 2024" a name.
+# hyphen only after capitals: "top-100" is not a name).  Fewer digits are too often a name the
+# transcript spells its own way ("GPT-4", "COVID-19" is "코로나19"), and letters before a year
+# ("FY2024", "CES2024") name the year.
 _MODEL = re.compile(r"(?<![A-Za-z\d])(?:([A-Za-z]{1,5})|([A-Z]{1,5})-)(\d{3,})(?!\d)")
+_SPACED_MODEL = re.compile(r"(?i)(?<![a-z\d])([a-z]{1,5})[\s-]?(\d{3,})(?!\d)")
 
 
-def identifiers(text: str) -> set[str]:
-    """The years and model names ``text`` writes, lower-cased, a model's separator dropped."""
-    found = {m.group() for m in _YEAR.finditer(text)}
-    found |= {f"{a or b}{d}".lower() for a, b, d in _MODEL.findall(text)}
+def _century(short: str) -> str:
+    return f"{19 if int(short) >= 50 else 20}{short}"
+
+
+def _is_year(digits: str) -> bool:
+    return len(digits) == 4 and digits[:2] in ("19", "20")
+
+
+def identifiers(question: str) -> set[str]:
+    """The years and model names ``question`` names, lower-cased, a model's hyphen dropped."""
+    text = unicodedata.normalize("NFKC", question)
+    found = {
+        m.group()
+        for m in _YEAR.finditer(text)
+        if _YEAR_AFTER.match(text, m.end()) or _YEAR_BEFORE.search(text, 0, m.start())
+    }
+    found |= {f"{a or b}{d}".lower() for a, b, d in _MODEL.findall(text) if not _is_year(d)}
     return found
+
+
+def mentioned(passage: str) -> set[str]:
+    """Every year and model name ``passage`` may be saying, read as loosely as it is spoken."""
+    text = unicodedata.normalize("NFKC", passage)
+    seen = {m.group() for m in _YEAR.finditer(text)}
+    seen |= {_century(y) for y in _SHORT_YEAR.findall(text)}
+    seen |= {_century(a or b) for a, b in _ENGLISH_SHORT.findall(text)}
+    for first, last in _RANGE.findall(text):
+        if 0 < int(last) - int(first) <= 50:
+            seen |= {str(y) for y in range(int(first), int(last) + 1)}
+    seen |= {f"{a}{d}".lower() for a, d in _SPACED_MODEL.findall(text)}
+    return seen
 
 
 def unmentioned(question: str, passages: Iterable[str]) -> tuple[str, ...]:
@@ -40,6 +80,5 @@ def unmentioned(question: str, passages: Iterable[str]) -> tuple[str, ...]:
         return ()
     seen: set[str] = set()
     for text in passages:
-        seen |= identifiers(text)
-        seen |= {f"{19 if int(y) >= 50 else 20}{y}" for y in _SHORT_YEAR.findall(text)}
+        seen |= mentioned(text)
     return tuple(sorted(named - seen))

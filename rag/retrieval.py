@@ -28,7 +28,6 @@ from rag.question import checked
 from rag.store import IndexData
 from rag.videofields import asked_field, named_fields
 
-_TOKEN_MEMO = 100_000
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 
 Mode = Literal["dense", "keyword", "hybrid"]
@@ -107,8 +106,7 @@ class Result:
     low_confidence: bool
     coverage: float = 1.0
     peak: float = 0.0
-    # False when the question asks for a quantity or a time and no sentence of the top passages
-    # states one.
+    # False when the question asks for a quantity or a time no sentence of the top passages states.
     typed: bool = True
     # The best sentence even when withheld, for evaluation and calibration.
     candidate: Answer | None = field(default=None, repr=False)
@@ -176,7 +174,7 @@ class Searcher:
         if answer is not None and answer.info:
             # The info line a question about the video asks for: the video states it.
             confidence = 1.0
-        # A year or a model name the answer passages never mention is a detail the video does not give.
+        # A year or model name the answer passages never mention: the video does not give that detail.
         missing = unmentioned(text, (h.passage.text for h in hits[:ANSWER_POOL]))
         low = not hits or not typed or bool(missing) or confidence < p.min_confidence
         return Result(hits, None if low else answer, confidence, low, covered, peak, typed, answer, missing)

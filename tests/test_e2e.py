@@ -184,9 +184,9 @@ def test_where_in_the_video_is_answered_by_the_moment(
         "김치찌개 끓이는 법을 알려주세요",
         # On the video's topic, about its main person, and never said: no age anywhere.
         "손정의 회장의 나이는 몇 살인가요?",
-        # On the subject of a passage that gives other years' losses and another model's price:
-        # the confidence model alone answered both (rag.identifiers).
-        "오픈AI는 2027년 한 해에 적자가 얼마나 날 걸로 봐?",
+        # On the subject of a passage that gives the subsidy with no year, and of one that prices
+        # another model: the confidence model alone answered both (rag.identifiers).
+        "日本政府が2025年度にGPU支援に充てる予算はいくら？",
         "엔비디아 H200은 한 개에 얼마야?",
     ],
 )

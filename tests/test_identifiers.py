@@ -3,40 +3,57 @@ from __future__ import annotations
 import pytest
 
 from rag.embedder import FakeEmbedder
-from rag.identifiers import identifiers, unmentioned
+from rag.identifiers import identifiers, mentioned, unmentioned
 from rag.retrieval import RetrievalParams, Searcher
 from rag.settings import Settings
 from rag.store import load_index
 
 
 @pytest.mark.parametrize(
-    ("text", "found"),
+    ("question", "named"),
     [
         ("엔비디아 H200은 한 개에 얼마야?", {"h200"}),
         ("How much money did OpenAI lose in 2024?", {"2024"}),
-        ("日本政府が2025年度にGPU支援に充てる予算は？", {"2025"}),
+        ("日本政府が２０２５年度にGPU支援に充てる予算は？", {"2025"}),
         ("Back in the 2010s", {"2010"}),
+        ("What was said on 2024-03-14, and in FY2023?", {"2024", "2023"}),
         ("RTX-4090 and b200", {"rtx4090", "b200"}),
-        # Figures, versions and lists are not names: a comma, under three digits, a lower-case hyphen.
-        ("1,041억 엔, 2,000억, 20250", set()),
-        ("GPT-4, COVID-19, the G20 and a top-100 list, EP.19", set()),
+        # A figure is not a year: a count, an amount, a price, a separator.
+        ("GPU 2000개, 2000억 엔, $2000, 1,041억 엔, 20250", set()),
+        # Under three digits, a lower-case hyphen, letters before a year: not model names.
+        ("GPT-4, COVID-19, the G20, a top-100 list, CES2024, EP.19", set()),
     ],
 )
-def test_years_and_model_names(text: str, found: set[str]) -> None:
-    assert identifiers(text) == found
+def test_what_a_question_names(question: str, named: set[str]) -> None:
+    assert identifiers(question) == named
+
+
+@pytest.mark.parametrize(
+    ("passage", "years"),
+    [
+        ("In 2024, OpenAI lost money; 2022, 2023 and 2024 alike.", {"2022", "2023", "2024"}),
+        ("2023년부터 2028년까지 영업 손실이", {str(y) for y in range(2023, 2029)}),
+        ("from 2023 to 2025", {"2023", "2024", "2025"}),
+        ("24년에 발매하는, 90년대에, back in the 80s and '19", {"2024", "1990", "1980", "2019"}),
+        # Spans of time are not years: ten years on, three years long.
+        ("10년 뒤에는, 3년간, 20年後", set()),
+        ("1,041억 엔, 2,024명", set()),
+    ],
+)
+def test_what_a_passage_mentions(passage: str, years: set[str]) -> None:
+    assert {m for m in mentioned(passage) if m.isdigit()} == years
 
 
 def test_what_no_passage_mentions() -> None:
-    passages = ["2023년부터 2028년까지 영업 손실이 440억 달러", "H100이라는 제품을 기준으로 하면"]
-    assert unmentioned("오픈AI는 2027년 한 해에 적자가 얼마나 날 걸로 봐?", passages) == ("2027",)
+    passages = [
+        "2023년부터 2028년까지 영업 손실이 440억 달러, 2026년에는 140억",
+        "H100이라는 제품을 기준으로 하면",
+    ]
+    assert unmentioned("오픈AI는 2030년에 흑자가 나?", passages) == ("2030",)
     assert unmentioned("엔비디아 H200은 한 개에 얼마야?", passages) == ("h200",)
-    assert unmentioned("What did they expect for 2028? And the h100?", passages) == ()
-    assert unmentioned("손실은 얼마야?", passages) == ()
-
-
-def test_a_spoken_short_year_mentions_its_year() -> None:
-    assert unmentioned("2024년에 뭐가 나왔어?", ["24년에 발매하는"]) == ()
-    assert unmentioned("1990年代の日本は？", ["90년대 일본은"]) == ()
+    assert unmentioned("오픈AI는 2027년에도 적자야? And the h-100?", passages) == ()
+    assert unmentioned("손실은 얼마야? GPU 2000개면?", passages) == ()
+    assert unmentioned("What about the RTX4090?", ["the RTX 4090 and the A 100"]) == ()
     assert unmentioned("2024년에 뭐가 나왔어?", ["2,024명이 왔고"]) == ("2024",)
 
 
