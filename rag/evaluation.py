@@ -34,6 +34,7 @@ SPLITS = (
     "blind9",
     "blind10",
     "blind11",
+    "blind12",
 )
 # The tuning split and the splits that became development sets once measured and read.
 DEV_SPLITS = frozenset(
