@@ -52,6 +52,7 @@ DEV_SPLITS = frozenset(
         "blind9",
         "blind10",
         "blind11",
+        "blind12",
     }
 )
 # Redundancy is counted over the results a person reads first.
