@@ -175,6 +175,7 @@ def _ask_here(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
         "answer": answer_out.model_dump() if answer_out else None,
         "confidence": round(result.confidence, 4),
         "low_confidence": result.low_confidence,
+        "unmentioned": list(result.unmentioned),
         "passages": [p.model_dump() for p in passages],
         # As the API answers: null unless a written answer was asked for.
         "generation": None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 NO_ANSWER = "No confident answer: the transcripts do not seem to say. Closest passages:"
+NOT_MENTIONED = "No answer: the passages found never mention {}. Closest passages:"
 
 
 def _passages(passages: list[dict[str, Any]]) -> list[str]:
@@ -26,7 +27,9 @@ def _passages(passages: list[dict[str, Any]]) -> list[str]:
 def ask(body: dict[str, Any]) -> str:
     """An answer with its timestamp and link, then the passages it was chosen from."""
     answer = body["answer"]
-    if answer is None:
+    if answer is None and body.get("unmentioned"):
+        head = [NOT_MENTIONED.format(", ".join(body["unmentioned"])), ""]
+    elif answer is None:
         head = [NO_ANSWER, ""]
     else:
         head = [f"Answer [{answer['timestamp']}] {answer['text']}", f"  {answer['url']}", ""]

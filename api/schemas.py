@@ -124,6 +124,11 @@ class AskResponse(BaseModel):
         "quantity or time asked, or a year or model name the question names in none of the first three "
         "passages): answer is then null"
     )
+    unmentioned: list[str] = Field(
+        default_factory=list,
+        description="the years and model names the question names that none of the first three passages "
+        "mentions (lower-cased: 2025, h200); when there are any, low_confidence is true",
+    )
     passages: list[PassageOut]
     generation: GenerationOut | None = Field(
         default=None, description="the written answer; null when not asked for (see generate)"

@@ -37,7 +37,15 @@ def test_server_answers_as_the_local_index_does(
     assert "loading model" in here.stderr and there.stderr == ""
     if as_json:
         body = json.loads(there.stdout)
-        assert list(body) == ["question", "answer", "confidence", "low_confidence", "passages", "generation"]
+        assert list(body) == [
+            "question",
+            "answer",
+            "confidence",
+            "low_confidence",
+            "unmentioned",
+            "passages",
+            "generation",
+        ]
         assert body["answer"]["timestamp"] == "12:34" and len(body["passages"]) == 3
     else:
         assert there.stdout.startswith("Answer [12:34] ")

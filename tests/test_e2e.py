@@ -139,6 +139,13 @@ def test_ask_cli_prints_answer_and_citations(env: dict[str, str], built: object)
     assert out.count("[지식뉴스 EP.19]") == 1 and "\n== [지식뉴스 EP.19]" in out
 
 
+def test_ask_cli_names_the_model_no_passage_mentions(env: dict[str, str], built: object) -> None:
+    asked = [RAG, "ask", "엔비디아 H200은 한 개에 얼마야?", "-k", "2"]
+    out = subprocess.run(asked, env=env, capture_output=True, text=True, timeout=120, check=True).stdout
+    assert out.startswith("No answer: the passages found never mention h200. Closest passages:\n")
+    assert "1. [" in out and "Answer [" not in out
+
+
 @pytest.mark.parametrize(
     ("question", "line"),
     [
@@ -194,3 +201,5 @@ def test_unrelated_question_is_flagged(server: str, question: str) -> None:
     body = httpx.post(f"{server}/v1/ask", json={"question": question}, timeout=30).json()
     assert body["low_confidence"] is True and body["answer"] is None
     assert body["passages"], "the closest passages are still shown"
+    # Only the year and the model name, which no passage mentions, are given as the reason.
+    assert body["unmentioned"] == {"日": ["2025"], "엔": ["h200"]}.get(question[0], [])

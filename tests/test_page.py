@@ -6,6 +6,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -122,6 +123,15 @@ def test_shared_link_asks_on_open(base: str, browser: object) -> None:
     page.wait_for_selector("#passages li")  # type: ignore[attr-defined]
     assert page.input_value("#q") == "보스턴 다이내믹스 지분"  # type: ignore[attr-defined]
     assert "현대가 한 80%" in page.inner_text("#passages li:first-child")  # type: ignore[attr-defined]
+
+
+def test_a_withheld_answer_says_what_the_passages_never_mention(base: str, browser: object) -> None:
+    page = open_page(browser)
+    page.goto(f"{base}/?q=" + quote("엔비디아 H200은 한 개에 얼마야?"))  # type: ignore[attr-defined]
+    page.wait_for_selector("#passages li")  # type: ignore[attr-defined]
+    assert page.is_hidden("#answer")  # type: ignore[attr-defined]
+    assert page.inner_text("#status").startswith("찾은 구간에 h200에 대한 언급이 없어 답을 보류했습니다.")  # type: ignore[attr-defined]
+    assert page.errors == []  # type: ignore[attr-defined]
 
 
 def test_phone_width_has_no_sideways_scroll(base: str, browser: object) -> None:

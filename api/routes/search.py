@@ -69,5 +69,6 @@ def answer(searcher: Searcher, body: AskRequest) -> tuple[AskResponse, Result]:
         answer=AnswerOut.of(answer, searcher.index.videos[answer.passage.video_id]) if answer else None,
         confidence=round(result.confidence, 4),
         low_confidence=result.low_confidence,
+        unmentioned=list(result.unmentioned),
         passages=_passages(searcher, result.hits),
     ), result

@@ -100,6 +100,7 @@ async function ask(question, videoId, push = true) {
     renderAnswer(body);
     renderPassages(body.passages);
     if (body.passages.length === 0) say("찾은 구간이 없습니다.");
+    else if (body.unmentioned && body.unmentioned.length) say(`찾은 구간에 ${body.unmentioned.join(", ")}에 대한 언급이 없어 답을 보류했습니다. 가장 가까운 구간만 보여 드립니다.`);
     else if (body.low_confidence) say("영상에서 이 질문에 대한 답을 찾지 못했습니다. 가장 가까운 구간만 보여 드립니다.");
     else say(`${body.passages.length}개 구간 (${Math.round(body.took_ms)} ms)`);
     if (push) {
