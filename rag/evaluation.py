@@ -36,25 +36,11 @@ SPLITS = (
     "blind11",
     "blind12",
 )
-# The tuning split and the splits that became development sets once measured and read.
-DEV_SPLITS = frozenset(
-    {
-        "tune",
-        "holdout",
-        "blind",
-        "blind2",
-        "blind3",
-        "blind4",
-        "blind5",
-        "blind6",
-        "blind7",
-        "blind8",
-        "blind9",
-        "blind10",
-        "blind11",
-        "blind12",
-    }
-)
+# Blind splits written and not yet scored twice: kept out of development until they are spent.
+UNSPENT: frozenset[str] = frozenset()
+# The tuning split and the splits that became development sets once measured and read: all but the
+# report split and the unspent ones.
+DEV_SPLITS = frozenset(SPLITS) - {"report"} - UNSPENT
 # Redundancy is counted over the results a person reads first.
 REDUNDANCY_AT = 5
 
