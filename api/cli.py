@@ -158,7 +158,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _ask_here(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
-    from api.schemas import AnswerOut, PassageOut
+    from api.schemas import AskResponse
     from rag.embedder import load_embedder
     from rag.retrieval import Searcher
     from rag.served import open_corpus
@@ -166,20 +166,9 @@ def _ask_here(settings: Settings, args: argparse.Namespace) -> dict[str, Any]:
     embedder = load_embedder(settings, log=_say)
     searcher = Searcher(open_corpus(settings, embedder.model_id, embedder.dimension), embedder)
     result = searcher.ask(args.question, args.k, args.video_id)
-    answer = result.answer
     videos = searcher.index.videos
-    passages = [PassageOut.of(h, videos[h.passage.video_id]) for h in result.hits]
-    answer_out = AnswerOut.of(answer, videos[answer.passage.video_id]) if answer else None
-    body: dict[str, Any] = {
-        "question": args.question,
-        "answer": answer_out.model_dump() if answer_out else None,
-        "confidence": round(result.confidence, 4),
-        "low_confidence": result.low_confidence,
-        "unmentioned": list(result.unmentioned),
-        "passages": [p.model_dump() for p in passages],
-        # As the API answers: null unless a written answer was asked for.
-        "generation": None,
-    }
+    # As the server answers, without its timing (and generation null unless asked for).
+    body: dict[str, Any] = AskResponse.of(args.question, result, videos, 0.0).model_dump(exclude={"took_ms"})
     if args.generate:
         written = _written(settings, args, result, videos)
         if args.json:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 from pydantic_core import PydanticCustomError
@@ -14,6 +15,9 @@ from rag.manifest import VideoRecord
 from rag.moments import Hit
 from rag.question import MAX_K, MAX_QUESTION_CHARS, QUESTION_PATTERN
 from rag.timefmt import format_clock, link_at, seconds
+
+if TYPE_CHECKING:
+    from rag.retrieval import Result
 
 
 def _json_integer(value: object) -> object:
@@ -133,6 +137,22 @@ class AskResponse(BaseModel):
     generation: GenerationOut | None = Field(
         default=None, description="the written answer; null when not asked for (see generate)"
     )
+
+    @classmethod
+    def of(
+        cls, question: str, result: Result, videos: Mapping[str, VideoRecord], took_ms: float
+    ) -> AskResponse:
+        """The response to ``question`` without a written answer (the route and `rag ask` alike)."""
+        answer = result.answer
+        return cls(
+            question=question,
+            took_ms=round(took_ms, 2),
+            answer=AnswerOut.of(answer, videos[answer.passage.video_id]) if answer else None,
+            confidence=round(result.confidence, 4),
+            low_confidence=result.low_confidence,
+            unmentioned=list(result.unmentioned),
+            passages=[PassageOut.of(h, videos[h.passage.video_id]) for h in result.hits],
+        )
 
 
 class CitationOut(BaseModel):

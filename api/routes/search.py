@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import LlmDep, SearcherDep
 from api.generation import STREAM_DOC, event_stream, generation_out, titles_of, written
-from api.schemas import AnswerOut, AskRequest, AskResponse, ErrorResponse, PassageOut, SearchResponse
+from api.schemas import AskRequest, AskResponse, ErrorResponse, PassageOut, SearchResponse
 from rag.moments import Hit
 from rag.question import MAX_K, MAX_QUESTION_CHARS, QUESTION_PATTERN
 from rag.retrieval import Result, Searcher
@@ -62,13 +62,4 @@ def answer(searcher: Searcher, body: AskRequest) -> tuple[AskResponse, Result]:
     started = time.perf_counter()
     result = searcher.ask(body.question, body.k, body.video_id)
     took = (time.perf_counter() - started) * 1000
-    answer = result.answer
-    return AskResponse(
-        question=body.question,
-        took_ms=round(took, 2),
-        answer=AnswerOut.of(answer, searcher.index.videos[answer.passage.video_id]) if answer else None,
-        confidence=round(result.confidence, 4),
-        low_confidence=result.low_confidence,
-        unmentioned=list(result.unmentioned),
-        passages=_passages(searcher, result.hits),
-    ), result
+    return AskResponse.of(body.question, result, searcher.index.videos, took), result
