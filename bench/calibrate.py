@@ -51,9 +51,8 @@ def cut(scores: np.ndarray, answerable: np.ndarray) -> float:
 def calibrate(results: list[tuple[Question, Result]]) -> None:
     x = np.array([signals(r) for _, r in results])
     y = np.array([q.answerable for q, _ in results])
-    # Flagged whatever the model says: no span states the type asked, or a year or model name the
-    # question names is in no answer passage.
-    gated = np.array([not r.typed or bool(r.unmentioned) for _, r in results])
+    # Flagged whatever the model says (Result.gated).
+    gated = np.array([r.gated for _, r in results])
     weights, bias = fit(x, y.astype(float))
     fitted_p = probability(x, weights, bias)
     threshold = cut(fitted_p, y)

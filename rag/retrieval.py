@@ -113,6 +113,15 @@ class Result:
     # The years and model names the question names that no top passage mentions (rag.identifiers).
     unmentioned: tuple[str, ...] = ()
 
+    @property
+    def gated(self) -> bool:
+        """Flagged whatever the confidence: no span states the type asked, or a detail is unmentioned."""
+        return _gated(self.typed, self.unmentioned)
+
+
+def _gated(typed: bool, unmentioned: tuple[str, ...]) -> bool:
+    return not typed or bool(unmentioned)
+
 
 class Searcher:
     def __init__(
@@ -176,7 +185,7 @@ class Searcher:
             confidence = 1.0
         # A year or model name the answer passages never mention: the video does not give that detail.
         missing = unmentioned(text, (h.passage.text for h in hits[:ANSWER_POOL]))
-        low = not hits or not typed or bool(missing) or confidence < p.min_confidence
+        low = not hits or _gated(typed, missing) or confidence < p.min_confidence
         return Result(hits, None if low else answer, confidence, low, covered, peak, typed, answer, missing)
 
     def answer_spans(self, question: str, k: int = 10) -> tuple[list[Candidate], bool]:
