@@ -10,6 +10,7 @@ from rag.seed import read_seed
 from tests.conftest import ROOT, SEED
 
 QUESTIONS = ROOT / "eval" / "questions.jsonl"
+VIDEO_QUESTIONS = ROOT / "eval" / "videos.jsonl"
 # Written out, not read from rag.evaluation: a split added or dropped there must be added here too.
 SPLIT_NAMES = {
     "tune",
@@ -28,6 +29,7 @@ SPLIT_NAMES = {
     "blind11",
     "blind12",
 }
+VIDEO_SPLIT_NAMES = {"newdev", "blind13"}
 
 
 def test_the_question_set_covers_what_it_must() -> None:
@@ -83,6 +85,25 @@ def test_splits_select_their_questions() -> None:
     assert counts == {"dev": 900, "report": 36, "blind4": 70, "all": len(questions)}
     # Development: every split but the report split (and a blind split not yet spent, when there is one).
     assert {q.split for q in questions if in_split(q, "dev")} == SPLIT_NAMES - {"report"}
+
+
+def test_the_question_set_over_three_videos() -> None:
+    questions = load_questions(VIDEO_QUESTIONS)
+    assert len({q.id for q in questions}) == len(questions) == 140
+    assert {q.split for q in questions} == VIDEO_SPLIT_NAMES
+    assert {q.lang for q in questions} == {"ko", "en", "ja"}
+    assert all((q.kind == "none") == (q.evidence is None) for q in questions)
+    # blind13 is not development data until it has been scored before and after a change.
+    assert sum(in_split(q, "dev") for q in questions) == sum(q.split == "newdev" for q in questions) == 60
+    passages = [
+        squash_text(p.text)
+        for path in sorted((ROOT / "eval" / "videos").glob("*.txt"))
+        for p in chunk_seed(read_seed(path), ChunkSettings())
+    ]
+    assert len(passages) > 200
+    for q in questions:
+        if q.evidence is not None:
+            assert sum(squash_text(q.evidence) in p for p in passages) >= 1, q
 
 
 def test_misses_say_what_was_ranked_said_and_wanted() -> None:
