@@ -24,6 +24,7 @@ from typing import Any
 
 from rag.cache import LRU
 from rag.keyword import content_tokens
+from rag.textfacts import text_facts
 
 # What each sentence states, kept per index version: a few dozen short strings each.  Kiwi takes
 # about 1.3 ms a sentence; a question looks at two or three dozen.
@@ -58,6 +59,7 @@ _EN_MONEY = re.compile(
 _JA_MONEY = re.compile(
     "いくら|金額|価格|値段|費用|売上|時価総額|投資|予算|利益|損失|収益|コスト|資金|補助|円|ドル"
 )
+_HANGUL = re.compile("[\uac00-\ud7a3]")
 _NUMBER_TAGS = ("SN", "NR", "W_SERIAL")
 # Counted nouns and numeral determiners Kiwi does not tag as numbers: 절반, 두 번, 세 개.
 _NUMBER_WORDS = frozenset(
@@ -285,4 +287,12 @@ class SentenceFacts:
         self._memo: LRU[Facts] = LRU(size)
 
     def __call__(self, sentence: str) -> Facts:
-        return self._memo.get_or_compute(sentence, lambda: facts(self._analyze(sentence)))
+        return self._memo.get_or_compute(sentence, lambda: self._read(sentence))
+
+    def _read(self, sentence: str) -> Facts:
+        found = facts(self._analyze(sentence))
+        if _HANGUL.search(sentence):
+            return found
+        # English or Japanese: Kiwi's analysis knows neither, the text itself says more.
+        counters, kinds = text_facts(sentence)
+        return Facts(found.tokens, found.counters | counters, found.kinds | kinds)

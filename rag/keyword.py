@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from rag.foreign import EN_STOP, bigrams, latin_words, name_part, singular
+
 # Nouns, numbers, foreign words, roots and predicate stems carry the content; particles,
 # endings and punctuation do not.
 CONTENT_TAGS = ("NNG", "NNP", "NNB", "NR", "SN", "SL", "SH", "XR", "VV", "VA")
@@ -23,7 +25,8 @@ _HANGUL_BASE, _HANGUL_LAST = 0xAC00, 0xD7A3
 
 # Bump when Analyzer.tokens changes what it returns: indexes are then rebuilt (their stored
 # tokens no longer match how questions are tokenized).  2: Kiwi without its multi-word dictionary.
-ANALYZER_REVISION = 2
+# 3: Latin words whole, English function words dropped, plurals folded, kana and kanji as bigrams.
+ANALYZER_REVISION = 3
 
 _kiwi: Any = None
 _kiwi_lock = threading.Lock()
@@ -39,7 +42,7 @@ def _tokenize(text: str) -> Any:
             from kiwipiepy import Kiwi
 
             _kiwi = Kiwi(load_multi_dict=False)
-        return _kiwi.tokenize(text)
+        return _kiwi.tokenize(text, pretokenized=latin_words(text))
 
 
 def analyzer_signature() -> str:
@@ -62,10 +65,19 @@ class Analyzer:
 
 def content_tokens(morphs: Sequence[Any]) -> list[str]:
     out: list[str] = []
-    for m in morphs:
-        if m.tag.startswith(CONTENT_TAGS):
-            form = m.form.lower().replace(",", "") if m.tag == "SN" else m.form.lower()
-            out.extend(form.split())
+    for i, m in enumerate(morphs):
+        if not m.tag.startswith(CONTENT_TAGS) and m.tag != "SW":
+            continue
+        if m.tag == "SN":
+            out.extend(m.form.lower().replace(",", "").split())
+        elif m.tag == "SL":
+            word = m.form.lower()
+            if word not in EN_STOP or name_part(m, morphs[i + 1] if i + 1 < len(morphs) else None):
+                out.append(singular(word, acronym=m.form[:-1].isupper()))
+        elif m.tag in ("SH", "SW"):
+            out.extend(bigrams(m.form))
+        else:
+            out.extend(m.form.lower().split())
     return out
 
 

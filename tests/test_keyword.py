@@ -47,3 +47,44 @@ def test_reciprocal_rank_fusion() -> None:
 def test_weighted_fusion_normalizes_each_side() -> None:
     fused = dict(weighted([(1, 0.9), (2, 0.5)], [(2, 10.0), (3, 2.0)], 0.5))
     assert fused == {1: 0.5, 2: 0.5, 3: 0.0}
+
+
+def test_english_words_stay_whole_and_lose_function_words() -> None:
+    # Left alone, Kiwi cuts the last word of an English sentence in two with its full stop.
+    tokens = Analyzer().tokens("The first cable was laid in 1858 between Ireland and Newfoundland.")
+    assert tokens == ["first", "cable", "laid", "1858", "between", "ireland", "newfoundland"]
+    assert Analyzer().tokens("Bees visit cities; GPUs and CEOs, bus status.") == [
+        "bee",
+        "visit",
+        "city",
+        "gpu",
+        "ceo",
+        "bus",
+        "status",
+    ]
+
+
+def test_acronyms_model_names_and_addresses_keep_their_korean_reading() -> None:
+    a = Analyzer()
+    # "IT" is a word and the "A" of A100 a model's letter, not English function words.
+    assert a.tokens("일본 IT 혁명과 엔비디아 A100") == ["일본", "it", "혁명", "엔비디아", "a", "100"]
+    # Latin letters written onto Hangul stay Kiwi's reading (whole here, parted in the second
+    # sentence); a web address stays out.
+    assert a.tokens("소프트뱅크와 오픈AI가 함께 세운 합작 법인의 이름은?")[:2] == ["소프트뱅크", "오픈ai"]
+    assert a.tokens("소프트뱅크와 오픈AI가 세운 회사 https://www.youtube.com/watch?v=PR3c4Q63rOs") == [
+        "소프트뱅크",
+        "오픈",
+        "ai",
+        "세우",
+        "회사",
+    ]
+
+
+def test_japanese_runs_become_bigrams() -> None:
+    tokens = Analyzer().tokens("東京のミツバチは花が多い")
+    assert {"東京", "ミツ", "ツバ", "バチ"} <= set(tokens)
+    assert "は" not in tokens and "が" not in tokens
+    index = KeywordIndex.build(
+        [Analyzer().tokens(t) for t in ("東京のミツバチは遠くまで飛ぶ", "大阪の電車は速い")]
+    )
+    assert index.search(Analyzer().tokens("ミツバチはどこまで飛ぶの？"), 5)[0][0] == 0

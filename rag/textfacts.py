@@ -1,0 +1,108 @@
+"""What a sentence of an English or Japanese transcript states, read from its characters.
+
+`rag.answertype` reads a sentence through Kiwi's analysis, which knows Korean: over English it
+gives words with no part of speech, over Japanese runs of kana and kanji.  Without this, a question
+asking when something happened ("When was the first cable laid?") would find no sentence of an
+English transcript stating a time ("in 1858"), and be withheld.  The kinds are those of
+`rag.answertype`, and the counters its Korean units, so that "$25,000" answers "얼마" as
+"25,000달러" does.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MONTHS = "January|February|March|April|June|July|August|September|October|November|December"
+_EN_TIME = re.compile(
+    rf"\b(?:1[5-9]\d\d|20\d\d)s?\b|\b(?:{_MONTHS})\b|\bMay \d|\b(?:in|since|until|by|last|next|this) May\b"
+    r"|\b(?:yesterday|today|tomorrow|tonight|ago|decades?|centur(?:y|ies))\b"
+    r"|\b(?:last|next|this|that|every) (?:year|month|week|spring|summer|autumn|fall|winter)\b"
+    r"|\b\d+ (?:years?|months?|weeks?|days?|hours?|minutes?)\b(?! old)|\b'\d\d\b",
+    re.I,
+)
+_JA_TIME = re.compile(
+    "[0-9０-９一二三四五六七八九十百千]+(?:年|月|日|世紀|時)|昨年|去年|今年|来年|先月|今月|来月|昨日|今日|明日|当時"
+)
+
+_NUMBER = (
+    r"(?:\$\s?)?\d(?:[\d,.]*\d)?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|dozen|half|"
+    r"quarter|a third|a million|a billion)\b"
+)
+_SCALE = r"(?:\s*(?:hundred|thousand|million|billion|trillion|k|m|bn|万|億|千|百|兆))*"
+_EN_AMOUNT = re.compile(rf"({_NUMBER}){_SCALE}\s*(%|[A-Za-z]+|円|ドル|人|歳|回|個|台|割|パーセント)?", re.I)
+# The Korean unit (rag.answertype's counters) each English or Japanese unit stands for.
+_UNITS = {
+    "dollar": "달러",
+    "dollars": "달러",
+    "usd": "달러",
+    "ドル": "달러",
+    "yen": "엔",
+    "円": "엔",
+    "won": "원",
+    "euro": "유로",
+    "euros": "유로",
+    "pound": "파운드",
+    "pounds": "파운드",
+    "percent": "%",
+    "%": "%",
+    "パーセント": "%",
+    "割": "%",
+    "people": "명",
+    "person": "명",
+    "persons": "명",
+    "workers": "명",
+    "employees": "명",
+    "users": "명",
+    "人": "명",
+    "years": "살",
+    "歳": "살",
+    "times": "번",
+    "回": "번",
+    "個": "개",
+    "台": "개",
+    "units": "개",
+}
+_WORDS = {
+    "reason": re.compile(
+        r"\b(?:because|due to|thanks to|so that|in order to|that's why|the reason|therefore|as a result)\b"
+        "|から|ので|ため|理由|なぜなら|おかげ",
+        re.I,
+    ),
+    "method": re.compile(
+        r"\b(?:by \w+ing|through|using|via|by means of|the way|method|approach)\b"
+        "|によって|を通じて|を通して|を使って|を使い|方法|やり方|方式",
+        re.I,
+    ),
+    "claim": re.compile(
+        r"\b(?:said|says|say|told|tells|claims?|claimed|promised?|predicts?|predicted|argued?|argues|"
+        r"warned?|warns|will|would|going to|believes?|believed|thinks?|thought|expects?|expected)\b|\""
+        "|と言|と述べ|と話|と語|でしょう|だろう|つもり|と思|予測|約束|主張",
+        re.I,
+    ),
+    "person": re.compile(
+        r"\b(?:Mr|Mrs|Ms|Dr|Professor|CEO|President|Minister|Chairman|founder|director|mayor)\b"
+        r"|(?<=[a-z,] )[A-Z][a-z]+ [A-Z][a-z]+"
+        "|さん|氏|社長|会長|教授|首相|大統領|代表|博士"
+    ),
+    "place": re.compile(
+        r"\b(?:in|at|from|to|near) (?:the )?[A-Z][a-z]+|\b(?:city|country|town|village|state|region|island)\b"
+        "|[都道府県市区町村国州島]"
+    ),
+}
+
+
+def text_facts(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The counters (as rag.answertype names them) and the kinds of answer ``sentence`` states."""
+    counters: set[str] = set()
+    for m in _EN_AMOUNT.finditer(sentence):
+        number, unit = m.group(1), (m.group(2) or "").lower()
+        counters.add("" if number[-1].isdigit() else "-")
+        if number.startswith("$"):
+            counters.add("달러")
+        if unit in _UNITS and not (unit == "years" and "old" not in sentence[m.end() : m.end() + 5]):
+            counters.add(_UNITS[unit])
+    kinds = {kind for kind, pattern in _WORDS.items() if pattern.search(sentence)}
+    if _EN_TIME.search(sentence) or _JA_TIME.search(sentence):
+        kinds.add("time")
+    return frozenset(counters), frozenset(kinds)
