@@ -24,7 +24,7 @@ from typing import Any
 
 from rag.cache import LRU
 from rag.keyword import content_tokens
-from rag.textfacts import text_facts
+from rag.textfacts import YEAR, text_facts
 
 # What each sentence states, kept per index version: a few dozen short strings each.  Kiwi takes
 # about 1.3 ms a sentence; a question looks at two or three dozen.
@@ -36,6 +36,8 @@ DECISIVE = frozenset(KINDS[:2])
 # Counters that name the same unit: the question's word and the script's may differ.
 _SAME_UNIT = (
     frozenset({"살", "세", "歳"}),
+    # "몇 년에" asks for a year as well as "몇 년 동안" for a number of years.
+    frozenset({"년", YEAR}),
     frozenset({"명", "인", "人"}),
     frozenset({"달", "개월", "월"}),
     frozenset({"퍼센트", "프로", "%"}),
@@ -59,6 +61,7 @@ _EN_MONEY = re.compile(
 _JA_MONEY = re.compile(
     "いくら|金額|価格|値段|費用|売上|時価総額|投資|予算|利益|損失|収益|コスト|資金|補助|円|ドル"
 )
+_YEAR = re.compile("(?:1[89]|20)[0-9][0-9]")
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 _NUMBER_TAGS = ("SN", "NR", "W_SERIAL")
 # Counted nouns and numeral determiners Kiwi does not tag as numbers: 절반, 두 번, 세 개.
@@ -231,7 +234,9 @@ class Facts:
             return False
         # A bare figure ("조회수: 22,868") states a count in whatever unit was asked; a bare numeral
         # word does not ("하나도 없다").
-        return not expected.units or bool(self.counters & expected.units) or "" in self.counters
+        if not expected.units:
+            return bool(self.counters - {YEAR})
+        return bool(self.counters & expected.units) or "" in self.counters
 
 
 def facts(morphs: Sequence[Any]) -> Facts:
@@ -248,8 +253,10 @@ def facts(morphs: Sequence[Any]) -> Facts:
                 j += 1
             after = morphs[j] if j < len(morphs) else None
             unit = after.form if after is not None and after.tag in ("NNB", "NNG", "SW") else None
+            if unit == "년" and _YEAR.fullmatch(m.form):
+                unit = YEAR
             counters.add(unit if unit is not None else ("" if m.tag == "SN" else "-"))
-            if m.tag == "W_SERIAL" or unit in _TIME_UNITS:
+            if m.tag == "W_SERIAL" or unit in _TIME_UNITS or unit == YEAR:
                 kinds.add("time")
         form = m.form.lower()
         if form in _REASON_FORMS:

@@ -12,6 +12,11 @@ from __future__ import annotations
 
 import re
 
+# The counter of a calendar year ("2024년", "in 2024"): a time, which answers "몇 년" or "what year"
+# but not "how many" or "얼마" (what the GPU cost is not "2024년").
+YEAR = "year"
+
+_YEAR = re.compile("(?:1[5-9]|20)[0-9][0-9]")
 _MONTHS = "January|February|March|April|June|July|August|September|October|November|December"
 _EN_TIME = re.compile(
     rf"\b(?:1[5-9]\d\d|20\d\d)s?\b|\b(?:{_MONTHS})\b|\bMay \d|\b(?:in|since|until|by|last|next|this) May\b"
@@ -97,6 +102,9 @@ def text_facts(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
     counters: set[str] = set()
     for m in _EN_AMOUNT.finditer(sentence):
         number, unit = m.group(1), (m.group(2) or "").lower()
+        if _YEAR.fullmatch(number):
+            counters.add(YEAR)  # "in 1858": a time, not an amount
+            continue
         counters.add("" if number[-1].isdigit() else "-")
         if number.startswith("$"):
             counters.add("달러")

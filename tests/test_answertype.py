@@ -89,6 +89,15 @@ def test_what_a_question_asks_for(question: str, wanted: Expectation | None) -> 
         ("- 업로드 날짜: 2025-03-26", Expectation("time"), True),
         ("일본에서 작년과 재작년에 조달 작전이란 걸 했습니다.", Expectation("time"), True),
         ("엄청 비쌉니다.", Expectation("quantity"), False),
+        # A calendar year is a time: it answers "몇 년에" but not "몇 대" or "얼마나 많이".
+        ("2024년에 발매하는 최신 GPU를 공급해 달라고 했죠.", Expectation("quantity"), False),
+        (
+            "2024년에 발매하는 최신 GPU를 공급해 달라고 했죠.",
+            Expectation("quantity", frozenset({"년", "year"})),
+            True,
+        ),
+        ("2024년에 발매하는 최신 GPU를 공급해 달라고 했죠.", Expectation("time"), True),
+        ("3년 동안 적자가 났습니다.", Expectation("quantity"), True),
         ("만 배 능력을 가지게 된다.", Expectation("time"), False),
         ("이렇게 한 이유는 전략 물자라고 얘기했기 때문입니다.", Expectation("reason"), True),
         ("GPU를 사기 위해서 줄을 섰습니다.", Expectation("reason"), True),

@@ -8,13 +8,13 @@ from rag.textfacts import text_facts
 @pytest.mark.parametrize(
     ("sentence", "counters", "kinds"),
     [
-        ("The first cable was laid in 1858, you know.", {""}, {"time"}),
+        ("The first cable was laid in 1858, you know.", {"year"}, {"time"}),
         ("It cost about $25,000 because prices rose.", {"", "달러"}, {"reason"}),
         ("Some twenty people showed up, Jensen Huang said.", {"-", "명"}, {"claim", "person"}),
         ("She was 34 years old when she moved to Boston.", {"", "살"}, {"place"}),
         ("The hives will do better by planting clover.", set(), {"claim", "method"}),
         ("A cable takes 3 years to lay.", {""}, {"time"}),
-        ("2019年に田中さんは3万円払った。", {"", "엔"}, {"time", "person"}),
+        ("2019年に田中さんは3万円払った。", {"year", "", "엔"}, {"time", "person"}),
         ("花が多いから、大阪市のミツバチは遠くまで飛ぶ。", set(), {"reason", "place"}),
         ("Honestly the bees are fine.", set(), set()),
     ],
