@@ -25,6 +25,7 @@ with the sentence that sets it up, rather than that sentence alone.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -95,6 +96,13 @@ class Asked:
     named: frozenset[str] = frozenset()
 
 
+# Connectives that open a consequence ("so", "that is why"); a filler "so" in English speech is left out.
+_CONSEQUENCE = re.compile(
+    r"\s*(?:그래서|그러니까|따라서|그러다 보니|그렇다 보니|결국|Therefore|That's why|だから|そのため)",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A span of one or two adjacent sentences of a result, with its signals."""
@@ -107,6 +115,9 @@ class Candidate:
     typed: bool
     # The info passage's line that a question about the video asks for (rag.videofields).
     info: bool = False
+    # A why-question's sentence that opens with "그래서" states the consequence; the reason is the
+    # sentence before it.
+    consequence: bool = False
 
     @property
     def text(self) -> str:
@@ -181,7 +192,14 @@ def candidates(
                     and p.section == INFO_SECTION
                     and states_field(p.text[p.sentences[a].start : p.sentences[a].end], asked.info_field)
                 )
-                out.append(Candidate(hit, a, b, features, cosine, typed, info))
+                consequence = (
+                    a == b
+                    and a > 0
+                    and expected is not None
+                    and expected.kind == "reason"
+                    and _CONSEQUENCE.match(p.text[p.sentences[a].start : p.sentences[a].end]) is not None
+                )
+                out.append(Candidate(hit, a, b, features, cosine, typed, info, consequence))
     return out
 
 
@@ -214,7 +232,12 @@ def choose(
     if not scored:
         return None, typed
     score, best = max(scored, key=lambda item: item[0])
-    if hedge > 0 and best.first == best.last:
+    if best.consequence:
+        pairs = [
+            c for _, c in scored if c.hit is best.hit and (c.first, c.last) == (best.first - 1, best.first)
+        ]
+        best = pairs[0] if pairs else best
+    elif hedge > 0 and best.first == best.last:
         best = _hedged(scored, best, score - hedge)
     return _answer(best, score), typed
 

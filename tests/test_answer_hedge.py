@@ -81,3 +81,14 @@ def test_a_figure_far_from_the_best_span_does_not_state_what_was_asked() -> None
 
 def typed(hit: Hit, first: int, last: int, score: float) -> Candidate:
     return Candidate(hit, first, last, (score,) + (0.0,) * (len(FEATURES) - 1), score, True)
+
+
+def test_a_consequence_brings_the_sentence_before_it() -> None:
+    # "그래서 …" answers a why-question with its consequence: the reason is the sentence before.
+    consequence = Candidate(FIRST, 2, 2, (1.0,) + (0.0,) * (len(FEATURES) - 1), 1.0, False, consequence=True)
+    spans = [span(FIRST, 1, 1, 0.5), consequence, span(FIRST, 1, 2, 0.2)]
+    answer, _ = choose(spans, WEIGHTS, None, 0.0)
+    assert answer is not None and answer.text == "440억 달러에 이를 것이고. 흑자는 2029년."
+    # Without the pair among the spans, the sentence stands alone.
+    answer, _ = choose(spans[:2], WEIGHTS, None, 0.0)
+    assert answer is not None and answer.text == "흑자는 2029년."

@@ -108,6 +108,11 @@ def test_right_passage_and_timestamp_come_first(
         # The sentence before it restates the question; this one answers it.
         ("오픈AI의 2028년까지 누적 영업 손실 전망은?", "440억 달러"),
         ("일본 정부는 GPU 구매에 얼마를 지원했나요?", "1,041억 엔을 정부가 현금으로 지원"),
+        # The closest sentence opens with "그래서" (the consequence); the reason is the one before it.
+        (
+            "Why is LINE such a big deal for SoftBank's Japanese LLM plans?",
+            "대량의 데이터를 보유하고 있는 기업이 바로 라인",
+        ),
     ],
 )
 def test_the_highlighted_span_is_the_one_that_answers(server: str, question: str, answer: str) -> None:
