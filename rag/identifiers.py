@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 _YEAR = re.compile(r"(?<![\d,.])(?:19|20)\d\d(?!\d)(?!,\d)")
 # What makes a four-digit number in a question a year: a year word or a decade after it, a date
@@ -82,3 +82,20 @@ def unmentioned(question: str, passages: Iterable[str]) -> tuple[str, ...]:
     for text in passages:
         seen |= mentioned(text)
     return tuple(sorted(named - seen))
+
+
+def naming(question: str, spans: Sequence[str], scores: Sequence[float], margin: float) -> list[int]:
+    """The spans to answer from: those mentioning a year or model name ``question`` names and
+    scoring within ``margin`` of the best span, or every span when none does.
+
+    "2030년쯤 되면 폐배터리가 몇 개 나와?" is answered by the sentence about 2030, not by the one
+    about this year that shares more of its words.
+    """
+    named = identifiers(question)
+    top = max(scores, default=0.0)
+    keep = [
+        i
+        for i, (text, score) in enumerate(zip(spans, scores, strict=True))
+        if score >= top - margin and named & mentioned(text)
+    ]
+    return keep or list(range(len(spans)))

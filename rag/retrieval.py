@@ -20,7 +20,7 @@ from rag.corpus import Corpus, Rows
 from rag.embedder import Embedder
 from rag.errors import NotFoundError
 from rag.fusion import rrf, weighted, with_sentences
-from rag.identifiers import unmentioned
+from rag.identifiers import naming, unmentioned
 from rag.keyword import Analyzer, content_tokens
 from rag.moment import asks_moment, topic
 from rag.moments import Folder, Hit
@@ -83,6 +83,9 @@ class RetrievalParams:
     # this of the best span (rag.answer.choose).  On the development splits the answerable ones'
     # gaps reach 2.5 and the unanswerable ones' start at 3.3.
     typed_margin: float = 3.0
+    # A question naming a year or a model ("2030년쯤", "H100") is answered by a span mentioning it
+    # where one scores within this of the best span (rag.identifiers.naming); 2 was best on dev.
+    named_margin: float = 2.0
     # Confidence is a logistic model over (answer sentence cosine, peak, key-word coverage), fitted
     # on the development splits by `python -m bench.tune --calibrate-only`.  The peak is how far the
     # best passage's cosine stands above the question's cosine to passages at large, in standard
@@ -170,6 +173,8 @@ class Searcher:
     def _ask(self, text: str, k: int, video_id: str | None) -> Result:
         vector, tokens, hits, spans, decisive, rows = self._answerable(text, k, video_id)
         p = self.params
+        scores = [float(np.dot(p.answer_weights, c.features)) for c in spans]
+        spans = [spans[i] for i in naming(text, [c.text for c in spans], scores, p.named_margin)]
         answer, typed = choose(spans, p.answer_weights, decisive, p.answer_hedge, p.typed_margin)
         covered = 1.0
         # Key words are compared as words: only a Korean question answered in Korean has them to

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from rag.embedder import FakeEmbedder
-from rag.identifiers import identifiers, mentioned, unmentioned
+from rag.identifiers import identifiers, mentioned, naming, unmentioned
 from rag.retrieval import RetrievalParams, Searcher
 from rag.settings import Settings
 from rag.store import load_index
@@ -64,3 +64,16 @@ def test_a_model_name_no_answer_passage_mentions_flags_the_question(fake_built: 
     assert (other.unmentioned, other.low_confidence, other.answer) == (("h200",), True, None)
     named = searcher.ask("엔비디아 H100 GPU 하나의 가격은 얼마인가요?")
     assert (named.unmentioned, named.low_confidence) == ((), False) and named.answer is not None
+
+
+def test_a_span_mentioning_the_named_year_is_preferred_within_the_margin() -> None:
+    question = "2030년쯤 되면 폐배터리가 몇 개 정도 나와?"
+    spans = [
+        "국내 폐배터리가 올해 한 8천 개 정도 수준이거든요.",
+        "2030년이 되면 10만 7천 개 정도로 늘어나요.",
+    ]
+    assert naming(question, spans, [5.0, 4.0], 2.0) == [1]
+    # Too far below the best, or no span mentioning it, or no year named: every span stays.
+    assert naming(question, spans, [5.0, 2.5], 2.0) == [0, 1]
+    assert naming(question, spans[:1], [5.0], 2.0) == [0]
+    assert naming("폐배터리가 몇 개 정도 나와?", spans, [5.0, 4.0], 2.0) == [0, 1]
