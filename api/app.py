@@ -15,7 +15,7 @@ from api.llm import LlmClient
 from api.observe import LlmMetrics, RequestContext
 from api.routes import admin, metrics, page, search, transcript, videos
 from api.service import EmbedderFactory, Service
-from rag.retrieval import RetrievalParams
+from rag.params import RetrievalParams
 from rag.settings import Settings
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from rag.errors import RagError
 from rag.evaluation import SPLITS
-from rag.retrieval import RetrievalParams
+from rag.params import RetrievalParams
 from rag.settings import Settings, load_settings
 
 if TYPE_CHECKING:

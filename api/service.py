@@ -15,7 +15,8 @@ from api.observe import Metrics
 from index.build import build
 from rag.embedder import Embedder, load_embedder
 from rag.errors import RagError
-from rag.retrieval import RetrievalParams, Searcher
+from rag.params import RetrievalParams
+from rag.retrieval import Searcher
 from rag.served import open_corpus, served_version
 from rag.settings import Settings
 

@@ -25,7 +25,8 @@ from rag.answer import FEATURES, Candidate, choose
 from rag.chunking import squash_text
 from rag.embedder import load_embedder
 from rag.evaluation import SPLITS, in_split, load_questions
-from rag.retrieval import RetrievalParams, Searcher
+from rag.params import RetrievalParams
+from rag.retrieval import Searcher
 from rag.settings import load_settings
 from rag.store import load_index
 

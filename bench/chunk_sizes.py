@@ -16,7 +16,8 @@ from pathlib import Path
 from index.build import build
 from rag.embedder import load_embedder
 from rag.evaluation import SPLITS, in_split, load_questions, run, score
-from rag.retrieval import RetrievalParams, Searcher
+from rag.params import RetrievalParams
+from rag.retrieval import Searcher
 from rag.settings import load_settings
 from rag.store import load_index
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from rag.embedder import load_embedder
 from rag.evaluation import load_questions
-from rag.retrieval import RetrievalParams, Searcher
+from rag.params import RetrievalParams
+from rag.retrieval import Searcher
 from rag.settings import load_settings
 from rag.store import load_index
 

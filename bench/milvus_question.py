@@ -24,7 +24,8 @@ import numpy as np
 from index.build import build, build_embedder
 from rag.embedder import load_embedder
 from rag.evaluation import load_questions
-from rag.retrieval import RetrievalParams, Searcher
+from rag.params import RetrievalParams
+from rag.retrieval import Searcher
 from rag.served import open_corpus
 from rag.settings import load_settings
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
@@ -24,81 +24,12 @@ from rag.identifiers import naming, unmentioned
 from rag.keyword import Analyzer, content_tokens
 from rag.moment import asks_moment, topic
 from rag.moments import Folder, Hit
+from rag.params import RetrievalParams
 from rag.question import checked
 from rag.store import IndexData
 from rag.videofields import asked_field, named_fields
 
 _HANGUL = re.compile("[\uac00-\ud7a3]")
-
-Mode = Literal["dense", "keyword", "hybrid"]
-Fusion = Literal["rrf", "weighted"]
-
-
-@dataclass(frozen=True)
-class RetrievalParams:
-    """How candidates are found and ranked; the defaults were chosen on the development splits."""
-
-    mode: Mode = "hybrid"
-    fusion: Fusion = "weighted"
-    rrf_k: int = 60
-    # Weight of the dense score in the weighted fusion (the keyword score gets the rest).
-    dense_weight: float = 0.6
-    # Candidates each retriever proposes before fusion.
-    pool: int = 50
-    # The keyword side ranks only a question with at least this share of its words indexed
-    # (Searcher._known): fewer means another language, which shares only loanwords with the index.
-    keyword_known: float = 0.5
-    # Share of a passage's dense score taken from its best-matching sentence rather than the
-    # passage as a whole: a one-sentence answer drowns in a long passage's average.
-    sentence_weight: float = 0.5
-    # The answer span's linear model over rag.answer.FEATURES, fitted on the development splits by
-    # `python -m bench.answers`.
-    answer_weights: tuple[float, ...] = (
-        27.66,
-        29.1,
-        -1.57,
-        7.012,
-        1.185,
-        0.04284,
-        1.075e-09,
-        8.68e-10,
-        2.312,
-        -0.5703,
-        0.8158,
-        -0.5488,
-        0.8404,
-        -4.102,
-        -4.134,
-        1.661,
-        -5.528,
-        2.667,
-        0.7137,
-        1.04,
-        -0.5326,
-    )
-    # Where the best sentence's neighbour scores within this of it, the answer is both (rag.answer):
-    # chosen on the development splits by `python -m bench.answers` (cross-validated).
-    answer_hedge: float = 1.0
-    # A question asking for a quantity or a time is flagged unless a span stating one scores within
-    # this of the best span (rag.answer.choose).  On the development splits the answerable ones'
-    # gaps reach 2.5 and the unanswerable ones' start at 3.3.
-    typed_margin: float = 3.0
-    # A question naming a year or a model ("2030년쯤", "H100") is answered by a span mentioning it
-    # where one scores within this of the best span (rag.identifiers.naming); 2 was best on dev.
-    named_margin: float = 2.0
-    # Confidence is a logistic model over (answer sentence cosine, peak, key-word coverage), fitted
-    # on the development splits by `python -m bench.tune --calibrate-only`.  The peak is how far the
-    # best passage's cosine stands above the question's cosine to passages at large, in standard
-    # deviations: a question on the video's topic that the video never answers is close to
-    # everything and stands out from nothing.  Coverage is the share of a Korean question's key
-    # words found in the top passages (1 for other languages).
-    flag_weights: tuple[float, float, float] = (33.73, 0.223, 4.922)
-    flag_bias: float = -32.13
-    # Below this confidence the answer is withheld and the response flagged.
-    min_confidence: float = 0.6127
-    # A question asking for a quantity or a time is answered by a span that states one, and
-    # flagged when no top passage does.
-    check_answer_type: bool = True
 
 
 @dataclass(frozen=True)

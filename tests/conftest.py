@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from rag.retrieval import RetrievalParams
+from rag.params import RetrievalParams
 from rag.settings import Settings
 from tests.llama import Llama
 from tests.llm_stub import StubLlm, serve

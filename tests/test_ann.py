@@ -11,7 +11,8 @@ from rag.embedder import FakeEmbedder
 from rag.errors import IndexCorruptError
 from rag.keyword import KeywordIndex
 from rag.manifest import Manifest, VideoRecord
-from rag.retrieval import RetrievalParams, Searcher
+from rag.params import RetrievalParams
+from rag.retrieval import Searcher
 from rag.store import IndexData, current_version, load_index, write_index
 
 DIM = 64

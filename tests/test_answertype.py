@@ -8,7 +8,8 @@ from rag.answer import FEATURES, Asked, candidates, choose
 from rag.answertype import Expectation, expectation, satisfies
 from rag.embedder import FakeEmbedder
 from rag.keyword import Analyzer
-from rag.retrieval import RetrievalParams, Searcher
+from rag.params import RetrievalParams
+from rag.retrieval import Searcher
 from rag.settings import Settings
 from rag.store import load_index
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from rag.retrieval import RetrievalParams
+from rag.params import RetrievalParams
 from tests.conftest import AppOf
 from tests.llm_stub import Reply, StubLlm, answer_chunks, chunk, closed_port
 

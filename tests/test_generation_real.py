@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from rag.embedder import FakeEmbedder
 from rag.generate import resolve_citations
-from rag.retrieval import RetrievalParams
+from rag.params import RetrievalParams
 from rag.settings import Settings
 from tests.conftest import SEED
 from tests.llama import Llama, llama_server

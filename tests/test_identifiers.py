@@ -4,7 +4,8 @@ import pytest
 
 from rag.embedder import FakeEmbedder
 from rag.identifiers import identifiers, mentioned, naming, unmentioned
-from rag.retrieval import RetrievalParams, Searcher
+from rag.params import RetrievalParams
+from rag.retrieval import Searcher
 from rag.settings import Settings
 from rag.store import load_index
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from rag.embedder import FakeEmbedder
-from rag.retrieval import RetrievalParams, Searcher
+from rag.params import RetrievalParams
+from rag.retrieval import Searcher
 from rag.settings import Settings
 from rag.store import load_index
 

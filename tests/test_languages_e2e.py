@@ -14,7 +14,8 @@ import pytest
 
 from index.build import build
 from rag.embedder import Embedder, load_embedder
-from rag.retrieval import RetrievalParams, Searcher
+from rag.params import RetrievalParams
+from rag.retrieval import Searcher
 from rag.settings import Settings
 from rag.store import load_index
 from tests.conftest import ROOT

@@ -15,7 +15,7 @@ from api.app import create_app
 from index.build import build
 from index.lock import build_lock
 from rag.embedder import FakeEmbedder, Kind, Vectors
-from rag.retrieval import RetrievalParams
+from rag.params import RetrievalParams
 from rag.settings import Settings
 from rag.store import current_version
 from tests.conftest import ROOT, VIDEO_ID

@@ -15,7 +15,8 @@ from index.build import build
 from rag.embedder import FakeEmbedder
 from rag.errors import IndexMismatchError, StoreUnavailableError
 from rag.milvus import Milvus, connect
-from rag.retrieval import RetrievalParams, Searcher
+from rag.params import RetrievalParams
+from rag.retrieval import Searcher
 from rag.served import open_corpus, served_version
 from rag.settings import Settings
 from tests.conftest import ROOT, SEED, VIDEO_ID

@@ -18,7 +18,7 @@ from pydantic import SecretStr
 from api.app import create_app
 from index.build import build
 from rag.embedder import FakeEmbedder
-from rag.retrieval import RetrievalParams
+from rag.params import RetrievalParams
 from rag.settings import Settings
 from tests.conftest import SEED
 
