@@ -19,15 +19,17 @@ from rag.timed import Cue
 # Sentence ends: ., ?, ! or … (repeated), optionally closed by a quote or bracket, followed by
 # space or by a letter glued on ("된다.그리고" is common in this speech-to-text output).
 # Digits after a period ("2.5") do not end a sentence.
-_SENTENCE_END = re.compile(r"[.?!…]+[\"'”’)\]]*(?=\s|$|[^\d\s.?!…\"'”’)\]])")
+# Full-width stops (Japanese, Chinese) end a sentence with no space after them.
+_SENTENCE_END = re.compile(r"[.?!…]+[\"'”’)\]]*(?=\s|$|[^\d\s.?!…\"'”’)\]])|[。！？]+[」』）\"”’]*")
 
 
 # Bump when passages or their sentence spans come out differently for the same text: indexes and
 # reusable rows built by an older chunker are then rebuilt.  Also when what is embedded changes
 # (revision 2: passages are embedded with their section summary, see embedding_text; revision 3:
 # the info passage has one sentence per line; revision 4: cue-based sections, whose sentences are
-# runs of whole cues carrying their times).
-CHUNKER_REVISION = 4
+# runs of whole cues carrying their times; revision 5: full-width stops end sentences, and text
+# without spaces is cut after a comma).
+CHUNKER_REVISION = 5
 # A run of cues ends at a cue that ends a sentence, before a pause of PAUSE_MS or more, or once it
 # holds CUE_SENTENCE_CHARS characters: unpunctuated speech-to-text (YouTube's auto-captions) is
 # cut by cue and time.  80 scored best on the seed read as auto-captions (`python -m
@@ -118,6 +120,9 @@ def _trimmed(text: str, start: int, end: int, max_chars: int) -> list[Span]:
     # Run-on speech can go on for hundreds of characters without a period: cut at a space.
     while end - start > max_chars:
         cut = text.rfind(" ", start + max_chars // 2, start + max_chars)
+        if cut <= start:
+            # Japanese and Chinese have no spaces: cut after a comma where there is one.
+            cut = max(text.rfind("、", start, start + max_chars), text.rfind("，", start, start + max_chars)) + 1
         cut = cut if cut > start else start + max_chars
         out.append(Span(start, cut))
         start = cut
