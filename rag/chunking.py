@@ -122,7 +122,10 @@ def _trimmed(text: str, start: int, end: int, max_chars: int) -> list[Span]:
         cut = text.rfind(" ", start + max_chars // 2, start + max_chars)
         if cut <= start:
             # Japanese and Chinese have no spaces: cut after a comma where there is one.
-            cut = max(text.rfind("、", start, start + max_chars), text.rfind("，", start, start + max_chars)) + 1
+            cut = (
+                max(text.rfind("、", start, start + max_chars), text.rfind("，", start, start + max_chars))
+                + 1
+            )
         cut = cut if cut > start else start + max_chars
         out.append(Span(start, cut))
         start = cut

@@ -26,7 +26,12 @@ def test_split_sentences_cuts_run_on_text_at_spaces() -> None:
 def test_japanese_sentences_end_at_full_width_stops_and_long_ones_after_a_comma() -> None:
     text = "ミツバチは3キロ先まで飛ぶそうです。理由は花が多いからです！本当ですか？はい。"
     spans = [text[s.start : s.end] for s in split_sentences(text, 200)]
-    assert spans == ["ミツバチは3キロ先まで飛ぶそうです。", "理由は花が多いからです！", "本当ですか？", "はい。"]
+    assert spans == [
+        "ミツバチは3キロ先まで飛ぶそうです。",
+        "理由は花が多いからです！",
+        "本当ですか？",
+        "はい。",
+    ]
     # No spaces to cut at: a run-on sentence is cut after its last comma that fits.
     run_on = "あ" * 30 + "、" + "い" * 30 + "、" + "う" * 10
     spans = [run_on[s.start : s.end] for s in split_sentences(run_on, 40)]
