@@ -1,4 +1,4 @@
-"""A transcript in English, asked in English and Korean, with the real model end to end.
+"""Transcripts in English and Japanese, asked in their language and in Korean, with the real model.
 
 The seed is Korean; eval/videos holds an English talk beside it.  Kiwi, which reads the Korean,
 knows no English: these check what an English transcript needs of the keyword side, the answer
@@ -23,6 +23,7 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.slow
 
 ENGLISH = ROOT / "eval" / "videos" / "002_b7e2046c19fd53a8.txt"
+JAPANESE = ROOT / "tests" / "data" / "003_mitsubachi.txt"
 
 
 @pytest.fixture(scope="module")
@@ -69,3 +70,28 @@ def test_a_korean_question_is_answered_from_an_english_passage(english: Settings
     # Korean key words are never in English text: the coverage signal must not count them missing.
     assert result.coverage == 1.0 and not result.low_confidence
     assert result.answer is not None and "Virginia Beach and Bilbao" in result.answer.text
+
+
+@pytest.fixture(scope="module")
+def japanese(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> Settings:
+    root = tmp_path_factory.mktemp("japanese")
+    (root / "seeds").mkdir()
+    shutil.copy(JAPANESE, root / "seeds" / JAPANESE.name)
+    settings = Settings(seeds_dir=root / "seeds", index_dir=root / "index", model_cache=model_cache)
+    build(settings, load_embedder(settings, purpose="passage"))
+    return settings
+
+
+def test_a_japanese_transcript_is_read_sentence_by_sentence(japanese: Settings, embedder: Embedder) -> None:
+    searcher = _searcher(japanese, embedder)
+    # One sentence per full stop: the answer is the sentence, not 200 characters cut mid-word.
+    result = searcher.ask("ミツバチは巣からどのくらい遠くまで飛ぶの？")
+    assert result.answer is not None and not result.low_confidence
+    assert (
+        result.answer.text
+        == "ミツバチは巣から3キロほど飛ぶと言われていて、皇居や浜離宮の花から蜜を集めてくるんです。"
+    )
+    # Kana and kanji runs are matched as bigrams by the keyword side.
+    keyword = _searcher(japanese, embedder, RetrievalParams(mode="keyword", sentence_weight=0.0))
+    hits = keyword.search("浜離宮", k=3)
+    assert hits and "浜離宮の花" in hits[0].passage.text
