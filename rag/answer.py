@@ -98,7 +98,7 @@ class Asked:
 
 # Connectives that open a consequence ("so", "that is why"); a filler "so" in English speech is left out.
 _CONSEQUENCE = re.compile(
-    r"\s*(?:그래서|그러니까|따라서|그러다 보니|그렇다 보니|결국|Therefore|That's why|だから|そのため)",
+    r"\s*(?:그래서|그러니까|따라서|그러다 보니|그렇다 보니|결국|Therefore|That['’]s why|だから|そのため)",
     re.I,
 )
 

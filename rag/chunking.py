@@ -119,13 +119,11 @@ def _trimmed(text: str, start: int, end: int, max_chars: int) -> list[Span]:
     out: list[Span] = []
     # Run-on speech can go on for hundreds of characters without a period: cut at a space.
     while end - start > max_chars:
-        cut = text.rfind(" ", start + max_chars // 2, start + max_chars)
+        lo, hi = start + max_chars // 2, start + max_chars
+        cut = text.rfind(" ", lo, hi)
         if cut <= start:
             # Japanese and Chinese have no spaces: cut after a comma where there is one.
-            cut = (
-                max(text.rfind("、", start, start + max_chars), text.rfind("，", start, start + max_chars))
-                + 1
-            )
+            cut = max(text.rfind("、", lo, hi), text.rfind("，", lo, hi)) + 1
         cut = cut if cut > start else start + max_chars
         out.append(Span(start, cut))
         start = cut

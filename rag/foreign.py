@@ -11,9 +11,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# Latin words are handed to Kiwi whole, as foreign words; one written onto Hangul ("오픈AI") is left to Kiwi, which reads it as part of the Korean word.
+# Latin words are handed to Kiwi whole, as foreign words; one written onto Hangul ("오픈AI") is left
+# to Kiwi, which reads it as part of the Korean word.
 LATIN_WORD = re.compile(r"(?<![\uac00-\ud7a3A-Za-z])[A-Za-z]+(?:'[A-Za-z]+)?")
-URL = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+\.\w+")
+# Web addresses; e-mail addresses are found as whitespace-separated words holding an "@", since a
+# pattern for them scans every long run of text (Japanese has no spaces) once per character.
+URL = re.compile(r"\b(?:https?://|www\.)\S+")
+_WORD = re.compile(r"\S+")
 # English words that carry no content: they would match every English passage.
 # fmt: off
 EN_STOP = frozenset((
@@ -29,12 +33,14 @@ EN_STOP = frozenset((
 # fmt: on
 # Japanese runs Kiwi leaves as foreign symbols (SW, SH), particles and all: "のミツバチは".  Their
 # character bigrams match a question's however the run was cut.
-CJK_RUN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]+")
+CJK_RUN = re.compile("[\u3040-\u30fa\u30fc-\u30ff\u3005\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]+")
 
 
 def latin_words(text: str) -> list[tuple[int, int, str]]:
     """Spans of the Latin words outside web addresses (which Kiwi tags as such, W_URL)."""
     urls = [m.span() for m in URL.finditer(text)]
+    if "@" in text:
+        urls += [m.span() for m in _WORD.finditer(text) if "@" in m.group()]
     words = []
     for m in LATIN_WORD.finditer(text):
         if not any(a <= m.start() < b for a, b in urls):
@@ -43,10 +49,10 @@ def latin_words(text: str) -> list[tuple[int, int, str]]:
 
 
 def name_part(m: Any, after: Any) -> bool:
-    """Whether a word that looks like a function word is an acronym ("IT") or part of a model name
-    ("A100")."""
+    """Whether a word that looks like a function word is an acronym ("IT") or glued to what follows
+    (the "A" of "A100", "A형")."""
     return bool(m.form.isupper() and len(m.form) > 1) or (
-        after is not None and after.tag == "SN" and after.start == m.start + m.len
+        after is not None and after.start == m.start + m.len
     )
 
 

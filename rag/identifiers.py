@@ -92,6 +92,8 @@ def naming(question: str, spans: Sequence[str], scores: Sequence[float], margin:
     about this year that shares more of its words.
     """
     named = identifiers(question)
+    if not named:
+        return list(range(len(spans)))
     top = max(scores, default=0.0)
     keep = [
         i

@@ -110,7 +110,7 @@ class Searcher:
         covered = 1.0
         # Key words are compared as words: only a Korean question answered in Korean has them to
         # find (over an English transcript every Korean word would count as missing).
-        if _HANGUL.search(text) and (answer is None or _HANGUL.search(answer.text)):
+        if _HANGUL.search(text) and (answer is None or _HANGUL.search(answer.passage.text)):
             evidence = [
                 [t for s in h.passage.sentences for t in self._facts(h.passage.text[s.start : s.end]).tokens]
                 for h in hits[:ANSWER_POOL]

@@ -11,15 +11,25 @@ English transcript stating a time ("in 1858"), and be withheld.  The kinds are t
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # The counter of a calendar year ("2024년", "in 2024"): a time, which answers "몇 년" or "what year"
 # but not "how many" or "얼마" (what the GPU cost is not "2024년").
 YEAR = "year"
 
-_YEAR = re.compile("(?:1[5-9]|20)[0-9][0-9]")
+# A four-digit number is a year where it reads as one: after "in", "since", a month… or before
+# "年" or an "s" ("the 1990s"), never with a unit ("2000 people", "1800円").
+_YEARS = r"(?:1[89]|20)\d\d"
+_YEAR_BEFORE = re.compile(
+    r"(?:\b(?:in|since|by|from|until|till|to|before|after|during|of|around|circa|early|late|mid|year|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"[\s-]+(?:the\s+)?(?:\d{1,2},?\s+)?|')$",
+    re.I,
+)
+_YEAR_AFTER = re.compile(r"(?:s\b|\s*年|\s*[-/.]\s*\d)")
 _MONTHS = "January|February|March|April|June|July|August|September|October|November|December"
 _EN_TIME = re.compile(
-    rf"\b(?:1[5-9]\d\d|20\d\d)s?\b|\b(?:{_MONTHS})\b|\bMay \d|\b(?:in|since|until|by|last|next|this) May\b"
+    rf"\b(?:{_MONTHS})\b|\bMay \d|\b(?:in|since|until|by|last|next|this) May\b"
     r"|\b(?:yesterday|today|tomorrow|tonight|ago|decades?|centur(?:y|ies))\b"
     r"|\b(?:last|next|this|that|every) (?:year|month|week|spring|summer|autumn|fall|winter)\b"
     r"|\b\d+ (?:years?|months?|weeks?|days?|hours?|minutes?)\b(?! old)|\b'\d\d\b",
@@ -34,7 +44,7 @@ _NUMBER = (
     r"fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|dozen|half|"
     r"quarter|a third|a million|a billion)\b"
 )
-_SCALE = r"(?:\s*(?:hundred|thousand|million|billion|trillion|k|m|bn|万|億|千|百|兆))*"
+_SCALE = r"(?:\s*(?:hundred|thousand|million|billion|trillion|k\b|m\b|bn\b|万|億|千|百|兆))*"
 _EN_AMOUNT = re.compile(rf"({_NUMBER}){_SCALE}\s*(%|[A-Za-z]+|円|ドル|人|歳|回|個|台|割|パーセント)?", re.I)
 # The Korean unit (rag.answertype's counters) each English or Japanese unit stands for.
 _UNITS = {
@@ -71,7 +81,7 @@ _UNITS = {
 _WORDS = {
     "reason": re.compile(
         r"\b(?:because|due to|thanks to|so that|in order to|that's why|the reason|therefore|as a result)\b"
-        "|から|ので|ため|理由|なぜなら|おかげ",
+        "|(?<![\u4e00-\u9fff\u30a0-\u30ff0-9れ])から|ので|ため|理由|なぜなら|おかげ",
         re.I,
     ),
     "method": re.compile(
@@ -92,18 +102,21 @@ _WORDS = {
     ),
     "place": re.compile(
         r"\b(?:in|at|from|to|near) (?:the )?[A-Z][a-z]+|\b(?:city|country|town|village|state|region|island)\b"
-        "|[都道府県市区町村国州島]"
+        "|[都道府県市区町村国州島](?![\u4e00-\u9fff])"
     ),
 }
 
 
 def text_facts(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
     """The counters (as rag.answertype names them) and the kinds of answer ``sentence`` states."""
+    sentence = unicodedata.normalize("NFKC", sentence)
     counters: set[str] = set()
+    time = False
     for m in _EN_AMOUNT.finditer(sentence):
         number, unit = m.group(1), (m.group(2) or "").lower()
-        if _YEAR.fullmatch(number):
+        if _is_year(sentence, m.start(1), m.end(1)):
             counters.add(YEAR)  # "in 1858": a time, not an amount
+            time = True
             continue
         counters.add("" if number[-1].isdigit() else "-")
         if number.startswith("$"):
@@ -111,6 +124,13 @@ def text_facts(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
         if unit in _UNITS and not (unit == "years" and "old" not in sentence[m.end() : m.end() + 5]):
             counters.add(_UNITS[unit])
     kinds = {kind for kind, pattern in _WORDS.items() if pattern.search(sentence)}
-    if _EN_TIME.search(sentence) or _JA_TIME.search(sentence):
+    if time or _EN_TIME.search(sentence) or _JA_TIME.search(sentence):
         kinds.add("time")
     return frozenset(counters), frozenset(kinds)
+
+
+def _is_year(sentence: str, start: int, end: int) -> bool:
+    """Whether the number at ``sentence[start:end]`` is a calendar year, as its neighbours say."""
+    if not re.fullmatch(_YEARS, sentence[start:end]):
+        return False
+    return bool(_YEAR_BEFORE.search(sentence[max(0, start - 40) : start]) or _YEAR_AFTER.match(sentence, end))

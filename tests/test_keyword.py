@@ -88,3 +88,11 @@ def test_japanese_runs_become_bigrams() -> None:
         [Analyzer().tokens(t) for t in ("東京のミツバチは遠くまで飛ぶ", "大阪の電車は速い")]
     )
     assert index.search(Analyzer().tokens("ミツバチはどこまで飛ぶの？"), 5)[0][0] == 0
+
+
+def test_case_does_not_change_a_word_and_letters_glued_to_korean_stay() -> None:
+    a = Analyzer()
+    assert a.tokens("BTS and bts, AWS and aws") == ["bts", "bts", "aws", "aws"]
+    assert a.tokens("A형 독감") == ["a", "독감"]
+    # An e-mail address is Kiwi's (not content), even in text with no spaces around it.
+    assert a.tokens("문의는 kim@example.com 으로") == ["문의"]

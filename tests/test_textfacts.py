@@ -31,4 +31,30 @@ def test_only_sentences_without_hangul_are_read_from_their_text() -> None:
     assert stated("The first cable was laid in 1858.").satisfy(Expectation("time"))
     assert stated("It was priced at 3 million dollars.").satisfy(Expectation("quantity", frozenset({"달러"})))
     # Korean sentences keep Kiwi's reading: "because" in one does not make it a reason.
-    assert not stated("그냥 because라고 말했죠.").satisfy(Expectation("reason"))
+    assert text_facts("그냥 because 라고 말했죠.")[1] == {"reason"}
+    assert not stated("그냥 because 라고 말했죠.").satisfy(Expectation("reason"))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "counters", "kinds"),
+    [
+        # A four-digit number is a year only where it reads as one.
+        ("About 2000 people came.", {"", "명"}, set()),
+        ("It costs 1800円.", {"", "엔"}, set()),
+        ("In the 1990s it grew.", {"year"}, {"time"}),
+        ("２０２４年に始まった。", {"year"}, {"time"}),
+        # から after a noun is "from", after a clause "because".
+        ("ミツバチは巣から3キロほど飛ぶ。", {""}, set()),
+        ("花が多いからです。", set(), {"reason"}),
+        # A place kanji counts at a word's end only (市場 is a market).
+        ("市場が大きくなった。", set(), set()),
+    ],
+)
+def test_years_from_amounts_and_from_as_a_place(sentence: str, counters: set[str], kinds: set[str]) -> None:
+    assert text_facts(sentence) == (frozenset(counters), frozenset(kinds))
+
+
+def test_an_english_year_is_a_time_and_not_an_amount() -> None:
+    stated = SentenceFacts(Analyzer().morphs)("The first cable was laid in 1858.")
+    # Kiwi alone reads 1858 as a bare figure, which would answer "how many" and "how much".
+    assert stated.satisfy(Expectation("time")) and not stated.satisfy(Expectation("quantity"))
