@@ -38,9 +38,11 @@ SPLITS = (
     # eval/videos.jsonl: questions over eval/videos/, the seed beside two more talks.
     "newdev",
     "blind13",
+    # eval/ja.jsonl: questions over eval/ja/, the seed beside a Japanese talk.
+    "blind14",
 )
 # Blind splits written and not yet scored twice: kept out of development until they are spent.
-UNSPENT: frozenset[str] = frozenset()
+UNSPENT: frozenset[str] = frozenset({"blind14"})
 # The tuning split and the splits that became development sets once measured and read: all but the
 # report split and the unspent ones.
 DEV_SPLITS = frozenset(SPLITS) - {"report"} - UNSPENT

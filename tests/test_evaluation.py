@@ -30,6 +30,7 @@ SPLIT_NAMES = {
     "blind12",
 }
 VIDEO_SPLIT_NAMES = {"newdev", "blind13"}
+JA_QUESTIONS = ROOT / "eval" / "ja.jsonl"
 
 
 def test_the_question_set_covers_what_it_must() -> None:
@@ -126,3 +127,21 @@ def test_misses_say_what_was_ranked_said_and_wanted() -> None:
         "e (ko, fact) unanswerable, answered: 질문",
         "    said: said anyway.",
     ]
+
+
+def test_the_question_set_over_a_japanese_talk() -> None:
+    questions = load_questions(JA_QUESTIONS)
+    assert len({q.id for q in questions}) == len(questions) == 70
+    assert {q.split for q in questions} == {"blind14"} and {q.lang for q in questions} == {"ko", "en", "ja"}
+    assert all((q.kind == "none") == (q.evidence is None) for q in questions)
+    # Unspent: not development data until scored.
+    assert not any(in_split(q, "dev") for q in questions)
+    folder = ROOT / "eval" / "ja"
+    passages = [
+        squash_text(p.text)
+        for path in sorted(folder.glob("*.txt"))
+        for p in chunk_seed(read_seed(path), ChunkSettings())
+    ]
+    for q in questions:
+        if q.evidence is not None:
+            assert any(squash_text(q.evidence) in p for p in passages), q
