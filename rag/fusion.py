@@ -32,8 +32,15 @@ def rrf(rankings: list[list[tuple[int, float]]], k: int) -> list[tuple[int, floa
 
 
 def weighted(
-    dense: list[tuple[int, float]], keyword: list[tuple[int, float]], weight: float
+    dense: list[tuple[int, float]],
+    keyword: list[tuple[int, float]],
+    weight: float,
+    foreign: frozenset[int] = frozenset(),
 ) -> list[tuple[int, float]]:
+    """``weight`` of the normalized dense score plus the rest of the keyword score; a ``foreign``
+    row (written in another script than the question, which no key word can match) gets its dense
+    score whole, instead of competing with its keyword share at zero."""
+
     def normalized(ranking: list[tuple[int, float]]) -> dict[int, float]:
         if not ranking:
             return {}
@@ -43,5 +50,8 @@ def weighted(
         return {row: (s - low) / span for row, s in ranking}
 
     d, kw = normalized(dense), normalized(keyword)
-    fused = {row: weight * d.get(row, 0.0) + (1 - weight) * kw.get(row, 0.0) for row in d.keys() | kw.keys()}
+    fused = {
+        row: d.get(row, 0.0) if row in foreign else weight * d.get(row, 0.0) + (1 - weight) * kw.get(row, 0.0)
+        for row in d.keys() | kw.keys()
+    }
     return sorted(fused.items(), key=lambda item: (-item[1], item[0]))

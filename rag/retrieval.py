@@ -7,7 +7,6 @@ reciprocal-rank fusion or a weighted sum of normalized scores (chosen on the tun
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +18,7 @@ from rag.cache import LRU
 from rag.corpus import Corpus, Rows
 from rag.embedder import Embedder
 from rag.errors import NotFoundError
+from rag.foreign import key_words, script
 from rag.fusion import rrf, weighted, with_sentences
 from rag.identifiers import naming, unmentioned
 from rag.keyword import Analyzer, content_tokens
@@ -29,7 +29,9 @@ from rag.question import checked
 from rag.store import IndexData
 from rag.videofields import asked_field, named_fields
 
-_HANGUL = re.compile("[\uac00-\ud7a3]")
+# The scripts whose questions have key words to look for in an answer in the same script: an English
+# question's content words were tried and withheld too many answers (docs/quality.md).
+_WORDED = frozenset({"ko", "ja"})
 
 
 @dataclass(frozen=True)
@@ -108,14 +110,15 @@ class Searcher:
         spans = [spans[i] for i in naming(text, [c.text for c in spans], scores, p.named_margin)]
         answer, typed = choose(spans, p.answer_weights, decisive, p.answer_hedge, p.typed_margin)
         covered = 1.0
-        # Key words are compared as words: only a Korean question answered in Korean has them to
-        # find (over an English transcript every Korean word would count as missing).
-        if _HANGUL.search(text) and (answer is None or _HANGUL.search(answer.passage.text)):
+        # Key words are compared as words: only a question answered in its own language has them
+        # to find (over an English transcript every Korean word would count as missing).
+        written = script(text)
+        if written in _WORDED and (answer is None or script(answer.passage.text) == written):
             evidence = [
                 [t for s in h.passage.sentences for t in self._facts(h.passage.text[s.start : s.end]).tokens]
                 for h in hits[:ANSWER_POOL]
             ]
-            covered = coverage(tokens, evidence, self.index.expand)
+            covered = coverage(key_words(tokens, written), evidence, self.index.expand)
         peak = self._peak(vector, hits, rows)
         confidence = answerability(answer, peak, covered, p.flag_weights, p.flag_bias)
         if answer is not None and answer.info:
@@ -222,7 +225,11 @@ class Searcher:
         elif p.fusion == "rrf":
             ranked = rrf([dense, keyword], p.rrf_k)
         else:
-            ranked = weighted(dense, keyword, p.dense_weight)
+            # In a library of several languages, a Korean question's key words match only Korean
+            # passages: an English or Japanese one is ranked by meaning alone (docs/quality.md).
+            written = script(" ".join(tokens))
+            foreign = frozenset(r for r, _ in dense if keyword and script(rows.passage(r).text) != written)
+            ranked = weighted(dense, keyword, p.dense_weight, foreign)
         dense_of = dict(dense)
         keyword_of = dict(keyword)
         folder = Folder(rows)

@@ -1,3 +1,4 @@
+from rag.foreign import key_words, script
 from rag.fusion import rrf, weighted
 from rag.keyword import Analyzer, KeywordIndex, jamo
 
@@ -96,3 +97,24 @@ def test_case_does_not_change_a_word_and_letters_glued_to_korean_stay() -> None:
     assert a.tokens("A형 독감") == ["a", "독감"]
     # An e-mail address is Kiwi's (not content), even in text with no spaces around it.
     assert a.tokens("문의는 kim@example.com 으로") == ["문의"]
+
+
+def test_a_passage_in_another_script_is_ranked_by_its_dense_score_whole() -> None:
+    dense = [(1, 0.9), (2, 0.8), (3, 0.7)]
+    keyword = [(2, 1.0), (3, 0.5)]
+    # Row 2's key words outweigh row 1's better meaning when both could match them...
+    assert [r for r, _ in weighted(dense, keyword, 0.6)] == [2, 1, 3]
+    # ...but row 1 is in another script than the question, which no key word of it can match.
+    assert [r for r, _ in weighted(dense, keyword, 0.6, frozenset({1}))] == [1, 2, 3]
+
+
+def test_scripts_and_japanese_key_words() -> None:
+    assert [script(t) for t in ("H100 가격은?", "酒蔵はいくつ？", "How many?", "漢字", "2024")] == [
+        "ko",
+        "ja",
+        "en",
+        None,
+        None,
+    ]
+    assert key_words(["酒蔵", "蔵の", "の数", "数"], "ja") == ["酒蔵", "数"]
+    assert key_words(["bee", "hive"], "en") == ["bee", "hive"]
