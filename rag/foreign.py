@@ -81,7 +81,6 @@ def bigrams(text: str) -> list[str]:
 
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 _KANA = re.compile("[\u3040-\u30ff]")
-_HIRAGANA = re.compile("[\u3040-\u309f]")
 _LATIN = re.compile("[A-Za-z]")
 
 
@@ -92,11 +91,3 @@ def script(text: str) -> str | None:
     if _KANA.search(text):
         return "ja"
     return "en" if _LATIN.search(text) else None
-
-
-def key_words(tokens: list[str], written: str | None) -> list[str]:
-    """The tokens of a question that name what it is about: in Japanese, the bigrams of kanji and
-    katakana (a bigram with hiragana in it is mostly a particle or an ending)."""
-    if written != "ja":
-        return tokens
-    return [t for t in tokens if not _HIRAGANA.search(t)]

@@ -18,7 +18,7 @@ from rag.cache import LRU
 from rag.corpus import Corpus, Rows
 from rag.embedder import Embedder
 from rag.errors import NotFoundError
-from rag.foreign import key_words, script
+from rag.foreign import script
 from rag.fusion import rrf, weighted, with_sentences
 from rag.identifiers import naming, unmentioned
 from rag.keyword import Analyzer, content_tokens
@@ -29,9 +29,10 @@ from rag.question import checked
 from rag.store import IndexData
 from rag.videofields import asked_field, named_fields
 
-# The scripts whose questions have key words to look for in an answer in the same script: an English
-# question's content words were tried and withheld too many answers (docs/quality.md).
-_WORDED = frozenset({"ko", "ja"})
+# The scripts whose questions have key words to look for in an answer in the same script. The model
+# was fitted on Korean words; English words and Japanese bigrams were tried and withheld too many
+# answers (docs/quality.md).
+_WORDED = frozenset({"ko"})
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ class Searcher:
                 [t for s in h.passage.sentences for t in self._facts(h.passage.text[s.start : s.end]).tokens]
                 for h in hits[:ANSWER_POOL]
             ]
-            covered = coverage(key_words(tokens, written), evidence, self.index.expand)
+            covered = coverage(tokens, evidence, self.index.expand)
         peak = self._peak(vector, hits, rows)
         confidence = answerability(answer, peak, covered, p.flag_weights, p.flag_bias)
         if answer is not None and answer.info:

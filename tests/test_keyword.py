@@ -1,4 +1,4 @@
-from rag.foreign import key_words, script
+from rag.foreign import script
 from rag.fusion import rrf, weighted
 from rag.keyword import Analyzer, KeywordIndex, jamo
 
@@ -108,7 +108,7 @@ def test_a_passage_in_another_script_is_ranked_by_its_dense_score_whole() -> Non
     assert [r for r, _ in weighted(dense, keyword, 0.6, frozenset({1}))] == [1, 2, 3]
 
 
-def test_scripts_and_japanese_key_words() -> None:
+def test_the_script_a_text_is_written_in() -> None:
     assert [script(t) for t in ("H100 가격은?", "酒蔵はいくつ？", "How many?", "漢字", "2024")] == [
         "ko",
         "ja",
@@ -116,5 +116,3 @@ def test_scripts_and_japanese_key_words() -> None:
         None,
         None,
     ]
-    assert key_words(["酒蔵", "蔵の", "の数", "数"], "ja") == ["酒蔵", "数"]
-    assert key_words(["bee", "hive"], "en") == ["bee", "hive"]
