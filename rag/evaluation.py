@@ -40,6 +40,7 @@ SPLITS = (
     "blind13",
     # eval/ja.jsonl: questions over eval/ja/, the seed beside a Japanese talk.
     "blind14",
+    "jadev",
 )
 # Blind splits written and not yet scored twice: kept out of development until they are spent.
 UNSPENT: frozenset[str] = frozenset()

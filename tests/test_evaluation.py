@@ -131,8 +131,12 @@ def test_misses_say_what_was_ranked_said_and_wanted() -> None:
 
 def test_the_question_set_over_a_japanese_talk() -> None:
     questions = load_questions(JA_QUESTIONS)
-    assert len({q.id for q in questions}) == len(questions) == 70
-    assert {q.split for q in questions} == {"blind14"} and {q.lang for q in questions} == {"ko", "en", "ja"}
+    assert len({q.id for q in questions}) == len(questions) == 120
+    assert {q.split for q in questions} == {"blind14", "jadev"} and {q.lang for q in questions} == {
+        "ko",
+        "en",
+        "ja",
+    }
     assert all((q.kind == "none") == (q.evidence is None) for q in questions)
     # Spent (scored before and after a change): development data now.
     assert all(in_split(q, "dev") for q in questions)
