@@ -41,9 +41,11 @@ SPLITS = (
     # eval/ja.jsonl: questions over eval/ja/, the seed beside a Japanese talk.
     "blind14",
     "jadev",
+    # eval/ko.jsonl: questions over eval/ko/, the seed beside a Korean interview on webtoons.
+    "blind15",
 )
 # Blind splits written and not yet scored twice: kept out of development until they are spent.
-UNSPENT: frozenset[str] = frozenset()
+UNSPENT: frozenset[str] = frozenset({"blind15"})
 # The tuning split and the splits that became development sets once measured and read: all but the
 # report split and the unspent ones.
 DEV_SPLITS = frozenset(SPLITS) - {"report"} - UNSPENT
