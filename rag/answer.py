@@ -25,7 +25,6 @@ with the sentence that sets it up, rather than that sentence alone.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -35,6 +34,7 @@ import numpy as np
 from rag.answertype import KINDS, Expectation, Facts
 from rag.chunking import INFO_SECTION, Passage, time_at
 from rag.moments import Hit
+from rag.neighbours import joins
 from rag.videofields import bare_field, states_field
 
 if TYPE_CHECKING:
@@ -96,13 +96,6 @@ class Asked:
     named: frozenset[str] = frozenset()
 
 
-# Connectives that open a consequence ("so", "that is why"); a filler "so" in English speech is left out.
-_CONSEQUENCE = re.compile(
-    r"\s*(?:그래서|그러니까|따라서|그러다 보니|그렇다 보니|결국|Therefore|That['’]s why|だから|そのため)",
-    re.I,
-)
-
-
 @dataclass(frozen=True)
 class Candidate:
     """A span of one or two adjacent sentences of a result, with its signals."""
@@ -115,9 +108,8 @@ class Candidate:
     typed: bool
     # The info passage's line that a question about the video asks for (rag.videofields).
     info: bool = False
-    # A why-question's sentence that opens with "그래서" states the consequence; the reason is the
-    # sentence before it.
-    consequence: bool = False
+    # The neighbour a one-sentence span is answered with (rag.neighbours): -1 before, +1 after.
+    joins: int = 0
 
     @property
     def text(self) -> str:
@@ -192,14 +184,7 @@ def candidates(
                     and p.section == INFO_SECTION
                     and states_field(p.text[p.sentences[a].start : p.sentences[a].end], asked.info_field)
                 )
-                consequence = (
-                    a == b
-                    and a > 0
-                    and expected is not None
-                    and expected.kind == "reason"
-                    and _CONSEQUENCE.match(p.text[p.sentences[a].start : p.sentences[a].end]) is not None
-                )
-                out.append(Candidate(hit, a, b, features, cosine, typed, info, consequence))
+                out.append(Candidate(hit, a, b, features, cosine, typed, info, joins(p, a, b, n, expected)))
     return out
 
 
@@ -232,10 +217,9 @@ def choose(
     if not scored:
         return None, typed
     score, best = max(scored, key=lambda item: item[0])
-    if best.consequence:
-        pairs = [
-            c for _, c in scored if c.hit is best.hit and (c.first, c.last) == (best.first - 1, best.first)
-        ]
+    if best.joins:
+        pair = tuple(sorted((best.first, best.first + best.joins)))
+        pairs = [c for _, c in scored if c.hit is best.hit and (c.first, c.last) == pair]
         best = pairs[0] if pairs else best
     elif hedge > 0 and best.first == best.last:
         best = _hedged(scored, best, score - hedge)

@@ -9,6 +9,7 @@ from rag.answer import FEATURES, Candidate, choose
 from rag.answertype import Expectation
 from rag.chunking import Passage, Span
 from rag.moments import Hit
+from rag.neighbours import joins
 
 TEXT = "손실이 나고 있죠. 440억 달러에 이를 것이고. 흑자는 2029년."
 PASSAGE = Passage("v:0:x", "v", 1, None, 0, 10_000, False, TEXT, (Span(0, 10), Span(11, 27), Span(28, 38)))
@@ -85,10 +86,36 @@ def typed(hit: Hit, first: int, last: int, score: float) -> Candidate:
 
 def test_a_consequence_brings_the_sentence_before_it() -> None:
     # "그래서 …" answers a why-question with its consequence: the reason is the sentence before.
-    consequence = Candidate(FIRST, 2, 2, (1.0,) + (0.0,) * (len(FEATURES) - 1), 1.0, False, consequence=True)
+    consequence = Candidate(FIRST, 2, 2, (1.0,) + (0.0,) * (len(FEATURES) - 1), 1.0, False, joins=-1)
     spans = [span(FIRST, 1, 1, 0.5), consequence, span(FIRST, 1, 2, 0.2)]
     answer, _ = choose(spans, WEIGHTS, None, 0.0)
     assert answer is not None and answer.text == "440억 달러에 이를 것이고. 흑자는 2029년."
     # Without the pair among the spans, the sentence stands alone.
     answer, _ = choose(spans[:2], WEIGHTS, None, 0.0)
     assert answer is not None and answer.text == "흑자는 2029년."
+
+
+ASKED = "지금 일본에 양조장이 몇 개나 있나요? 대략 1,500개 정도 있어요. 줄고 있죠."
+ASKED_PASSAGE = Passage(
+    "v:1:x", "v", 1, None, 0, 10_000, False, ASKED, (Span(0, 21), Span(22, 39), Span(40, 46))
+)
+
+
+def test_a_question_asked_in_the_talk_brings_the_answer_after_it() -> None:
+    hit = Hit(1, 1.0, ASKED_PASSAGE, 0)
+    asked = Candidate(
+        hit,
+        0,
+        0,
+        (1.0,) + (0.0,) * (len(FEATURES) - 1),
+        1.0,
+        False,
+        joins=joins(ASKED_PASSAGE, 0, 0, 3, None),
+    )
+    spans = [asked, span(hit, 1, 1, 0.5), span(hit, 0, 1, 0.2)]
+    answer, _ = choose(spans, WEIGHTS, None, 0.0)
+    assert (
+        answer is not None and answer.text == "지금 일본에 양조장이 몇 개나 있나요? 대략 1,500개 정도 있어요."
+    )
+    # A statement, or a question with nothing after it in its result, stands alone.
+    assert joins(ASKED_PASSAGE, 1, 1, 3, None) == 0 and joins(ASKED_PASSAGE, 0, 0, 1, None) == 0

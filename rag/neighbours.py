@@ -1,0 +1,33 @@
+"""The sentence an answer needs beside it: the reason before a consequence, the reply after a question.
+
+A why-question's closest sentence often opens with "그래서" or "that's why": it states the
+consequence, and the reason is the sentence before it.  A question asked in the talk itself (the
+host's "今日本に酒蔵っていくつあるんですか", ending in a question mark) restates the user's question
+and is answered by the sentence after it.  Either way the answer is the two sentences (rag.answer).
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.answertype import Expectation
+from rag.chunking import Passage
+
+# Connectives that open a consequence ("so", "that is why"); a filler "so" in English speech is left out.
+_CONSEQUENCE = re.compile(
+    r"\s*(?:그래서|그러니까|따라서|그러다 보니|그렇다 보니|결국|Therefore|That['’]s why|だから|そのため)",
+    re.I,
+)
+
+
+def joins(p: Passage, a: int, b: int, n: int, expected: Expectation | None) -> int:
+    """Which neighbour the one-sentence span ``a``..``b`` of ``p`` (of ``n`` sentences) is answered
+    with: -1 the sentence before, +1 the one after, 0 none."""
+    if a != b:
+        return 0
+    text = p.text[p.sentences[a].start : p.sentences[a].end]
+    if a > 0 and expected is not None and expected.kind == "reason" and _CONSEQUENCE.match(text):
+        return -1
+    if a + 1 < n and text.rstrip().endswith(("?", "？")):
+        return 1
+    return 0
