@@ -31,14 +31,19 @@ def embedder(model_cache: Path) -> Embedder:
     return load_embedder(Settings(model_cache=model_cache))
 
 
-@pytest.fixture(scope="module")
-def english(tmp_path_factory: pytest.TempPathFactory, model_cache: Path, embedder: Embedder) -> Settings:
-    root = tmp_path_factory.mktemp("english")
+def _built(tmp_path_factory: pytest.TempPathFactory, model_cache: Path, seed: Path) -> Settings:
+    """An index of ``seed`` alone, built with the real model; its settings."""
+    root = tmp_path_factory.mktemp(seed.stem)
     (root / "seeds").mkdir()
-    shutil.copy(ENGLISH, root / "seeds" / ENGLISH.name)
+    shutil.copy(seed, root / "seeds" / seed.name)
     settings = Settings(seeds_dir=root / "seeds", index_dir=root / "index", model_cache=model_cache)
     build(settings, load_embedder(settings, purpose="passage"))
     return settings
+
+
+@pytest.fixture(scope="module")
+def english(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> Settings:
+    return _built(tmp_path_factory, model_cache, ENGLISH)
 
 
 def _searcher(settings: Settings, embedder: Embedder, params: RetrievalParams | None = None) -> Searcher:
@@ -74,12 +79,7 @@ def test_a_korean_question_is_answered_from_an_english_passage(english: Settings
 
 @pytest.fixture(scope="module")
 def japanese(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> Settings:
-    root = tmp_path_factory.mktemp("japanese")
-    (root / "seeds").mkdir()
-    shutil.copy(JAPANESE, root / "seeds" / JAPANESE.name)
-    settings = Settings(seeds_dir=root / "seeds", index_dir=root / "index", model_cache=model_cache)
-    build(settings, load_embedder(settings, purpose="passage"))
-    return settings
+    return _built(tmp_path_factory, model_cache, JAPANESE)
 
 
 def test_a_japanese_transcript_is_read_sentence_by_sentence(japanese: Settings, embedder: Embedder) -> None:
