@@ -43,9 +43,12 @@ SPLITS = (
     "jadev",
     # eval/ko.jsonl: questions over eval/ko/, the seed beside a Korean interview on webtoons.
     "blind15",
+    # eval/ko2.jsonl: questions over eval/ko2/, the seed beside a Korean interview on public baths.
+    "blind16",
 )
 # Blind splits written and not yet scored twice: kept out of development until they are spent.
-UNSPENT: frozenset[str] = frozenset()
+# blind16 was scored once, with the code of 2026-12-02's stop, and never read.
+UNSPENT: frozenset[str] = frozenset({"blind16"})
 # The tuning split and the splits that became development sets once measured and read: all but the
 # report split and the unspent ones.
 DEV_SPLITS = frozenset(SPLITS) - {"report"} - UNSPENT

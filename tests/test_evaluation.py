@@ -134,9 +134,12 @@ def test_misses_say_what_was_ranked_said_and_wanted() -> None:
     ]
 
 
-def test_the_question_sets_over_a_japanese_talk_and_a_korean_interview() -> None:
+def test_the_question_sets_over_a_japanese_talk_and_korean_interviews() -> None:
     japanese = _checked(JA_QUESTIONS, "ja", {"blind14", "jadev"})
     korean = _checked(ROOT / "eval" / "ko.jsonl", "ko", {"blind15"})
     assert (len(japanese), len(korean)) == (120, 60)
     # Spent (scored before and after a change): development data now.
     assert all(in_split(q, "dev") for q in japanese + korean)
+    # blind16 is not development data until it has been scored before and after a change.
+    fresh = _checked(ROOT / "eval" / "ko2.jsonl", "ko2", {"blind16"})
+    assert len(fresh) == 50 and not any(in_split(q, "dev") for q in fresh)
