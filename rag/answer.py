@@ -218,9 +218,8 @@ def choose(
         return None, typed
     score, best = max(scored, key=lambda item: item[0])
     if best.joins:
-        pair = tuple(sorted((best.first, best.first + best.joins)))
-        pairs = [c for _, c in scored if c.hit is best.hit and (c.first, c.last) == pair]
-        best = pairs[0] if pairs else best
+        first, last = sorted((best.first, best.first + best.joins))
+        best = _span(scored, best, first, last)
     elif hedge > 0 and best.first == best.last:
         best = _hedged(scored, best, score - hedge)
     return _answer(best, score), typed
@@ -237,8 +236,12 @@ def _hedged(scored: Sequence[tuple[float, Candidate]], best: Candidate, floor: f
         return best
     other = max(near, key=lambda item: item[0])[1]
     first, last = min(best.first, other.first), max(best.first, other.first)
-    pairs = [c for _, c in scored if c.hit is best.hit and (c.first, c.last) == (first, last)]
-    return pairs[0] if pairs else best
+    return _span(scored, best, first, last)
+
+
+def _span(scored: Sequence[tuple[float, Candidate]], best: Candidate, first: int, last: int) -> Candidate:
+    """The span of ``best``'s result from sentence ``first`` to ``last``, or ``best`` when there is none."""
+    return next((c for _, c in scored if c.hit is best.hit and (c.first, c.last) == (first, last)), best)
 
 
 def _answer(c: Candidate, score: float, info: bool = False) -> Answer:

@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from rag.cache import LRU
+from rag.foreign import script
 from rag.keyword import content_tokens
-from rag.textfacts import YEAR, text_facts
+from rag.textfacts import YEAR, YEARS, text_facts
 
 # What each sentence states, kept per index version: a few dozen short strings each.  Kiwi takes
 # about 1.3 ms a sentence; a question looks at two or three dozen.
@@ -61,8 +62,6 @@ _EN_MONEY = re.compile(
 _JA_MONEY = re.compile(
     "いくら|金額|価格|値段|費用|売上|時価総額|投資|予算|利益|損失|収益|コスト|資金|補助|円|ドル"
 )
-_YEAR = re.compile("(?:1[89]|20)[0-9][0-9]")
-_HANGUL = re.compile("[\uac00-\ud7a3]")
 _NUMBER_TAGS = ("SN", "NR", "W_SERIAL")
 # Counted nouns and numeral determiners Kiwi does not tag as numbers: 절반, 두 번, 세 개.
 _NUMBER_WORDS = frozenset(
@@ -253,7 +252,7 @@ def facts(morphs: Sequence[Any]) -> Facts:
                 j += 1
             after = morphs[j] if j < len(morphs) else None
             unit = after.form if after is not None and after.tag in ("NNB", "NNG", "SW") else None
-            if unit == "년" and _YEAR.fullmatch(m.form):
+            if unit == "년" and YEARS.fullmatch(m.form):
                 unit = YEAR
             counters.add(unit if unit is not None else ("" if m.tag == "SN" else "-"))
             if m.tag == "W_SERIAL" or unit in _TIME_UNITS or unit == YEAR:
@@ -298,7 +297,7 @@ class SentenceFacts:
 
     def _read(self, sentence: str) -> Facts:
         found = facts(self._analyze(sentence))
-        if _HANGUL.search(sentence):
+        if script(sentence) == "ko":
             return found
         # English or Japanese: Kiwi's analysis knows neither, the text itself says more.
         # Its counters come from the text alone: Kiwi reads "in 1858" as a bare figure, an amount.

@@ -29,11 +29,6 @@ from rag.question import checked
 from rag.store import IndexData
 from rag.videofields import asked_field, named_fields
 
-# The scripts whose questions have key words to look for in an answer in the same script. The model
-# was fitted on Korean words; English words and Japanese bigrams were tried and withheld too many
-# answers (docs/quality.md).
-_WORDED = frozenset({"ko"})
-
 
 @dataclass(frozen=True)
 class Result:
@@ -111,10 +106,11 @@ class Searcher:
         spans = [spans[i] for i in naming(text, [c.text for c in spans], scores, p.named_margin)]
         answer, typed = choose(spans, p.answer_weights, decisive, p.answer_hedge, p.typed_margin)
         covered = 1.0
-        # Key words are compared as words: only a question answered in its own language has them
-        # to find (over an English transcript every Korean word would count as missing).
-        written = script(text)
-        if written in _WORDED and (answer is None or script(answer.passage.text) == written):
+        # Key words are compared as words: only a Korean question answered from a Korean passage has
+        # them to find (over an English transcript every Korean word would count as missing).  The
+        # model was fitted on Korean words; English words and Japanese bigrams were tried and
+        # withheld too many answers (docs/quality.md).
+        if script(text) == "ko" and (answer is None or script(answer.passage.text) == "ko"):
             evidence = [
                 [t for s in h.passage.sentences for t in self._facts(h.passage.text[s.start : s.end]).tokens]
                 for h in hits[:ANSWER_POOL]
@@ -228,8 +224,10 @@ class Searcher:
         else:
             # In a library of several languages, a Korean question's key words match only Korean
             # passages: an English or Japanese one is ranked by meaning alone (docs/quality.md).
-            written = script(" ".join(tokens))
-            foreign = frozenset(r for r, _ in dense if keyword and script(rows.passage(r).text) != written)
+            foreign: frozenset[int] = frozenset()
+            if keyword:
+                written = script(" ".join(tokens))
+                foreign = frozenset(r for r, _ in dense if script(rows.passage(r).text) != written)
             ranked = weighted(dense, keyword, p.dense_weight, foreign)
         dense_of = dict(dense)
         keyword_of = dict(keyword)

@@ -19,7 +19,7 @@ YEAR = "year"
 
 # A four-digit number is a year where it reads as one: after "in", "since", a month… or before
 # "年" or an "s" ("the 1990s"), never with a unit ("2000 people", "1800円").
-_YEARS = r"(?:1[89]|20)\d\d"
+YEARS = re.compile(r"(?:1[89]|20)\d\d")
 _YEAR_BEFORE = re.compile(
     r"(?:\b(?:in|since|by|from|until|till|to|before|after|during|of|around|circa|early|late|mid|year|"
     r"January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -131,6 +131,6 @@ def text_facts(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
 
 def _is_year(sentence: str, start: int, end: int) -> bool:
     """Whether the number at ``sentence[start:end]`` is a calendar year, as its neighbours say."""
-    if not re.fullmatch(_YEARS, sentence[start:end]):
+    if not YEARS.fullmatch(sentence[start:end]):
         return False
     return bool(_YEAR_BEFORE.search(sentence[max(0, start - 40) : start]) or _YEAR_AFTER.match(sentence, end))
