@@ -1,6 +1,6 @@
 """Fit the answer span model (RetrievalParams.answer_weights) on the development splits.
 
-Usage: .venv/bin/python -m bench.answers [--split dev]   (the index in RAG_INDEX_DIR)
+Usage: .venv/bin/python -m bench.answers [--split dev] [--corpus seed ...]   (bench.corpora)
 
 Every answerable question's candidate spans (rag.answer.candidates, the same ``ask`` chooses from)
 are labelled: a span is right when it contains the question's evidence and no shorter span inside
@@ -16,19 +16,17 @@ length.  Every figure comes from rag.answer.choose, the function ``ask`` uses.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import numpy as np
 from scipy.optimize import minimize
 
+from bench.corpora import named, searchers
 from rag.answer import FEATURES, Candidate, choose
 from rag.chunking import squash_text
 from rag.embedder import load_embedder
-from rag.evaluation import SPLITS, in_split, load_questions
+from rag.evaluation import SPLITS
 from rag.params import RetrievalParams
-from rag.retrieval import Searcher
 from rag.settings import load_settings
-from rag.store import load_index
 
 L2 = 1.0
 FOLDS = 5
@@ -83,26 +81,31 @@ def hits(w: np.ndarray, groups: list[Group]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--split", default="dev", choices=["dev", *SPLITS, "all"])
-    parser.add_argument("--questions", type=Path, default=Path("eval/questions.jsonl"))
+    parser.add_argument(
+        "--corpus", action="append", help="fit on this corpus only (bench.corpora; repeatable)"
+    )
     args = parser.parse_args()
     settings = load_settings()
     embedder = load_embedder(settings)
-    index = load_index(settings.index_dir, embedder.model_id, embedder.dimension)
-    searcher = Searcher(index, embedder)
     groups: list[Group] = []
     spans_of: list[list[Candidate]] = []
     needles: list[str] = []
-    for q in load_questions(args.questions):
-        if not in_split(q, args.split) or q.evidence is None:
-            continue
-        spans, decisive = searcher.answer_spans(q.question, 10)
-        # As in rag.answer.choose: a decisive answer type limits the spans to those stating it.
-        if decisive and any(c.typed for c in spans):
-            spans = [c for c in spans if c.typed]
-        if spans:
-            groups.append(labelled(spans, q.evidence))
-            spans_of.append(spans)
-            needles.append(squash_text(q.evidence))
+    corpus_of: list[str] = []
+    for corpus, questions, searcher in searchers(
+        named(args.corpus), args.split, settings, embedder, RetrievalParams()
+    ):
+        for q in questions:
+            if q.evidence is None:
+                continue
+            spans, decisive = searcher.answer_spans(q.question, 10)
+            # As in rag.answer.choose: a decisive answer type limits the spans to those stating it.
+            if decisive and any(c.typed for c in spans):
+                spans = [c for c in spans if c.typed]
+            if spans:
+                groups.append(labelled(spans, q.evidence))
+                spans_of.append(spans)
+                needles.append(squash_text(q.evidence))
+                corpus_of.append(corpus.name)
     w = fit(groups)
     folds = cross_fitted(groups)
     current = np.array(RetrievalParams().answer_weights)
@@ -114,6 +117,15 @@ def main() -> None:
     print(f"  weights in use: {hits(current, groups):.3f}")
     print(f"  fitted:         {hits(w, groups):.3f}")
     print(f"  {FOLDS}-fold cross-validated: {sum(hits(f, [groups[i]]) for i, f in folds) / len(folds):.3f}")
+    names = sorted(set(corpus_of))
+    if len(names) > 1:
+        print("each corpus: weights in use, and fitted on the other corpora (a talk never seen):")
+        for name in names:
+            mine = [g for g, c in zip(groups, corpus_of, strict=True) if c == name]
+            others = fit([g for g, c in zip(groups, corpus_of, strict=True) if c != name])
+            print(
+                f"  {name:<8} {len(mine):4d} questions: {hits(current, mine):.3f} -> {hits(others, mine):.3f}"
+            )
     print(f"hedge (in use {RetrievalParams().answer_hedge}), cross-validated through rag.answer.choose:")
     for hedge in HEDGES:
         picked = [chosen(spans_of[i], f, hedge) for i, f in folds]

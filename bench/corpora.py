@@ -1,0 +1,67 @@
+"""The question sets the fits learn from, each with the talks it is asked over.
+
+A model fitted on one talk learns that talk: the answer and confidence models were fitted on the
+seed's questions alone, and on new talks they withheld far more answers than the seed had taught
+them to expect (docs/quality.md).  So the fits (bench.answers, bench.tune) read every corpus
+below, and report how each does when fitted on the others: the closest thing to a talk never seen.
+A corpus's index is built where it is missing or stale, as `rag index` would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from rag.embedder import Embedder
+from rag.evaluation import Question, in_split, load_questions
+from rag.params import RetrievalParams
+from rag.retrieval import Searcher
+from rag.settings import Settings
+from rag.store import load_index
+
+
+@dataclass(frozen=True)
+class Corpus:
+    name: str
+    questions: Path
+    seeds: Path
+    index: Path
+
+
+CORPORA = (
+    Corpus("seed", Path("eval/questions.jsonl"), Path("seeds"), Path("var/index")),
+    Corpus("videos", Path("eval/videos.jsonl"), Path("eval/videos"), Path("var/videos")),
+    Corpus("ja", Path("eval/ja.jsonl"), Path("eval/ja"), Path("var/ja")),
+    Corpus("ko", Path("eval/ko.jsonl"), Path("eval/ko"), Path("var/ko")),
+    Corpus("ko2", Path("eval/ko2.jsonl"), Path("eval/ko2"), Path("var/ko2")),
+)
+
+
+def named(names: list[str] | None) -> tuple[Corpus, ...]:
+    if not names:
+        return CORPORA
+    known = {c.name: c for c in CORPORA}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise SystemExit(f"unknown corpus {', '.join(unknown)}: choose from {', '.join(known)}")
+    return tuple(known[n] for n in names)
+
+
+def searchers(
+    corpora: tuple[Corpus, ...], split: str, settings: Settings, embedder: Embedder, params: RetrievalParams
+) -> Iterator[tuple[Corpus, list[Question], Searcher]]:
+    """Each corpus with its questions in ``split`` (none: skipped) and a Searcher over its index."""
+    from index.build import build, stale_reason
+
+    for corpus in corpora:
+        questions = [q for q in load_questions(corpus.questions) if in_split(q, split)]
+        if not questions:
+            continue
+        local = settings.model_copy(
+            update={"seeds_dir": corpus.seeds, "index_dir": corpus.index, "store": "faiss"}
+        )
+        if stale_reason(local, embedder.model_id) is not None:
+            build(local, embedder)
+        index = load_index(corpus.index, embedder.model_id, embedder.dimension)
+        yield corpus, questions, Searcher(index, embedder, params)
