@@ -14,9 +14,10 @@ from pathlib import Path
 import numpy as np
 
 from index.reuse import VideoPart
-from rag.chunking import CHUNKER_REVISION, ChunkSettings, chunk_seed, embedding_text
+from rag.chunking import CHUNKER_REVISION, ChunkSettings, Passage, chunk_seed, embedding_text
 from rag.embedder import Embedder, Kind, Vectors
 from rag.errors import RagError, SeedError
+from rag.languages import spoken
 from rag.manifest import VideoRecord
 from rag.seed import Seed
 from rag.settings import Settings
@@ -149,7 +150,7 @@ def embed_seeds(
         count = sum(len(p.sentences) for p in rows)
         parts.append(
             VideoPart(
-                record(seed, len(rows)),
+                record(seed, rows),
                 rows,
                 dense[row : row + len(rows)],
                 sentence_vectors[sentence_row : sentence_row + count],
@@ -183,7 +184,7 @@ def part_tokens(parts: Iterable[VideoPart]) -> list[list[list[str]]]:
     ]
 
 
-def record(seed: Seed, passages: int) -> VideoRecord:
+def record(seed: Seed, passages: list[Passage]) -> VideoRecord:
     v = seed.video
     return VideoRecord(
         video_id=v.video_id,
@@ -196,8 +197,9 @@ def record(seed: Seed, passages: int) -> VideoRecord:
         info=v.info,
         source=seed.path.name,
         sha256=seed.sha256,
-        passages=passages,
+        passages=len(passages),
         chapters=v.chapters,
+        language=spoken(passages),
     )
 
 

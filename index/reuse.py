@@ -6,7 +6,7 @@ built with the same model, prompts and chunk settings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +15,7 @@ from rag.chunking import Passage
 from rag.embedder import Vectors
 from rag.errors import IndexMissingError, RagError
 from rag.keyword import analyzer_signature
+from rag.languages import spoken
 from rag.manifest import VideoRecord
 from rag.store import load_index, read_tokens
 
@@ -58,9 +59,12 @@ def previous_parts(
             continue
         dense = np.vstack([index.dense.reconstruct(r) for r in rows]).astype(np.float32)
         lo, hi = index.sentence_offsets[rows[0]], index.sentence_offsets[rows[-1] + 1]
+        passages = [index.passages[r] for r in rows]
+        # A video kept from an index built before videos recorded their language gets it now.
+        known = video if video.language is not None else replace(video, language=spoken(passages))
         parts[video.source] = VideoPart(
-            video,
-            [index.passages[r] for r in rows],
+            known,
+            passages,
             dense,
             np.asarray(index.sentence_vectors[lo:hi]),
             [tokens[r] for r in rows] if tokens is not None else None,

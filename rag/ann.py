@@ -168,16 +168,26 @@ def search_params(index: Any, selector: Any) -> Any:
 
 
 def search(
-    index: Any, queries: Matrix, k: int, rows: tuple[int, int] | None = None
+    index: Any,
+    queries: Matrix,
+    k: int,
+    rows: tuple[int, int] | list[tuple[int, int]] | None = None,
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
-    """Scores and rows of the k best matches per query, within rows [lo, hi) when given."""
+    """Scores and rows of the k best matches per query, within rows [lo, hi) when given, or within
+    several such ranges (a group of videos: rag.local)."""
     faiss = _faiss()
 
     if rows is None:
         scores, found = index.search(queries, k)
+        return scores, found
+    ranges = rows if isinstance(rows, list) else [rows]
+    if len(ranges) == 1:
+        lo, hi = ranges[0]
+        selector = faiss.IDSelectorRange(lo, hi, True)
     else:
-        # Referenced here until the search returns: SWIG does not own the selector.
-        selector = faiss.IDSelectorRange(rows[0], rows[1], True)
-        scores, found = index.search(queries, k, params=search_params(index, selector))
-        del selector
+        ids = np.concatenate([np.arange(lo, hi, dtype=np.int64) for lo, hi in ranges])
+        selector = faiss.IDSelectorBatch(ids)
+    # Referenced here until the search returns: SWIG does not own the selector.
+    scores, found = index.search(queries, k, params=search_params(index, selector))
+    del selector
     return scores, found

@@ -63,6 +63,10 @@ class Corpus(Protocol):
         """The k rows whose passage vectors are nearest (inner product), best first."""
         ...
 
+    def dense_among(self, vector: Vector, k: int, videos: Sequence[str]) -> Ranked:
+        """As ``dense``, within these videos' rows."""
+        ...
+
     def keyword(self, tokens: list[str], k: int, video_id: str | None) -> Ranked:
         """The k best rows by BM25 over the question's tokens (expanded), best first, scores > 0."""
         ...

@@ -6,7 +6,7 @@ every row is already at hand: ``rows`` fetches nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -45,6 +45,13 @@ class LocalCorpus:
 
     def dense(self, vector: Vector, k: int, video_id: str | None) -> Ranked:
         scores, rows = ann.search(self.index.dense, vector.reshape(1, -1), k, self._range(video_id))
+        return [(int(r), float(s)) for s, r in zip(scores[0], rows[0], strict=True) if r >= 0]
+
+    def dense_among(self, vector: Vector, k: int, videos: Sequence[str]) -> Ranked:
+        ranges = [self._ranges[v] for v in videos if v in self._ranges]
+        if not ranges:
+            return []
+        scores, rows = ann.search(self.index.dense, vector.reshape(1, -1), k, ranges)
         return [(int(r), float(s)) for s, r in zip(scores[0], rows[0], strict=True) if r >= 0]
 
     def keyword(self, tokens: list[str], k: int, video_id: str | None) -> Ranked:

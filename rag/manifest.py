@@ -34,6 +34,9 @@ class VideoRecord:
     sha256: str
     passages: int = 0
     chapters: tuple[Chapter, ...] = ()
+    # The script its transcript is written in ("ko", "ja", "en"; rag.languages.spoken): None in
+    # indexes built before it was recorded.
+    language: str | None = None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -139,6 +139,13 @@ class MilvusCorpus:
         return sorted(hits, key=lambda item: (-item[1], item[0]))
 
     def dense(self, vector: Vector, k: int, video_id: str | None) -> Ranked:
+        return self._dense(vector, k, video_filter(video_id))
+
+    def dense_among(self, vector: Vector, k: int, videos: Sequence[str]) -> Ranked:
+        # A JSON list of strings is a valid Milvus list literal (see video_filter).
+        return self._dense(vector, k, f"video_id in {json.dumps(list(videos), ensure_ascii=False)}")
+
+    def _dense(self, vector: Vector, k: int, where: str) -> Ranked:
         params = dict(self._search)
         if "ef" in params:
             params["ef"] = max(int(params["ef"]), k)
@@ -148,7 +155,7 @@ class MilvusCorpus:
             data=[np.asarray(vector, dtype=np.float32).tolist()],
             anns_field="vector",
             limit=k,
-            filter=video_filter(video_id),
+            filter=where,
             search_params={"metric_type": "IP", "params": params},
             output_fields=["id"],
         )

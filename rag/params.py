@@ -23,6 +23,10 @@ class RetrievalParams:
     # The keyword side ranks only a question with at least this share of its words indexed
     # (Searcher._known): fewer means another language, which shares only loanwords with the index.
     keyword_known: float = 0.5
+    # Taken off the dense score of passages in the question's language where the library mixes
+    # languages (rag.languages): e5-small's lean to its own language.  Chosen on the development
+    # splits over libraries of several languages (docs/quality.md).
+    same_language: float = 0.04
     # Share of a passage's dense score taken from its best-matching sentence rather than the
     # passage as a whole: a one-sentence answer drowns in a long passage's average.
     sentence_weight: float = 0.5

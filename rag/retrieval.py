@@ -22,6 +22,7 @@ from rag.foreign import script
 from rag.fusion import rrf, weighted, with_sentences
 from rag.identifiers import naming, unmentioned
 from rag.keyword import Analyzer, content_tokens
+from rag.languages import Languages
 from rag.moment import asks_moment, topic
 from rag.moments import Folder, Hit
 from rag.params import RetrievalParams
@@ -75,6 +76,7 @@ class Searcher:
         # the index, and the same ones again for similar questions.
         self._facts = SentenceFacts(self.analyzer.morphs)
         self._baseline = index.baseline()
+        self._languages = Languages(index)
         # Answers depend only on the question and this index version, and a Searcher lives as
         # long as its version: a new version starts with an empty cache.
         self.search_cache: LRU[list[Hit]] = LRU(cache_size)
@@ -92,7 +94,9 @@ class Searcher:
         about = topic(text)
         return self.search_cache.get_or_compute(
             (text, k, video_id),
-            lambda: self._rank(self.analyzer.tokens(about), self._embed(about), k, video_id)[0],
+            lambda: self._rank(self.analyzer.tokens(about), self._embed(about), k, video_id, script(about))[
+                0
+            ],
         )
 
     def ask(self, question: str, k: int = 5, video_id: str | None = None) -> Result:
@@ -148,7 +152,7 @@ class Searcher:
         tokens = content_tokens(morphs)
         # Each key word's spellings serve both the keyword gate (_known) and the answer choice.
         words = self._spellings(tokens)
-        hits, rows = self._rank(tokens, vector, k, video_id, words)
+        hits, rows = self._rank(tokens, vector, k, video_id, script(text), words)
         expected = None if moment else expectation(text, morphs)
         idf = {w: self.index.idf(w) for w in words}
         asked = Asked(
@@ -166,6 +170,19 @@ class Searcher:
         # The passages' own cosines: the sentence blend in Hit.dense has a spread of its own.
         best = max(float(rows.vector(h.row) @ vector) for h in hits)
         return (best - float(sims.mean())) / spread if spread else 0.0
+
+    def _dense(
+        self, vector: np.ndarray[Any, Any], pool: int, video_id: str | None, language: str | None
+    ) -> tuple[list[tuple[int, float]], frozenset[int]]:
+        """The dense candidates, and those of them in the question's language where the library
+        mixes languages: each side is searched on its own (rag.languages)."""
+        groups = (
+            None if video_id is not None or not self.params.same_language else self._languages.split(language)
+        )
+        if groups is None:
+            return self.index.dense(vector, pool, video_id), frozenset()
+        same, other = (self.index.dense_among(vector, pool, videos) for videos in groups)
+        return same + other, frozenset(r for r, _ in same)
 
     def _spellings(self, tokens: list[str]) -> dict[str, frozenset[str]]:
         """Each distinct word with the indexed spellings that count as it (Corpus.expand)."""
@@ -192,13 +209,17 @@ class Searcher:
         vector: np.ndarray[Any, Any],
         k: int,
         video_id: str | None,
+        language: str | None,
         spellings: dict[str, frozenset[str]] | None = None,
     ) -> tuple[list[Hit], Rows]:
-        """The top ``k`` distinct moments; ``spellings`` (_spellings of ``tokens``) when already known."""
+        """The top ``k`` distinct moments of a question written in ``language`` (rag.foreign.script);
+        ``spellings`` (_spellings of ``tokens``) when already known."""
         p = self.params
         # Merging neighbours into moments takes several candidates per result.
         pool = max(2 * k, p.pool)
-        dense = self.index.dense(vector[0], pool, video_id) if p.mode != "keyword" else []
+        dense, lean = (
+            self._dense(vector[0], pool, video_id, language) if p.mode != "keyword" else ([], frozenset())
+        )
         # Hybrid ranking leaves out a keyword side that can only rank on loanwords (_known).
         wanted = p.mode == "keyword" or (
             p.mode == "hybrid"
@@ -215,20 +236,28 @@ class Searcher:
         keyword = [(r, s) for r, s in keyword if rows.has(r)]
         if dense and p.sentence_weight:
             dense = with_sentences(dense, vector[0], p.sentence_weight, rows)
+        # The dense scores ranked by, with the same-language lean taken off (rag.languages); the
+        # scores themselves stay as they are for the hits.
+        leaned = dense
+        if lean:
+            leaned = sorted(
+                ((r, s - p.same_language if r in lean else s) for r, s in dense), key=lambda x: (-x[1], x[0])
+            )
+            leaned = leaned[:pool]
         if p.mode == "dense":
-            ranked = dense
+            ranked = leaned
         elif p.mode == "keyword":
             ranked = keyword
         elif p.fusion == "rrf":
-            ranked = rrf([dense, keyword], p.rrf_k)
+            ranked = rrf([leaned, keyword], p.rrf_k)
         else:
             # In a library of several languages, a Korean question's key words match only Korean
             # passages: an English or Japanese one is ranked by meaning alone (docs/quality.md).
             foreign: frozenset[int] = frozenset()
             if keyword:
                 written = script(" ".join(tokens))
-                foreign = frozenset(r for r, _ in dense if script(rows.passage(r).text) != written)
-            ranked = weighted(dense, keyword, p.dense_weight, foreign)
+                foreign = frozenset(r for r, _ in leaned if script(rows.passage(r).text) != written)
+            ranked = weighted(leaned, keyword, p.dense_weight, foreign)
         dense_of = dict(dense)
         keyword_of = dict(keyword)
         folder = Folder(rows)

@@ -10,6 +10,7 @@ from rag.chunking import Passage, Span
 from rag.embedder import FakeEmbedder
 from rag.errors import IndexCorruptError
 from rag.keyword import KeywordIndex
+from rag.local import LocalCorpus
 from rag.manifest import Manifest, VideoRecord
 from rag.params import RetrievalParams
 from rag.retrieval import Searcher
@@ -111,6 +112,25 @@ def test_row_range_search_is_exact_within_the_range(ivf_index: IndexData, vector
     _, rows = ann.search(ivf_index.dense, query, 5, (10, 12))
     assert sorted(rows[0].tolist()) == [-1, -1, -1, 10, 11]
     assert (ann.search(ivf_index.dense, query, 5, (0, 0))[1] == -1).all()
+
+
+def test_a_search_over_several_row_ranges_is_exact_within_their_union(
+    ivf_index: IndexData, vectors: np.ndarray
+) -> None:
+    query = clustered(1, seed=11)
+    ranges = [(100, 400), (3500, ROWS)]
+    scores, rows = ann.search(ivf_index.dense, query, 20, ranges)
+    union = np.concatenate([np.arange(lo, hi) for lo, hi in ranges])
+    expected = union[np.argsort(-(vectors[union] @ query[0]))[:20]]
+    assert rows[0].tolist() == expected.tolist()
+    assert np.allclose(scores[0], vectors[expected] @ query[0], atol=1e-5)
+    # The corpus searches a group of videos as the union of their ranges.
+    corpus = LocalCorpus(ivf_index)
+    _, within = ann.search(ivf_index.dense, query, 20, SECOND)
+    assert [r for r, _ in corpus.dense_among(query[0], 20, ["v2"])] == within[0].tolist()
+    both = corpus.dense_among(query[0], 20, ["v1", "v2"])
+    assert [r for r, _ in both] == ann.search(ivf_index.dense, query, 20)[1][0].tolist()
+    assert corpus.dense_among(query[0], 5, ["nobody"]) == []
 
 
 def test_searcher_filters_and_scores_keyword_hits_on_ivf(ivf_index: IndexData) -> None:

@@ -2,7 +2,7 @@
 
 The seed is Korean; eval/videos holds an English talk beside it.  Kiwi, which reads the Korean,
 knows no English: these check what an English transcript needs of the keyword side, the answer
-type and the confidence model.
+type and the confidence model, and what a library of both languages needs of the ranking.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from rag.params import RetrievalParams
 from rag.retrieval import Searcher
 from rag.settings import Settings
 from rag.store import load_index
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SEED
 
 pytestmark = pytest.mark.slow
 
@@ -95,3 +95,31 @@ def test_a_japanese_transcript_is_read_sentence_by_sentence(japanese: Settings, 
     keyword = _searcher(japanese, embedder, RetrievalParams(mode="keyword", sentence_weight=0.0))
     hits = keyword.search("浜離宮", k=3)
     assert hits and "浜離宮の花" in hits[0].passage.text
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory: pytest.TempPathFactory, seed_env: dict[str, str], model_cache: Path) -> Settings:
+    """The seed's index with the English talk added: the build reuses the seed's vectors."""
+    root = tmp_path_factory.mktemp("mixed")
+    shutil.copytree(seed_env["RAG_SEEDS_DIR"], root / "seeds")
+    shutil.copytree(seed_env["RAG_INDEX_DIR"], root / "index")
+    shutil.copy(ENGLISH, root / "seeds" / ENGLISH.name)
+    settings = Settings(seeds_dir=root / "seeds", index_dir=root / "index", model_cache=model_cache)
+    report = build(settings, load_embedder(settings, purpose="passage"))
+    assert report.reused == [SEED.name] and report.added == [ENGLISH.name]
+    return settings
+
+
+def test_a_korean_question_over_a_library_of_two_languages_finds_the_english_passage(
+    mixed: Settings, embedder: Embedder
+) -> None:
+    index = load_index(mixed.index_dir)
+    assert {v.source: v.language for v in index.videos.values()} == {SEED.name: "ko", ENGLISH.name: "en"}
+    question = "2006년 헝춘 지진은 어디 앞바다에서 일어난 거였어?"
+    # By raw cosine a Korean passage of the seed (on Japan and AI) ranks first: e5-small leans to
+    # the question's own language.  Without the lean taken off, it still does.
+    english = next(v.video_id for v in index.videos.values() if v.source == ENGLISH.name)
+    plain = Searcher(index, embedder, RetrievalParams(same_language=0.0)).search(question, k=3)
+    assert plain[0].passage.video_id != english
+    hits = Searcher(index, embedder).search(question, k=3)
+    assert "the Hang Chung earthquake off southern Taiwan" in hits[0].passage.text

@@ -93,6 +93,24 @@ def test_the_video_filter_is_a_filter_expression(stores: tuple[Settings, Setting
         assert hits and {h.passage.video_id for h in hits} == {video}
 
 
+def test_both_stores_search_each_language_of_a_mixed_library_alike(stores: tuple[Settings, Settings]) -> None:
+    for settings in stores:
+        shutil.copy(DATA / "003_mitsubachi.txt", settings.seeds_dir / "003_mitsubachi.txt")
+        build(settings, FakeEmbedder())
+    faiss, milvus = (Searcher(open_corpus(s), FakeEmbedder(), PARAMS) for s in stores)
+    languages = {v.source: v.language for v in milvus.index.videos.values()}
+    assert languages == {SEED.name: "ko", "003_mitsubachi.txt": "ja"}
+    bees = next(v for v, r in milvus.index.videos.items() if r.language == "ja")
+    vector = FakeEmbedder().embed_batch(["ミツバチ"], "query")[0]
+    there = milvus.index.dense_among(vector, 10, [bees])
+    assert there and {milvus.index.rows([r]).passage(r).video_id for r, _ in there} == {bees}
+    assert [r for r, _ in there] == [r for r, _ in faiss.index.dense_among(vector, 10, [bees])]
+    # A Japanese question and a Korean one, each ranked with its own language's lean taken off.
+    for question in ("ミツバチは巣からどのくらい遠くまで飛ぶの？", QUESTIONS[0]):
+        here, there_hits = faiss.search(question, 5), milvus.search(question, 5)
+        assert [h.row for h in there_hits] == [h.row for h in here]
+
+
 def test_incremental_add_change_and_remove(stores: tuple[Settings, Settings]) -> None:
     _, settings = stores
     milvus = connect(settings)

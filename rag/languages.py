@@ -1,0 +1,55 @@
+"""The language each video of a library is spoken in, for ranking across languages.
+
+e5-small scores a question higher against text in the question's own language than against the
+same meaning in another.  In a library of one language that lean is the same for every passage and
+changes nothing.  In a library that mixes languages it ranks a passage of another video in the
+question's language above the English or Japanese passage that answers a Korean question: on the
+development splits the answering passage came first for a quarter of such questions
+(docs/quality.md).  So the Searcher takes ``RetrievalParams.same_language`` off the dense score of
+passages in the question's language, and searches each side separately, because the passage that
+answers can lie past the first hundred by raw cosine.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from rag.chunking import INFO_SECTION, Passage
+from rag.corpus import Corpus
+from rag.foreign import script
+
+
+def spoken(passages: Iterable[Passage]) -> str | None:
+    """The script most of a video's passages are written in (its info passage aside: its labels are
+    Korean whatever the video's language)."""
+    counts = Counter(script(p.text) for p in passages if p.section != INFO_SECTION)
+    counts.pop(None, None)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+class Languages:
+    """Each video's language: as its index recorded it, or read from its passages on first need
+    (an index built before videos recorded it)."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self._corpus = corpus
+        self._of: dict[str, str | None] | None = None
+
+    def of(self) -> dict[str, str | None]:
+        if self._of is None:
+            self._of = {
+                vid: v.language if v.language is not None else spoken(self._corpus.video_passages(vid))
+                for vid, v in self._corpus.videos.items()
+            }
+        return self._of
+
+    def split(self, language: str | None) -> tuple[list[str], list[str]] | None:
+        """The videos in ``language`` and those in others, or None where the library is not mixed
+        (every video in the question's language, or none)."""
+        if language is None:
+            return None
+        of = self.of()
+        same = [vid for vid, lang in of.items() if lang == language]
+        other = [vid for vid, lang in of.items() if lang != language]
+        return (same, other) if same and other else None
