@@ -35,6 +35,7 @@ CORPORA = (
     Corpus("ja", Path("eval/ja.jsonl"), Path("eval/ja"), Path("var/ja")),
     Corpus("ko", Path("eval/ko.jsonl"), Path("eval/ko"), Path("var/ko")),
     Corpus("ko2", Path("eval/ko2.jsonl"), Path("eval/ko2"), Path("var/ko2")),
+    Corpus("mix", Path("eval/mix.jsonl"), Path("eval/mix"), Path("var/mix")),
 )
 
 

@@ -45,9 +45,12 @@ SPLITS = (
     "blind15",
     # eval/ko2.jsonl: questions over eval/ko2/, the seed beside a Korean interview on public baths.
     "blind16",
+    # eval/mix.jsonl: questions over eval/mix/, the seed beside an English and a Japanese talk.
+    "blind17",
 )
 # Blind splits written and not yet scored twice: kept out of development until they are spent.
-# blind16 was scored once, with the code of 2026-12-02's stop, and never read.
+# blind16 was scored with the code of 2026-12-02's stop and again before the same-language lean,
+# which cannot move it (its library is all Korean), and never read.
 UNSPENT: frozenset[str] = frozenset({"blind16"})
 # The tuning split and the splits that became development sets once measured and read: all but the
 # report split and the unspent ones.

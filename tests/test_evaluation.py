@@ -143,3 +143,10 @@ def test_the_question_sets_over_a_japanese_talk_and_korean_interviews() -> None:
     # blind16 is not development data until it has been scored before and after a change.
     fresh = _checked(ROOT / "eval" / "ko2.jsonl", "ko2", {"blind16"})
     assert len(fresh) == 50 and not any(in_split(q, "dev") for q in fresh)
+
+
+def test_the_question_sets_over_a_library_of_three_languages() -> None:
+    mixed = _checked(ROOT / "eval" / "mix.jsonl", "mix", {"blind17"})
+    assert len(mixed) == 80 and sum(q.evidence is None for q in mixed) == 20
+    # Scored before and after the same-language lean (docs/quality.md): development data now.
+    assert all(in_split(q, "dev") for q in mixed)
