@@ -168,26 +168,57 @@ def search_params(index: Any, selector: Any) -> Any:
 
 
 def search(
-    index: Any,
-    queries: Matrix,
-    k: int,
-    rows: tuple[int, int] | list[tuple[int, int]] | None = None,
+    index: Any, queries: Matrix, k: int, rows: tuple[int, int] | None = None
 ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
-    """Scores and rows of the k best matches per query, within rows [lo, hi) when given, or within
-    several such ranges (a group of videos: rag.local)."""
+    """Scores and rows of the k best matches per query, within rows [lo, hi) when given."""
     faiss = _faiss()
 
     if rows is None:
         scores, found = index.search(queries, k)
-        return scores, found
-    ranges = rows if isinstance(rows, list) else [rows]
-    if len(ranges) == 1:
-        lo, hi = ranges[0]
-        selector = faiss.IDSelectorRange(lo, hi, True)
     else:
-        ids = np.concatenate([np.arange(lo, hi, dtype=np.int64) for lo, hi in ranges])
-        selector = faiss.IDSelectorBatch(ids)
-    # Referenced here until the search returns: SWIG does not own the selector.
-    scores, found = index.search(queries, k, params=search_params(index, selector))
-    del selector
+        # Referenced here until the search returns: SWIG does not own the selector.
+        selector = faiss.IDSelectorRange(rows[0], rows[1], True)
+        scores, found = index.search(queries, k, params=search_params(index, selector))
+        del selector
+    return scores, found
+
+
+class RowSet:
+    """A fixed set of an index's rows to search within (a group of videos: rag.local), made once
+    and kept: a bitmap of the rows, so a question pays neither for building it nor for hashing.
+
+    An IVF index searched within it reads more cells than its ``nprobe``, in proportion to the
+    share of rows left out, so that about as many selected rows are read as an unfiltered search
+    reads rows; reading every cell, as a one-video range does, would scan half of a million-row
+    archive twice per question.
+    """
+
+    def __init__(self, ranges: list[tuple[int, int]], total: int) -> None:
+        faiss = _faiss()
+        mask = np.zeros(total, dtype=bool)
+        for lo, hi in ranges:
+            mask[lo:hi] = True
+        self.share = float(mask.mean()) if total else 0.0
+        self._bits = np.packbits(mask, bitorder="little")
+        # The selector points into _bits, which this object keeps alive.
+        self.selector = faiss.IDSelectorBitmap(total, faiss.swig_ptr(self._bits))
+
+
+def search_within(
+    index: Any, queries: Matrix, k: int, rows: RowSet
+) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
+    """Scores and rows of the k best matches per query among ``rows``."""
+    faiss = _faiss()
+
+    if not rows.share:
+        return np.full((len(queries), k), -np.inf, dtype=np.float32), np.full(
+            (len(queries), k), -1, dtype=np.int64
+        )
+    ivf = faiss.try_extract_index_ivf(index)
+    if ivf is None:
+        params = faiss.SearchParameters(sel=rows.selector)
+    else:
+        nprobe = min(ivf.nlist, math.ceil(ivf.nprobe / rows.share))
+        params = faiss.SearchParametersIVF(sel=rows.selector, nprobe=nprobe)
+    scores, found = index.search(queries, k, params=params)
     return scores, found

@@ -24,6 +24,7 @@ class LocalCorpus:
         overlap = int(index.manifest.chunking.get("overlap_sentences", 0))
         self._rows = ListRows(index.passages, overlap, index.dense, index.sentence_vectors)
         self._ranges: dict[str, tuple[int, int]] = {}
+        self._groups: dict[tuple[str, ...], ann.RowSet] = {}
         for row, p in enumerate(index.passages):
             lo, _ = self._ranges.get(p.video_id, (row, row))
             self._ranges[p.video_id] = (lo, row + 1)
@@ -48,11 +49,14 @@ class LocalCorpus:
         return [(int(r), float(s)) for s, r in zip(scores[0], rows[0], strict=True) if r >= 0]
 
     def dense_among(self, vector: Vector, k: int, videos: Sequence[str]) -> Ranked:
-        ranges = [self._ranges[v] for v in videos if v in self._ranges]
-        if not ranges:
-            return []
-        scores, rows = ann.search(self.index.dense, vector.reshape(1, -1), k, ranges)
-        return [(int(r), float(s)) for s, r in zip(scores[0], rows[0], strict=True) if r >= 0]
+        # The groups asked for are few (the videos of each language) and fixed for this version.
+        key = tuple(videos)
+        rows = self._groups.get(key)
+        if rows is None:
+            ranges = [self._ranges[v] for v in videos if v in self._ranges]
+            rows = self._groups.setdefault(key, ann.RowSet(ranges, self.size))
+        scores, found = ann.search_within(self.index.dense, vector.reshape(1, -1), k, rows)
+        return [(int(r), float(s)) for s, r in zip(scores[0], found[0], strict=True) if r >= 0]
 
     def keyword(self, tokens: list[str], k: int, video_id: str | None) -> Ranked:
         lo, hi = self._range(video_id) or (0, self.size)

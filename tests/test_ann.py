@@ -114,22 +114,32 @@ def test_row_range_search_is_exact_within_the_range(ivf_index: IndexData, vector
     assert (ann.search(ivf_index.dense, query, 5, (0, 0))[1] == -1).all()
 
 
-def test_a_search_over_several_row_ranges_is_exact_within_their_union(
+def test_a_search_within_a_set_of_rows_reads_cells_in_proportion_to_what_it_leaves_out(
     ivf_index: IndexData, vectors: np.ndarray
 ) -> None:
-    query = clustered(1, seed=11)
-    ranges = [(100, 400), (3500, ROWS)]
-    scores, rows = ann.search(ivf_index.dense, query, 20, ranges)
-    union = np.concatenate([np.arange(lo, hi) for lo, hi in ranges])
-    expected = union[np.argsort(-(vectors[union] @ query[0]))[:20]]
-    assert rows[0].tolist() == expected.tolist()
-    assert np.allclose(scores[0], vectors[expected] @ query[0], atol=1e-5)
-    # The corpus searches a group of videos as the union of their ranges.
+    queries = clustered(20, seed=11)
+    # A fifth of the rows: 8 cells / 0.2 is past the 32 there are, so every cell is read: exact.
+    few = ann.RowSet([(100, 400), (3500, ROWS)], ROWS)
+    union = np.concatenate([np.arange(100, 400), np.arange(3500, ROWS)])
+    scores, rows = ann.search_within(ivf_index.dense, queries, 10, few)
+    exact = union[np.argsort(-(queries @ vectors[union].T), axis=1)[:, :10]]
+    assert rows.tolist() == exact.tolist()
+    assert np.allclose(scores, np.take_along_axis(queries @ vectors.T, rows, axis=1), atol=1e-5)
+    # Three quarters of the rows: 11 of 32 cells, only selected rows, recall as unfiltered search.
+    most = ann.RowSet([(0, 3000)], ROWS)
+    _, rows = ann.search_within(ivf_index.dense, queries, 10, most)
+    exact = np.argsort(-(queries @ vectors[:3000].T), axis=1)[:, :10]
+    assert rows.max() < 3000
+    assert np.mean([len(set(f) & set(e)) / 10 for f, e in zip(rows, exact, strict=True)]) >= 0.9
+    # No rows: nothing found.
+    assert (ann.search_within(ivf_index.dense, queries, 5, ann.RowSet([], ROWS))[1] == -1).all()
+
+
+def test_the_corpus_searches_a_group_of_videos_within_their_rows(ivf_index: IndexData) -> None:
     corpus = LocalCorpus(ivf_index)
+    query = clustered(1, seed=5)
     _, within = ann.search(ivf_index.dense, query, 20, SECOND)
     assert [r for r, _ in corpus.dense_among(query[0], 20, ["v2"])] == within[0].tolist()
-    both = corpus.dense_among(query[0], 20, ["v1", "v2"])
-    assert [r for r, _ in both] == ann.search(ivf_index.dense, query, 20)[1][0].tolist()
     assert corpus.dense_among(query[0], 5, ["nobody"]) == []
 
 
