@@ -99,15 +99,10 @@ _JA_METHOD = re.compile("どうやって|どのように|どうやったら|方�
 _JA_PERSON = re.compile("誰|だれ|どなた|どの人")
 _JA_PLACE = re.compile("どこ|どの国|どの都市|どちら")
 _JA_CLAIM = re.compile("言った|言って|述べ|約束|主張|予測|語っ|と言|発言|強調")
-# In the question: a Korean question word or noun naming the kind of answer.
-_KO_SOFT = {
-    "왜": "reason",
-    "이유": "reason",
-    "누구": "person",
-    "어디": "place",
-    "방법": "method",
-    "방식": "method",
-}
+# In the question: a Korean question word asking for a kind of answer, then a noun naming one.  The
+# word comes first: "건식 방식은 … 왜 잘 안 되나요" asks why, whatever "방식" names.
+_KO_ASKING = {"왜": "reason", "누구": "person", "어디": "place"}
+_KO_NAMING = {"이유": "reason", "방법": "method", "방식": "method"}
 _KO_CLAIM = frozenset({"약속", "주장", "예측", "전망", "강조", "언급", "발언", "비판", "경고"})
 # In a sentence: what states each kind.
 _REASON_FORMS = frozenset(
@@ -189,12 +184,15 @@ def _money(question: str, morphs: Sequence[Any]) -> frozenset[str]:
 
 def _soft(question: str, morphs: Sequence[Any]) -> Expectation | None:
     for i, m in enumerate(morphs):
-        if m.form in _KO_SOFT and m.tag in ("MAG", "NP", "NNG"):
-            return Expectation(_KO_SOFT[m.form])
+        if m.form in _KO_ASKING and m.tag in ("MAG", "NP", "NNG"):
+            return Expectation(_KO_ASKING[m.form])
         if m.form == "어떻" and i + 1 < len(morphs) and morphs[i + 1].form == "게":
             return Expectation("method")
         if m.form == "어느" and i + 1 < len(morphs) and morphs[i + 1].form in _PLACE_WORDS:
             return Expectation("place")
+    for m in morphs:
+        if m.form in _KO_NAMING and m.tag == "NNG":
+            return Expectation(_KO_NAMING[m.form])
     if any(m.form in _KO_CLAIM for m in morphs) or any(
         m.form in ("뭐", "무엇") and i + 2 < len(morphs) and morphs[i + 2].form == "라고"
         for i, m in enumerate(morphs)

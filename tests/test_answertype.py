@@ -48,6 +48,9 @@ def expected(question: str) -> Expectation | None:
         ("Why do Japanese companies outsource their IT systems?", Expectation("reason")),
         ("일본 기업들이 AI 도입이 늦은 이유는?", Expectation("reason")),
         ("손정의는 왜 오픈AI에 투자했나요?", Expectation("reason")),
+        # The question word, not the noun before it: this asks why the method fails.
+        ("용광로에 넣는 건식 방식은 리튬 회수가 왜 잘 안 되나요", Expectation("reason")),
+        ("일본 정부가 GPU를 확보한 방식은?", Expectation("method")),
         ("なぜ日本企業はAI導入が遅れているのですか？", Expectation("reason")),
         ("일본은 어떻게 GPU를 확보했나요?", Expectation("method")),
         ("How did Japan secure Nvidia GPUs?", Expectation("method")),
