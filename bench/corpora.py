@@ -2,8 +2,8 @@
 
 A model fitted on one talk learns that talk: the answer and confidence models were fitted on the
 seed's questions alone, and on new talks they withheld far more answers than the seed had taught
-them to expect (docs/quality.md).  So the fits (bench.answers, bench.tune) read every corpus
-below, and report how each does when fitted on the others: the closest thing to a talk never seen.
+them to expect (docs/quality.md).  So bench.answers reads every corpus below, and reports how
+each does when fitted on the others: the closest thing to a talk never seen.
 A corpus's index is built where it is missing or stale, as `rag index` would.
 """
 

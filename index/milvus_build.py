@@ -28,6 +28,7 @@ from index.milvus_write import (
     properties,
     sample,
     tokens_of,
+    with_language,
 )
 from index.parts import (
     BuildReport,
@@ -203,7 +204,7 @@ def _incremental(
         for row_tokens in rows:
             stats.add(row_tokens)
     videos.update({r.source: r for r in records})
-    kept_records = [videos[n] for n in sorted(videos)]
+    kept_records = [with_language(milvus, collection, videos[n]) for n in sorted(videos)]
     # The baseline sample keeps its share of old rows and takes the new rows' share from them.
     share = round(BASELINE * (next_row - start) / max(stats.documents, 1))
     baseline = (

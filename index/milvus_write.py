@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 import numpy as np
@@ -19,7 +19,8 @@ from rag.corpus import positions, spread
 from rag.embedder import Embedder
 from rag.errors import RagError
 from rag.keyword import analyzer_signature
-from rag.manifest import Manifest, VideoRecord, passage_json
+from rag.languages import spoken
+from rag.manifest import Manifest, VideoRecord, passage_from_json, passage_json
 from rag.milvus import VARCHAR_MAX, Milvus
 from rag.milvus_corpus import encode_vectors, video_filter
 from rag.settings import Settings
@@ -47,6 +48,21 @@ def tokens_of(
         limit=max(video.passages, 1),
     )
     return [(json.loads(r["tokens"]), len(json.loads(r["passage"])["sentences"])) for r in found or []]
+
+
+def with_language(milvus: Milvus, collection: str, video: VideoRecord) -> VideoRecord:
+    """``video`` with its language, read from its rows where a collection built before videos
+    recorded it has none (rag.languages): once, at build, rather than at each version's first question."""
+    if video.language is not None:
+        return video
+    found = milvus.call(
+        "query",
+        collection_name=collection,
+        filter=video_filter(video.video_id),
+        output_fields=["passage"],
+        limit=max(video.passages, 1),
+    )
+    return replace(video, language=spoken(passage_from_json(json.loads(r["passage"])) for r in found or []))
 
 
 def delete(milvus: Milvus, collection: str, pending: Iterable[list[Any]]) -> None:

@@ -187,21 +187,33 @@ class RowSet:
     """A fixed set of an index's rows to search within (a group of videos: rag.local), made once
     and kept: a bitmap of the rows, so a question pays neither for building it nor for hashing.
 
-    An IVF index searched within it reads more cells than its ``nprobe``, in proportion to the
-    share of rows left out, so that about as many selected rows are read as an unfiltered search
-    reads rows; reading every cell, as a one-video range does, would scan half of a million-row
-    archive twice per question.
+    An IVF index searched within it reads the cells nearest the question until they hold about as
+    many of its rows as an unfiltered search reads rows (``nprobe`` cells' worth).  Reading every
+    cell, as a one-video range does, would scan half of a million-row archive twice per question;
+    scaling ``nprobe`` by the share of rows left out assumes the rows are spread evenly over the
+    cells, and a language's are not: e5's vectors cluster by language, so the cells near a Korean
+    question hold few English rows (recall 0.51 against 0.90 this way, docs/performance.md).
     """
 
-    def __init__(self, ranges: list[tuple[int, int]], total: int) -> None:
+    def __init__(self, index: Any, ranges: list[tuple[int, int]], total: int) -> None:
         faiss = _faiss()
         mask = np.zeros(total, dtype=bool)
         for lo, hi in ranges:
             mask[lo:hi] = True
-        self.share = float(mask.mean()) if total else 0.0
+        self.count = int(mask.sum())
         self._bits = np.packbits(mask, bitorder="little")
-        # The selector points into _bits, which this object keeps alive.
-        self.selector = faiss.IDSelectorBitmap(total, faiss.swig_ptr(self._bits))
+        # The selector keeps a reference to the bitmap it reads.
+        self.selector = faiss.IDSelectorBitmap(self._bits)
+        ivf = faiss.try_extract_index_ivf(index)
+        # Each cell's rows in the set, to choose how many cells a question reads.
+        self.cells: npt.NDArray[np.int64] | None = None
+        if ivf is not None:
+            self.cells = np.zeros(ivf.nlist, dtype=np.int64)
+            for cell in range(ivf.nlist):
+                size = ivf.invlists.list_size(cell)
+                if size:
+                    ids = faiss.rev_swig_ptr(ivf.invlists.get_ids(cell), size)
+                    self.cells[cell] = int(mask[ids].sum())
 
 
 def search_within(
@@ -210,15 +222,18 @@ def search_within(
     """Scores and rows of the k best matches per query among ``rows``."""
     faiss = _faiss()
 
-    if not rows.share:
-        return np.full((len(queries), k), -np.inf, dtype=np.float32), np.full(
-            (len(queries), k), -1, dtype=np.int64
-        )
+    if not rows.count:
+        empty = (len(queries), k)
+        return np.full(empty, -np.inf, dtype=np.float32), np.full(empty, -1, dtype=np.int64)
     ivf = faiss.try_extract_index_ivf(index)
-    if ivf is None:
-        params = faiss.SearchParameters(sel=rows.selector)
-    else:
-        nprobe = min(ivf.nlist, math.ceil(ivf.nprobe / rows.share))
-        params = faiss.SearchParametersIVF(sel=rows.selector, nprobe=nprobe)
+    if ivf is None or rows.cells is None:
+        scores, found = index.search(queries, k, params=faiss.SearchParameters(sel=rows.selector))
+        return scores, found
+    # The rows an unfiltered search reads, and the nearest cells that hold as many of the set's.
+    wanted = ivf.nprobe * ivf.ntotal / ivf.nlist
+    _, order = ivf.quantizer.search(queries, ivf.nlist)
+    held = np.cumsum(rows.cells[order], axis=1)
+    nprobe = int(min(ivf.nlist, (held < wanted).sum(axis=1).max() + 1))
+    params = faiss.SearchParametersIVF(sel=rows.selector, nprobe=nprobe)
     scores, found = index.search(queries, k, params=params)
     return scores, found

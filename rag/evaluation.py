@@ -49,9 +49,8 @@ SPLITS = (
     "blind17",
 )
 # Blind splits written and not yet scored twice: kept out of development until they are spent.
-# blind16 was scored with the code of 2026-12-02's stop and again before the same-language lean,
-# which cannot move it (its library is all Korean), and never read.
-UNSPENT: frozenset[str] = frozenset({"blind16"})
+# None now: blind16 was scored before and after the answer-type fix of 2026-12-02's third round.
+UNSPENT: frozenset[str] = frozenset()
 # The tuning split and the splits that became development sets once measured and read: all but the
 # report split and the unspent ones.
 DEV_SPLITS = frozenset(SPLITS) - {"report"} - UNSPENT

@@ -45,11 +45,13 @@ class Languages:
         return self._of
 
     def split(self, language: str | None) -> tuple[list[str], list[str]] | None:
-        """The videos in ``language`` and those in others, or None where the library is not mixed
-        (every video in the question's language, or none)."""
+        """The videos in ``language`` and the others, or None where the library is not mixed: no
+        video in the question's language, or none in another (a video of no known language, with
+        no letters, does not make a library mixed, but is searched with the others)."""
         if language is None:
             return None
         of = self.of()
         same = [vid for vid, lang in of.items() if lang == language]
         other = [vid for vid, lang in of.items() if lang != language]
-        return (same, other) if same and other else None
+        mixed = any(lang not in (None, language) for lang in of.values())
+        return (same, other) if same and mixed else None

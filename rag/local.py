@@ -54,7 +54,7 @@ class LocalCorpus:
         rows = self._groups.get(key)
         if rows is None:
             ranges = [self._ranges[v] for v in videos if v in self._ranges]
-            rows = self._groups.setdefault(key, ann.RowSet(ranges, self.size))
+            rows = self._groups.setdefault(key, ann.RowSet(self.index.dense, ranges, self.size))
         scores, found = ann.search_within(self.index.dense, vector.reshape(1, -1), k, rows)
         return [(int(r), float(s)) for s, r in zip(scores[0], found[0], strict=True) if r >= 0]
 

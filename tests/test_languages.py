@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, cast
 
+import pytest
+
+from index.build import build
 from rag.chunking import INFO_SECTION, Passage, Span
 from rag.corpus import Corpus
+from rag.embedder import FakeEmbedder
 from rag.languages import Languages, spoken
 from rag.manifest import VideoRecord
+from rag.params import RetrievalParams
+from rag.retrieval import Searcher
+from rag.settings import Settings
+from rag.store import load_index
+from tests.conftest import ROOT
+
+DATA = ROOT / "tests" / "data"
 
 
 def _passage(video: str, text: str, section: int = 0) -> Passage:
@@ -61,6 +75,11 @@ def test_a_question_sets_apart_the_videos_in_its_language_only_in_a_mixed_librar
     assert languages.split("ja") is None
     assert languages.split(None) is None
     assert _languages(_Corpus({"a": _record("a", "ko")}, {})).split("ko") is None
+    # A video with no letters to tell its language by does not make a library mixed.
+    numbers = _Corpus({"a": _record("a", "ko"), "n": _record("n", None)}, {"n": [_passage("n", "1858 1866")]})
+    assert _languages(numbers).split("ko") is None
+    numbers.videos["b"] = _record("b", "en")
+    assert _languages(numbers).split("ko") == (["a"], ["n", "b"])
     assert corpus.fetched == []
 
 
@@ -73,3 +92,33 @@ def test_an_index_from_before_languages_were_recorded_reads_them_from_the_passag
     assert languages.split("ko") == (["a"], ["b"])
     assert languages.split("en") == (["b"], ["a"])
     assert corpus.fetched == ["a"]
+
+
+def test_the_lean_moves_only_passages_in_the_questions_language(
+    make_settings: Callable[..., Settings], tmp_path: Path
+) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for name in ("001_space.txt", "003_mitsubachi.txt"):
+        shutil.copy(DATA / name, seeds / name)
+    settings = make_settings(model="fake")
+    build(settings, FakeEmbedder())
+    index = load_index(settings.index_dir)
+    japanese = {v for v, r in index.videos.items() if r.language == "ja"}
+    question = "우주 정거장은 어떻게 만들었나요?"
+    vector = FakeEmbedder().embed_batch([question], "query")[0]
+    dense = RetrievalParams(mode="dense", sentence_weight=0.0)
+    plain = Searcher(index, FakeEmbedder(), replace(dense, same_language=0.0)).search(question, 50)
+    leaned = Searcher(index, FakeEmbedder(), replace(dense, same_language=0.5)).search(question, 50)
+    # Scores shown stay true cosines; the ranking score of a Korean passage loses the lean.
+    for hits in (plain, leaned):
+        for h in hits:
+            assert h.dense == pytest.approx(float(index.dense.reconstruct(h.row) @ vector), abs=1e-5)
+            lean = 0.5 if hits is leaned and h.passage.video_id not in japanese else 0.0
+            assert h.score == pytest.approx(h.dense - lean, abs=1e-5)
+    # So every Japanese passage now ranks above every Korean one, in the order it had.
+    order = [h.passage.video_id in japanese for h in leaned]
+    assert order == sorted(order, reverse=True) and any(order) and not all(order)
+    assert [h.row for h in leaned if h.passage.video_id in japanese] == [
+        h.row for h in plain if h.passage.video_id in japanese
+    ]

@@ -111,6 +111,25 @@ def test_both_stores_search_each_language_of_a_mixed_library_alike(stores: tuple
         assert [h.row for h in there_hits] == [h.row for h in here]
 
 
+def test_a_collection_from_before_videos_had_a_language_gets_them_at_the_next_build(
+    stores: tuple[Settings, Settings],
+) -> None:
+    _, settings = stores
+    milvus = connect(settings)
+    collection = milvus.served()
+    assert collection is not None
+    videos = milvus.state(collection, ("videos",))["videos"]
+    assert [v["language"] for v in videos] == ["ko"]
+    milvus.write(
+        collection, {"videos": [{k: v for k, v in row.items() if k != "language"} for row in videos]}
+    )
+    assert [v.language for v in open_corpus(settings).videos.values()] == [None]
+    shutil.copy(DATA / "003_mitsubachi.txt", settings.seeds_dir / "003_mitsubachi.txt")
+    assert build(settings, FakeEmbedder()).reused == [SEED.name]
+    languages = {v.source: v.language for v in open_corpus(settings).videos.values()}
+    assert languages == {SEED.name: "ko", "003_mitsubachi.txt": "ja"}
+
+
 def test_incremental_add_change_and_remove(stores: tuple[Settings, Settings]) -> None:
     _, settings = stores
     milvus = connect(settings)
