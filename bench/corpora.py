@@ -36,6 +36,7 @@ CORPORA = (
     Corpus("ko", Path("eval/ko.jsonl"), Path("eval/ko"), Path("var/ko")),
     Corpus("ko2", Path("eval/ko2.jsonl"), Path("eval/ko2"), Path("var/ko2")),
     Corpus("mix", Path("eval/mix.jsonl"), Path("eval/mix"), Path("var/mix")),
+    Corpus("mix2", Path("eval/mix2.jsonl"), Path("eval/mix2"), Path("var/mix2")),
 )
 
 

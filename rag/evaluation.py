@@ -47,10 +47,13 @@ SPLITS = (
     "blind16",
     # eval/mix.jsonl: questions over eval/mix/, the seed beside an English and a Japanese talk.
     "blind17",
+    # eval/mix2.jsonl: questions over eval/mix2/, the seed beside another English and Japanese talk.
+    "blind18",
 )
 # Blind splits written and not yet scored twice: kept out of development until they are spent.
-# None now: blind16 was scored before and after the answer-type fix of 2026-12-02's third round.
-UNSPENT: frozenset[str] = frozenset()
+# blind16 was spent on the answer-type fix of 2026-12-02's third round; blind18 waits for the lean
+# by passage.
+UNSPENT: frozenset[str] = frozenset({"blind18"})
 # The tuning split and the splits that became development sets once measured and read: all but the
 # report split and the unspent ones.
 DEV_SPLITS = frozenset(SPLITS) - {"report"} - UNSPENT

@@ -150,3 +150,10 @@ def test_the_question_sets_over_a_library_of_three_languages() -> None:
     assert len(mixed) == 80 and sum(q.evidence is None for q in mixed) == 20
     # Scored before and after the same-language lean (docs/quality.md): development data now.
     assert all(in_split(q, "dev") for q in mixed)
+
+
+def test_a_second_question_set_over_a_library_of_three_languages() -> None:
+    fresh = _checked(ROOT / "eval" / "mix2.jsonl", "mix2", {"blind18"})
+    assert len(fresh) == 80 and sum(q.evidence is None for q in fresh) == 20
+    # Not development data until it has been scored before and after a change.
+    assert not any(in_split(q, "dev") for q in fresh)
