@@ -173,16 +173,16 @@ class Searcher:
 
     def _dense(
         self, vector: np.ndarray[Any, Any], pool: int, video_id: str | None, language: str | None
-    ) -> tuple[list[tuple[int, float]], frozenset[int]]:
-        """The dense candidates, and those of them in the question's language where the library
-        mixes languages: each side is searched on its own (rag.languages)."""
+    ) -> tuple[list[tuple[int, float]], bool]:
+        """The dense candidates, and whether the library mixes the question's language with others:
+        then the videos of each side are searched on their own (rag.languages)."""
         groups = (
             None if video_id is not None or not self.params.same_language else self._languages.split(language)
         )
         if groups is None:
-            return self.index.dense(vector, pool, video_id), frozenset()
+            return self.index.dense(vector, pool, video_id), False
         same, other = (self.index.dense_among(vector, pool, videos) for videos in groups)
-        return same + other, frozenset(r for r, _ in same)
+        return same + other, True
 
     def _spellings(self, tokens: list[str]) -> dict[str, frozenset[str]]:
         """Each distinct word with the indexed spellings that count as it (Corpus.expand)."""
@@ -217,8 +217,8 @@ class Searcher:
         p = self.params
         # Merging neighbours into moments takes several candidates per result.
         pool = max(2 * k, p.pool)
-        dense, lean = (
-            self._dense(vector[0], pool, video_id, language) if p.mode != "keyword" else ([], frozenset())
+        dense, mixed = (
+            self._dense(vector[0], pool, video_id, language) if p.mode != "keyword" else ([], False)
         )
         # Hybrid ranking leaves out a keyword side that can only rank on loanwords (_known).
         wanted = p.mode == "keyword" or (
@@ -236,10 +236,12 @@ class Searcher:
         keyword = [(r, s) for r, s in keyword if rows.has(r)]
         if dense and p.sentence_weight:
             dense = with_sentences(dense, vector[0], p.sentence_weight, rows)
-        # The dense scores ranked by, with the same-language lean taken off (rag.languages); the
-        # scores themselves stay as they are for the hits.
+        # The dense scores ranked by, with the same-language lean taken off the passages written in
+        # the question's language (rag.languages); the hits keep their scores.  By the passage's
+        # own text, not its video's: an English video's info passage has Korean labels.
         leaned = dense
-        if lean:
+        if mixed:
+            lean = frozenset(r for r, _ in dense if script(rows.passage(r).text) == language)
             leaned = sorted(
                 ((r, s - p.same_language if r in lean else s) for r, s in dense), key=lambda x: (-x[1], x[0])
             )
