@@ -61,20 +61,30 @@ class Api:
             import anyio.to_thread
 
             await anyio.to_thread.run_sync(self._start)
-        try:
-            response = await self.client.request(method, path, **kwargs)
-        except httpx.TimeoutException:
-            raise ServerError(
-                f"the rag server at {self.where} did not answer within {TIMEOUT_S:g} s"
-            ) from None
-        except httpx.TransportError:
-            raise ServerError(
-                f"cannot reach the rag server at {self.where}: is 'rag serve' running there?"
-            ) from None
+        response = await self._send(method, path, **kwargs)
         if response.is_success:
             body: dict[str, Any] = response.json()
             return body
         raise ServerError(_message(response, self.where))
+
+    async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        for attempt in (1, 2):
+            try:
+                return await self.client.request(method, path, **kwargs)
+            except httpx.TimeoutException:
+                raise ServerError(
+                    f"the rag server at {self.where} did not answer within {TIMEOUT_S:g} s"
+                ) from None
+            except httpx.TransportError:
+                # A kept-alive connection the server closed while it sat idle (uvicorn closes them
+                # after 5 s) can fail the next request before it reaches the server.  Every route
+                # is read-only, so one more try, on a new connection, is safe; a server that is
+                # down refuses that one too.
+                if attempt == 2:
+                    raise ServerError(
+                        f"cannot reach the rag server at {self.where}: is 'rag serve' running there?"
+                    ) from None
+        raise AssertionError("unreachable")
 
     def _start(self) -> None:
         # Once: load the model and the index, then check for new index versions like a server.

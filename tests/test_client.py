@@ -1,0 +1,48 @@
+"""The API client's handling of a server that drops a connection (api.client)."""
+
+from __future__ import annotations
+
+import anyio
+import httpx
+import pytest
+
+from api.client import Api, ServerError
+
+
+def _api(failures: list[Exception]) -> tuple[Api, list[str]]:
+    """An Api whose transport raises ``failures`` in turn, then answers; and the paths it was sent."""
+    sent: list[str] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        sent.append(request.url.path)
+        if failures:
+            raise failures.pop(0)
+        return httpx.Response(200, json={"videos": []})
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handle), base_url="http://127.0.0.1:1")
+    return Api(client, "http://127.0.0.1:1"), sent
+
+
+def test_a_connection_the_server_closed_while_idle_is_tried_once_more() -> None:
+    api, sent = _api([httpx.RemoteProtocolError("Server disconnected without sending a response.")])
+    assert anyio.run(api.videos) == {"videos": []}
+    assert sent == ["/v1/videos", "/v1/videos"]
+
+
+def test_a_server_that_is_down_is_reported_after_the_second_try() -> None:
+    api, sent = _api([httpx.ConnectError("refused"), httpx.ConnectError("refused")])
+    with pytest.raises(ServerError) as refused:
+        anyio.run(api.videos)
+    assert (
+        str(refused.value)
+        == "cannot reach the rag server at http://127.0.0.1:1: is 'rag serve' running there?"
+    )
+    assert len(sent) == 2
+
+
+def test_a_timeout_is_not_tried_again() -> None:
+    api, sent = _api([httpx.ReadTimeout("slow")])
+    with pytest.raises(ServerError) as slow:
+        anyio.run(api.videos)
+    assert str(slow.value) == "the rag server at http://127.0.0.1:1 did not answer within 30 s"
+    assert len(sent) == 1
