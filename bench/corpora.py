@@ -37,6 +37,7 @@ CORPORA = (
     Corpus("ko2", Path("eval/ko2.jsonl"), Path("eval/ko2"), Path("var/ko2")),
     Corpus("mix", Path("eval/mix.jsonl"), Path("eval/mix"), Path("var/mix")),
     Corpus("mix2", Path("eval/mix2.jsonl"), Path("eval/mix2"), Path("var/mix2")),
+    Corpus("mix3", Path("eval/mix3.jsonl"), Path("eval/mix3"), Path("var/mix3")),
 )
 
 

@@ -49,11 +49,13 @@ SPLITS = (
     "blind17",
     # eval/mix2.jsonl: questions over eval/mix2/, the seed beside another English and Japanese talk.
     "blind18",
+    # eval/mix3.jsonl: questions over eval/mix3/, the seed beside an English talk and a Korean one.
+    "blind19",
 )
 # Blind splits written and not yet scored twice: kept out of development until they are spent.
-# None: blind16 was spent on the answer-type fix of 2026-12-02's third round, blind18 on the lean
-# by each passage's script.
-UNSPENT: frozenset[str] = frozenset()
+# blind16 was spent on the answer-type fix of 2026-12-02's third round, blind18 on the lean by each
+# passage's script; blind19 waits for the question's own amounts.
+UNSPENT: frozenset[str] = frozenset({"blind19"})
 # The tuning split and the splits that became development sets once measured and read: all but the
 # report split and the unspent ones.
 DEV_SPLITS = frozenset(SPLITS) - {"report"} - UNSPENT

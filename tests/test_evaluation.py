@@ -157,3 +157,10 @@ def test_a_second_question_set_over_a_library_of_three_languages() -> None:
     assert len(fresh) == 80 and sum(q.evidence is None for q in fresh) == 20
     # Scored before and after the lean by each passage's script: development data now.
     assert all(in_split(q, "dev") for q in fresh)
+
+
+def test_a_question_set_over_an_english_talk_and_two_korean_ones() -> None:
+    fresh = _checked(ROOT / "eval" / "mix3.jsonl", "mix3", {"blind19"})
+    assert len(fresh) == 80 and sum(q.evidence is None for q in fresh) == 20
+    # Not development data until it has been scored before and after a change.
+    assert not any(in_split(q, "dev") for q in fresh)
