@@ -110,6 +110,8 @@ class Candidate:
     info: bool = False
     # The neighbour a one-sentence span is answered with (rag.neighbours): -1 before, +1 after.
     joins: int = 0
+    # The amounts its sentences state, (20, 년) (rag.answertype.Facts).
+    amounts: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def text(self) -> str:
@@ -184,7 +186,10 @@ def candidates(
                     and p.section == INFO_SECTION
                     and states_field(p.text[p.sentences[a].start : p.sentences[a].end], asked.info_field)
                 )
-                out.append(Candidate(hit, a, b, features, cosine, typed, info, joins(p, a, b, n, expected)))
+                amounts = stated[a].amounts | stated[b].amounts
+                out.append(
+                    Candidate(hit, a, b, features, cosine, typed, info, joins(p, a, b, n, expected), amounts)
+                )
     return out
 
 

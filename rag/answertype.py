@@ -18,18 +18,13 @@ analysis, whatever the question's language.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rag.cache import LRU
-from rag.foreign import script
 from rag.keyword import content_tokens
-from rag.textfacts import YEAR, YEARS, text_facts
+from rag.textfacts import YEAR, YEARS
 
-# What each sentence states, kept per index version: a few dozen short strings each.  Kiwi takes
-# about 1.3 ms a sentence; a question looks at two or three dozen.
-_MEMO = 50_000
 # Every kind of answer a question may ask for; the first two are decisive.
 KINDS = ("quantity", "time", "reason", "method", "person", "place", "claim")
 DECISIVE = frozenset(KINDS[:2])
@@ -137,6 +132,9 @@ class Expectation:
 
     kind: str
     units: frozenset[str] = frozenset()
+    # The amounts the question states itself ("20년 후 … 얼마나"): a sentence stating only these
+    # restates the question rather than answering it.
+    given: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def decisive(self) -> bool:
@@ -153,6 +151,15 @@ def _unit_set(word: str) -> frozenset[str]:
 
 def expectation(question: str, morphs: Sequence[Any]) -> Expectation | None:
     """The answer type ``question`` asks for (``morphs``: its Kiwi analysis), or None for any."""
+    found = _expectation(question, morphs)
+    if found is None or found.kind != "quantity":
+        return found
+    # Amounts in figures only: a numeral word is as often a determiner ("한 번", "경제한입").
+    given = frozenset((n, c) for n, c in facts(morphs).amounts if n[:1].isdigit())
+    return Expectation(found.kind, found.units, given)
+
+
+def _expectation(question: str, morphs: Sequence[Any]) -> Expectation | None:
     for i, m in enumerate(morphs):
         if m.form == "몇":
             after = morphs[i + 1] if i + 1 < len(morphs) else None
@@ -223,22 +230,28 @@ class Facts:
     # numeral word such as 하나).
     counters: frozenset[str]
     kinds: frozenset[str]
+    # Each number with its counter, (20, 년) (Korean sentences: Kiwi's reading).
+    amounts: frozenset[tuple[str, str]] = frozenset()
 
     def satisfy(self, expected: Expectation) -> bool:
         if expected.kind != "quantity":
             return expected.kind in self.kinds
-        if not self.counters:
+        counters = self.counters
+        if expected.given and self.amounts:
+            counters = frozenset(c for n, c in self.amounts if (n, c) not in expected.given)
+        if not counters:
             return False
         # A bare figure ("조회수: 22,868") states a count in whatever unit was asked; a bare numeral
         # word does not ("하나도 없다").
         if not expected.units:
-            return bool(self.counters - {YEAR})
-        return bool(self.counters & expected.units) or "" in self.counters
+            return bool(counters - {YEAR})
+        return bool(counters & expected.units) or "" in counters
 
 
 def facts(morphs: Sequence[Any]) -> Facts:
     """What a sentence (its Kiwi analysis) states."""
     counters: set[str] = set()
+    amounts: set[tuple[str, str]] = set()
     kinds: set[str] = set()
     for i, m in enumerate(morphs):
         if m.form in _TIME_WORDS:
@@ -252,7 +265,9 @@ def facts(morphs: Sequence[Any]) -> Facts:
             unit = after.form if after is not None and after.tag in ("NNB", "NNG", "SW") else None
             if unit == "년" and YEARS.fullmatch(m.form):
                 unit = YEAR
-            counters.add(unit if unit is not None else ("" if m.tag == "SN" else "-"))
+            counter = unit if unit is not None else ("" if m.tag == "SN" else "-")
+            counters.add(counter)
+            amounts.add((m.form, counter))
             if m.tag == "W_SERIAL" or unit in _TIME_UNITS or unit == YEAR:
                 kinds.add("time")
         form = m.form.lower()
@@ -271,33 +286,9 @@ def facts(morphs: Sequence[Any]) -> Facts:
             or (form == "것" and i and morphs[i - 1].tag == "ETM" and morphs[i - 1].form == "ᆯ")
         ):
             kinds.add("claim")
-    return Facts(tuple(content_tokens(morphs)), frozenset(counters), frozenset(kinds))
+    return Facts(tuple(content_tokens(morphs)), frozenset(counters), frozenset(kinds), frozenset(amounts))
 
 
 def satisfies(expected: Expectation, morphs: Sequence[Any]) -> bool:
     """Whether a sentence (its Kiwi analysis) states what ``expected`` asks for."""
     return facts(morphs).satisfy(expected)
-
-
-class SentenceFacts:
-    """The facts of each sentence text, analysed by Kiwi once and kept (bounded).
-
-    Sentences, unlike the passages and moments around them, are the same texts from question to
-    question, so this is where memoizing pays.
-    """
-
-    def __init__(self, analyze: Callable[[str], list[Any]], size: int = _MEMO) -> None:
-        self._analyze = analyze
-        self._memo: LRU[Facts] = LRU(size)
-
-    def __call__(self, sentence: str) -> Facts:
-        return self._memo.get_or_compute(sentence, lambda: self._read(sentence))
-
-    def _read(self, sentence: str) -> Facts:
-        found = facts(self._analyze(sentence))
-        if script(sentence) == "ko":
-            return found
-        # English or Japanese: Kiwi's analysis knows neither, the text itself says more.
-        # Its counters come from the text alone: Kiwi reads "in 1858" as a bare figure, an amount.
-        counters, kinds = text_facts(sentence)
-        return Facts(found.tokens, counters, found.kinds | kinds)

@@ -94,10 +94,13 @@ def naming(question: str, spans: Sequence[str], scores: Sequence[float], margin:
     named = identifiers(question)
     if not named:
         return list(range(len(spans)))
-    top = max(scores, default=0.0)
-    keep = [
-        i
-        for i, (text, score) in enumerate(zip(spans, scores, strict=True))
-        if score >= top - margin and named & mentioned(text)
-    ]
-    return keep or list(range(len(spans)))
+    return pinned(range(len(spans)), [bool(named & mentioned(text)) for text in spans], scores, margin)
+
+
+def pinned(kept: Iterable[int], stating: Sequence[bool], scores: Sequence[float], margin: float) -> list[int]:
+    """Of the spans ``kept``, those ``stating`` what the question pins its answer to and scoring
+    within ``margin`` of the best kept span, or all of them when none does."""
+    kept = list(kept)
+    top = max((scores[i] for i in kept), default=0.0)
+    keep = [i for i in kept if stating[i] and scores[i] >= top - margin]
+    return keep or kept

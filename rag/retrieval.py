@@ -13,20 +13,21 @@ from typing import Any
 import numpy as np
 
 from rag.answer import ANSWER_POOL, Answer, Asked, Candidate, answerability, candidates, choose, coverage
-from rag.answertype import Expectation, SentenceFacts, expectation
+from rag.answertype import Expectation, expectation
 from rag.cache import LRU
 from rag.corpus import Corpus, Rows
 from rag.embedder import Embedder
 from rag.errors import NotFoundError
 from rag.foreign import script
 from rag.fusion import rrf, weighted, with_sentences
-from rag.identifiers import naming, unmentioned
+from rag.identifiers import naming, pinned, unmentioned
 from rag.keyword import Analyzer, content_tokens
 from rag.languages import Languages
 from rag.moment import asks_moment, topic
 from rag.moments import Folder, Hit
 from rag.params import RetrievalParams
 from rag.question import checked
+from rag.sentencefacts import SentenceFacts
 from rag.store import IndexData
 from rag.videofields import asked_field, named_fields
 
@@ -107,8 +108,22 @@ class Searcher:
         vector, tokens, hits, spans, decisive, rows = self._answerable(text, k, video_id)
         p = self.params
         scores = [float(np.dot(p.answer_weights, c.features)) for c in spans]
-        spans = [spans[i] for i in naming(text, [c.text for c in spans], scores, p.named_margin)]
-        answer, typed = choose(spans, p.answer_weights, decisive, p.answer_hedge, p.typed_margin)
+        named = naming(text, [c.text for c in spans], scores, p.named_margin)
+        kept = named
+        if decisive is not None and decisive.given:
+            # "20년 후 … 얼마나": the span stating another amount beside the question's own.
+            stating = [c.typed and c.amounts >= decisive.given for c in spans]
+            kept = pinned(named, stating, scores, p.named_margin)
+        answer, typed = choose(
+            [spans[i] for i in kept], p.answer_weights, decisive, p.answer_hedge, p.typed_margin
+        )
+        judged = answer
+        if kept != named:
+            # Confidence is judged on the span chosen without the pin, as the model was fitted: the
+            # pinned span shares less of the question's wording, so its cosine is lower.
+            judged, _ = choose(
+                [spans[i] for i in named], p.answer_weights, decisive, p.answer_hedge, p.typed_margin
+            )
         covered = 1.0
         # Key words are compared as words: only a Korean question answered from a Korean passage has
         # them to find (over an English transcript every Korean word would count as missing).  The
@@ -121,7 +136,7 @@ class Searcher:
             ]
             covered = coverage(tokens, evidence, self.index.expand)
         peak = self._peak(vector, hits, rows)
-        confidence = answerability(answer, peak, covered, p.flag_weights, p.flag_bias)
+        confidence = answerability(judged, peak, covered, p.flag_weights, p.flag_bias)
         if answer is not None and answer.info:
             # The info line a question about the video asks for: the video states it.
             confidence = 1.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from rag.answer import FEATURES, Asked, candidates, choose
@@ -67,7 +69,21 @@ def expected(question: str) -> Expectation | None:
     ],
 )
 def test_what_a_question_asks_for(question: str, wanted: Expectation | None) -> None:
-    assert expected(question) == wanted
+    found = expected(question)
+    # The amounts a question states itself: test_a_quantity_the_question_states_is_not_its_answer.
+    assert (found and replace(found, given=frozenset())) == wanted
+
+
+def test_a_quantity_the_question_states_is_not_its_answer() -> None:
+    asked = expected("20년 후 AI는 인간 두뇌보다 얼마나 뛰어나게 된다고 했나?")
+    assert asked == Expectation("quantity", frozenset(), frozenset({("20", "년")}))
+    # Restating the question's 20 years states no amount; the ten-thousandfold does.
+    assert not satisfies(
+        asked, Analyzer().morphs("그러니까 20년 뒤에는 AI와 인간의 차이는 금붕어의 차이와 같다는 거죠.")
+    )
+    assert satisfies(asked, Analyzer().morphs("그리고 20년 뒤에는 만 배 능력을 가지게 된다."))
+    # Amounts in figures only: "한" in "경제한입" is a numeral word to Kiwi.
+    assert expected("경제한입 영상 조회수가 얼마나 나왔어?") == Expectation("quantity")
 
 
 @pytest.mark.parametrize(

@@ -108,6 +108,9 @@ def test_right_passage_and_timestamp_come_first(
         # The sentence before it restates the question; this one answers it.
         ("오픈AI의 2028년까지 누적 영업 손실 전망은?", "440억 달러"),
         ("일본 정부는 GPU 구매에 얼마를 지원했나요?", "1,041억 엔을 정부가 현금으로 지원"),
+        # The other example: the 10-year sentence was highlighted; the one after restating
+        # the question's 20 years ("…금붕어의 차이") states no amount of its own.
+        ("20년 후 AI는 인간 두뇌보다 얼마나 뛰어나게 된다고 했나?", "20년 뒤에는 만 배 능력을"),
         # The closest sentence opens with "그래서" (the consequence); the reason is the one before it.
         (
             "Why is LINE such a big deal for SoftBank's Japanese LLM plans?",

@@ -1,7 +1,8 @@
 import pytest
 
-from rag.answertype import Expectation, SentenceFacts
+from rag.answertype import Expectation
 from rag.keyword import Analyzer
+from rag.sentencefacts import SentenceFacts
 from rag.textfacts import text_facts
 
 
