@@ -53,9 +53,9 @@ SPLITS = (
     "blind19",
 )
 # Blind splits written and not yet scored twice: kept out of development until they are spent.
-# blind16 was spent on the answer-type fix of 2026-12-02's third round, blind18 on the lean by each
-# passage's script; blind19 waits for the question's own amounts.
-UNSPENT: frozenset[str] = frozenset({"blind19"})
+# None: of 2026-12-02's third round, blind16 was spent on the answer-type fix, blind18 on the lean
+# by each passage's script, blind19 on a quantity question's own amounts.
+UNSPENT: frozenset[str] = frozenset()
 # The tuning split and the splits that became development sets once measured and read: all but the
 # report split and the unspent ones.
 DEV_SPLITS = frozenset(SPLITS) - {"report"} - UNSPENT
