@@ -20,7 +20,9 @@ L2 = 1.0
 
 
 def signals(result: Result) -> list[float]:
-    cosine = result.candidate.cosine if result.candidate is not None else 0.0
+    # The span the service judged confidence on (rag.retrieval.Result.judged).
+    judged = result.judged or result.candidate
+    cosine = judged.cosine if judged is not None else 0.0
     return [cosine, result.peak, result.coverage]
 
 

@@ -267,7 +267,11 @@ def facts(morphs: Sequence[Any]) -> Facts:
                 unit = YEAR
             counter = unit if unit is not None else ("" if m.tag == "SN" else "-")
             counters.add(counter)
-            amounts.add((m.form, counter))
+            # One amount per run of number words ("2만", "1000억"), commas dropped; none for the
+            # figures of a model name ("H100").
+            starts = not i or not (_is_number(morphs[i - 1]) or morphs[i - 1].tag == "SL")
+            if starts:
+                amounts.add(("".join(n.form for n in morphs[i:j]).replace(",", ""), counter))
             if m.tag == "W_SERIAL" or unit in _TIME_UNITS or unit == YEAR:
                 kinds.add("time")
         form = m.form.lower()

@@ -19,6 +19,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from rag.foreign import script
+
+if TYPE_CHECKING:
+    from rag.answer import Candidate
+    from rag.answertype import Expectation
 
 _YEAR = re.compile(r"(?<![\d,.])(?:19|20)\d\d(?!\d)(?!,\d)")
 # What makes a four-digit number in a question a year: a year word or a decade after it, a date
@@ -104,3 +111,23 @@ def pinned(kept: Iterable[int], stating: Sequence[bool], scores: Sequence[float]
     top = max((scores[i] for i in kept), default=0.0)
     keep = [i for i in kept if stating[i] and scores[i] >= top - margin]
     return keep or kept
+
+
+def pin_amounts(
+    spans: Sequence[Candidate],
+    named: list[int],
+    scores: Sequence[float],
+    expected: Expectation | None,
+    margin: float,
+) -> list[int]:
+    """Of the spans ``named`` kept, those stating another amount beside the question's own ("20년
+    후 … 얼마나": "20년 뒤에는 만 배"), within ``margin`` of the best; all of them where the question
+    states no amount, where an info line may answer, or where the best span is not Korean (only a
+    Korean sentence's amounts are read)."""
+    if expected is None or not expected.given or not named:
+        return named
+    best = max(named, key=lambda i: scores[i])
+    if any(spans[i].info for i in named) or script(spans[best].text) != "ko":
+        return named
+    stating = [c.typed and c.amounts >= expected.given for c in spans]
+    return pinned(named, stating, scores, margin)

@@ -20,7 +20,7 @@ from rag.embedder import Embedder
 from rag.errors import NotFoundError
 from rag.foreign import script
 from rag.fusion import rrf, weighted, with_sentences
-from rag.identifiers import naming, pinned, unmentioned
+from rag.identifiers import naming, pin_amounts, unmentioned
 from rag.keyword import Analyzer, content_tokens
 from rag.languages import Languages
 from rag.moment import asks_moment, topic
@@ -46,6 +46,8 @@ class Result:
     candidate: Answer | None = field(default=None, repr=False)
     # The years and model names the question names that no top passage mentions (rag.identifiers).
     unmentioned: tuple[str, ...] = ()
+    # The span the confidence was judged on (``candidate``, unless a question's own amounts moved it).
+    judged: Answer | None = field(default=None, repr=False)
 
     @property
     def gated(self) -> bool:
@@ -109,21 +111,17 @@ class Searcher:
         p = self.params
         scores = [float(np.dot(p.answer_weights, c.features)) for c in spans]
         named = naming(text, [c.text for c in spans], scores, p.named_margin)
-        kept = named
-        if decisive is not None and decisive.given:
-            # "20년 후 … 얼마나": the span stating another amount beside the question's own.
-            stating = [c.typed and c.amounts >= decisive.given for c in spans]
-            kept = pinned(named, stating, scores, p.named_margin)
+        kept = pin_amounts(spans, named, scores, decisive, p.named_margin)
         answer, typed = choose(
             [spans[i] for i in kept], p.answer_weights, decisive, p.answer_hedge, p.typed_margin
         )
+        # Confidence is judged on the span chosen without that pin, as the model was fitted: the
+        # pinned span shares less of the question's wording, so its cosine is lower.
         judged = answer
         if kept != named:
-            # Confidence is judged on the span chosen without the pin, as the model was fitted: the
-            # pinned span shares less of the question's wording, so its cosine is lower.
-            judged, _ = choose(
+            judged = choose(
                 [spans[i] for i in named], p.answer_weights, decisive, p.answer_hedge, p.typed_margin
-            )
+            )[0]
         covered = 1.0
         # Key words are compared as words: only a Korean question answered from a Korean passage has
         # them to find (over an English transcript every Korean word would count as missing).  The
@@ -143,7 +141,9 @@ class Searcher:
         # A year or model name the answer passages never mention: the video does not give that detail.
         missing = unmentioned(text, (h.passage.text for h in hits[:ANSWER_POOL]))
         low = not hits or _gated(typed, missing) or confidence < p.min_confidence
-        return Result(hits, None if low else answer, confidence, low, covered, peak, typed, answer, missing)
+        return Result(
+            hits, None if low else answer, confidence, low, covered, peak, typed, answer, missing, judged
+        )
 
     def answer_spans(self, question: str, k: int = 10) -> tuple[list[Candidate], bool]:
         """The spans ``ask`` chooses its answer from, and whether a decisive answer type limits them

@@ -82,8 +82,18 @@ def test_a_quantity_the_question_states_is_not_its_answer() -> None:
         asked, Analyzer().morphs("그러니까 20년 뒤에는 AI와 인간의 차이는 금붕어의 차이와 같다는 거죠.")
     )
     assert satisfies(asked, Analyzer().morphs("그리고 20년 뒤에는 만 배 능력을 가지게 된다."))
-    # Amounts in figures only: "한" in "경제한입" is a numeral word to Kiwi.
+    # Amounts in figures only: "한" in "경제한입" is a numeral word to Kiwi; a model's figures are
+    # its name.
     assert expected("경제한입 영상 조회수가 얼마나 나왔어?") == Expectation("quantity")
+    assert expected("H100 한 장 가격은 얼마인가요?") == Expectation("quantity", MONEY)
+    # A run of number words is one amount, however written: "2만", "1,000억".
+    crowd = expected("2만 명이 본 뒤에 조회수는 얼마나 늘었어?")
+    assert crowd is not None and crowd.given == frozenset({("2만", "명")})
+    assert not satisfies(crowd, Analyzer().morphs("2만 명이 봤습니다."))
+    assert satisfies(crowd, Analyzer().morphs("2만 명이 본 뒤에 조회수가 10만 회를 넘었죠."))
+    money = expected("1,000억 엔 가운데 정부는 얼마를 냈어?")
+    assert money is not None and ("1000억", "엔") in money.given
+    assert not satisfies(money, Analyzer().morphs("1000억 엔이 들었습니다."))
 
 
 @pytest.mark.parametrize(
