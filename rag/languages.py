@@ -35,6 +35,8 @@ class Languages:
     def __init__(self, corpus: Corpus) -> None:
         self._corpus = corpus
         self._of: dict[str, str | None] | None = None
+        # Each question language's split, fixed for the index version: asked once per question.
+        self._splits: dict[str | None, tuple[list[str], list[str]] | None] = {}
 
     def of(self) -> dict[str, str | None]:
         if self._of is None:
@@ -48,6 +50,11 @@ class Languages:
         """The videos in ``language`` and the others, or None where the library is not mixed: no
         video in the question's language, or none in another (a video of no known language, with
         no letters, does not make a library mixed, but is searched with the others)."""
+        if language not in self._splits:
+            self._splits[language] = self._split(language)
+        return self._splits[language]
+
+    def _split(self, language: str | None) -> tuple[list[str], list[str]] | None:
         if language is None:
             return None
         of = self.of()

@@ -8,6 +8,7 @@ reciprocal-rank fusion or a weighted sum of normalized scores (chosen on the tun
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -251,12 +252,14 @@ class Searcher:
         keyword = [(r, s) for r, s in keyword if rows.has(r)]
         if dense and p.sentence_weight:
             dense = with_sentences(dense, vector[0], p.sentence_weight, rows)
+        # Each candidate's script, read once whether the lean, the fusion or both ask for it.
+        written_in = cache(lambda r: script(rows.passage(r).text))
         # The dense scores ranked by, with the same-language lean taken off the passages written in
         # the question's language (rag.languages); the hits keep their scores.  By the passage's
         # own text, not its video's: an English video's info passage has Korean labels.
         leaned = dense
         if mixed:
-            lean = frozenset(r for r, _ in dense if script(rows.passage(r).text) == language)
+            lean = frozenset(r for r, _ in dense if written_in(r) == language)
             leaned = sorted(
                 ((r, s - p.same_language if r in lean else s) for r, s in dense), key=lambda x: (-x[1], x[0])
             )
@@ -273,7 +276,7 @@ class Searcher:
             foreign: frozenset[int] = frozenset()
             if keyword:
                 written = script(" ".join(tokens))
-                foreign = frozenset(r for r, _ in leaned if script(rows.passage(r).text) != written)
+                foreign = frozenset(r for r, _ in leaned if written_in(r) != written)
             ranked = weighted(leaned, keyword, p.dense_weight, foreign)
         dense_of = dict(dense)
         keyword_of = dict(keyword)
