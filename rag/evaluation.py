@@ -51,11 +51,14 @@ SPLITS = (
     "blind18",
     # eval/mix3.jsonl: questions over eval/mix3/, the seed beside an English talk and a Korean one.
     "blind19",
+    # eval/mix4.jsonl: questions over eval/mix4/, the seed beside a Korean lecture and a Korean interview.
+    "blind20",
 )
 # Blind splits written and not yet scored twice: kept out of development until they are spent.
-# None: of 2026-12-02's third round, blind16 was spent on the answer-type fix, blind18 on the lean
-# by each passage's script, blind19 on a quantity question's own amounts.
-UNSPENT: frozenset[str] = frozenset()
+# blind20 (2026-12-02, fourth round) is written and not yet spent; of the third round, blind16 was
+# spent on the answer-type fix, blind18 on the lean by each passage's script, blind19 on a quantity
+# question's own amounts.
+UNSPENT: frozenset[str] = frozenset({"blind20"})
 # The tuning split and the splits that became development sets once measured and read: all but the
 # report split and the unspent ones.
 DEV_SPLITS = frozenset(SPLITS) - {"report"} - UNSPENT

@@ -164,3 +164,10 @@ def test_a_question_set_over_an_english_talk_and_two_korean_ones() -> None:
     assert len(spent) == 80 and sum(q.evidence is None for q in spent) == 20
     # Scored before and after the rule for a quantity question's own amounts: development data now.
     assert all(in_split(q, "dev") for q in spent)
+
+
+def test_a_question_set_over_two_more_korean_talks() -> None:
+    fresh = _checked(ROOT / "eval" / "mix4.jsonl", "mix4", {"blind20"})
+    assert len(fresh) == 80 and sum(q.evidence is None for q in fresh) == 20
+    # Written before this round's change and not yet scored twice: kept out of development.
+    assert not any(in_split(q, "dev") for q in fresh)
