@@ -17,7 +17,7 @@ from rag.settings import Settings, load_settings
 if TYPE_CHECKING:
     from api.generation import Written
     from rag.manifest import VideoRecord
-    from rag.retrieval import Result
+    from rag.result import Result
 
 # What `rag eval` compares: each retriever alone, plain fusion, and the shipped defaults.
 EVAL_MODES = {

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from rag.manifest import VideoRecord
     from rag.moments import Hit
-    from rag.retrieval import Result
+    from rag.result import Result
 
 LOW_CONFIDENCE = "the passages do not seem to answer the question, so the LLM was not asked"
 

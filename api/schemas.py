@@ -17,7 +17,7 @@ from rag.question import MAX_K, MAX_QUESTION_CHARS, QUESTION_PATTERN
 from rag.timefmt import format_clock, link_at, seconds
 
 if TYPE_CHECKING:
-    from rag.retrieval import Result
+    from rag.result import Result
 
 
 def _json_integer(value: object) -> object:

@@ -10,7 +10,7 @@ from typing import TextIO
 from api.generation import Written, titles_of, write
 from api.llm import LlmClient
 from rag.manifest import VideoRecord
-from rag.retrieval import Result
+from rag.result import Result
 from rag.settings import Settings
 from rag.timefmt import format_clock, link_at
 

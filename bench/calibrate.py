@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from rag.evaluation import Question
-from rag.retrieval import Result
+from rag.result import Result
 
 # Share of answerable questions that must keep their answer: flagging unanswerable ones is paid
 # for with some answers withheld, and this is the price we accept.
@@ -20,7 +20,7 @@ L2 = 1.0
 
 
 def signals(result: Result) -> list[float]:
-    # The span the service judged confidence on (rag.retrieval.Result.judged).
+    # The span the service judged confidence on (rag.result.Result.judged).
     judged = result.judged or result.candidate
     cosine = judged.cosine if judged is not None else 0.0
     return [cosine, result.peak, result.coverage]

@@ -24,7 +24,7 @@ def score_ranking(
     """
     from rag.evaluation import METRICS, load_questions, run, score
     from rag.moments import Hit
-    from rag.retrieval import Result
+    from rag.result import Result
 
     questions = [
         q for q in load_questions(questions_path) if q.answerable and (split is None or q.split == split)

@@ -15,7 +15,7 @@ from pathlib import Path
 from rag.chunking import Passage, squash_text
 from rag.errors import RagError
 from rag.moments import Hit
-from rag.retrieval import Result
+from rag.result import Result
 
 METRICS = ("hit_rate@1", "hit_rate@3", "hit_rate@5", "mrr@10", "ndcg@10")
 # Each split was written before it was first scored (docs/quality.md says when).

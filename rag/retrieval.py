@@ -7,13 +7,12 @@ reciprocal-rank fusion or a weighted sum of normalized scores (chosen on the tun
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 import numpy as np
 
-from rag.answer import ANSWER_POOL, Answer, Asked, Candidate, answerability, candidates, choose, coverage
+from rag.answer import ANSWER_POOL, Asked, Candidate, answerability, candidates, choose, coverage
 from rag.answertype import Expectation, expectation
 from rag.cache import LRU
 from rag.corpus import Corpus, Rows
@@ -28,36 +27,10 @@ from rag.moment import asks_moment, topic
 from rag.moments import Folder, Hit
 from rag.params import RetrievalParams
 from rag.question import checked
+from rag.result import Result, gated
 from rag.sentencefacts import SentenceFacts
 from rag.store import IndexData
 from rag.videofields import asked_field, named_fields
-
-
-@dataclass(frozen=True)
-class Result:
-    hits: list[Hit]
-    answer: Answer | None
-    confidence: float
-    low_confidence: bool
-    coverage: float = 1.0
-    peak: float = 0.0
-    # False when the question asks for a quantity or a time no sentence of the top passages states.
-    typed: bool = True
-    # The best sentence even when withheld, for evaluation and calibration.
-    candidate: Answer | None = field(default=None, repr=False)
-    # The years and model names the question names that no top passage mentions (rag.identifiers).
-    unmentioned: tuple[str, ...] = ()
-    # The span the confidence was judged on (``candidate``, unless a question's own amounts moved it).
-    judged: Answer | None = field(default=None, repr=False)
-
-    @property
-    def gated(self) -> bool:
-        """Flagged whatever the confidence: no span states the type asked, or a detail is unmentioned."""
-        return _gated(self.typed, self.unmentioned)
-
-
-def _gated(typed: bool, unmentioned: tuple[str, ...]) -> bool:
-    return not typed or bool(unmentioned)
 
 
 class Searcher:
@@ -141,7 +114,7 @@ class Searcher:
             confidence = 1.0
         # A year or model name the answer passages never mention: the video does not give that detail.
         missing = unmentioned(text, (h.passage.text for h in hits[:ANSWER_POOL]))
-        low = not hits or _gated(typed, missing) or confidence < p.min_confidence
+        low = not hits or gated(typed, missing) or confidence < p.min_confidence
         return Result(
             hits, None if low else answer, confidence, low, covered, peak, typed, answer, missing, judged
         )

@@ -12,7 +12,8 @@ from api.generation import STREAM_DOC, event_stream, generation_out, titles_of, 
 from api.schemas import AskRequest, AskResponse, ErrorResponse, PassageOut, SearchResponse
 from rag.moments import Hit
 from rag.question import MAX_K, MAX_QUESTION_CHARS, QUESTION_PATTERN
-from rag.retrieval import Result, Searcher
+from rag.result import Result
+from rag.retrieval import Searcher
 
 router = APIRouter(prefix="/v1", responses={422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}})
 
