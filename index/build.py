@@ -117,7 +117,7 @@ def _build(settings: Settings, embedder: Embedder, progress: Progress | None) ->
         for name in lone_sidecars(settings.seeds_dir, seed_files(settings.seeds_dir))
     ]
     seeds, report.failures = parse_seeds(settings.seeds_dir)
-    todo = plan(seeds, report.failures, {n: p.record.sha256 for n, p in previous.items()}, settings.seeds_dir)
+    todo = plan(seeds, report.failures, {n: p.record for n, p in previous.items()}, settings.seeds_dir)
     todo.fill(report)
     parts: dict[str, VideoPart] = {n: previous[n] for n in [*todo.reused, *todo.kept]}
     for seed, part in zip(todo.fresh, embed_seeds(todo.fresh, settings, embedder, progress), strict=True):

@@ -179,7 +179,7 @@ def _incremental(
     # A killed build's work: deletes it committed but did not do, rows it wrote but never committed.
     delete(milvus, collection, layout["pending"])
     milvus.call("delete", collection_name=collection, filter=f"id >= {int(layout['next_row'])}")
-    todo = plan(seeds, report.failures, {n: v.sha256 for n, v in videos.items()}, settings.seeds_dir)
+    todo = plan(seeds, report.failures, videos, settings.seeds_dir)
     todo.fill(report)
     gone = todo.removed
     if not seeds and not todo.kept:

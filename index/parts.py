@@ -67,12 +67,24 @@ class Plan:
         report.kept, report.removed = self.kept, self.removed
 
 
-def plan(seeds: list[Seed], failures: list[SeedError], indexed: Mapping[str, str], seeds_dir: Path) -> Plan:
-    """Sort the parsed ``seeds`` (and ``failures``) against ``indexed``: each indexed file's sha256."""
+def plan(
+    seeds: list[Seed], failures: list[SeedError], indexed: Mapping[str, VideoRecord], seeds_dir: Path
+) -> Plan:
+    """Sort the parsed ``seeds`` (and ``failures``) against ``indexed``: each indexed file's record.
+
+    A file that fails keeps its last good version, unless a file that parsed now serves its video:
+    then the video comes from that file, as a fresh build of the folder would have it (a second
+    file of one video, or a broken file whose video another file now holds).
+    """
     parsed = {s.path.name for s in seeds}
-    fresh = [s for s in seeds if indexed.get(s.path.name) != s.sha256]
+    live = {s.video.video_id for s in seeds}
+    fresh = [s for s in seeds if (r := indexed.get(s.path.name)) is None or r.sha256 != s.sha256]
     failed = {f.source for f in failures}
-    kept = sorted(n for n in indexed if n in failed and n not in parsed and (seeds_dir / n).exists())
+    kept = sorted(
+        n
+        for n, r in indexed.items()
+        if n in failed and n not in parsed and r.video_id not in live and (seeds_dir / n).exists()
+    )
     return Plan(
         fresh=fresh,
         reused=sorted(parsed - {s.path.name for s in fresh}),

@@ -153,6 +153,35 @@ def test_a_broken_seed_keeps_its_last_good_version(fake_built: Settings) -> None
     assert set(load_index(fake_built.index_dir).videos) == {VIDEO_ID, "KIMCHI00002"}
 
 
+def test_a_second_file_of_an_indexed_video_builds_as_a_fresh_folder_would(fake_built: Settings) -> None:
+    # It sorts first, so it serves the video, and the file indexed so far is reported and dropped.
+    shutil.copy(SEED, fake_built.seeds_dir / "000_0_copy.txt")
+    report = build(fake_built, FakeEmbedder())
+    assert (report.added, report.removed, report.kept) == (["000_0_copy.txt"], [SEED.name], [])
+    assert [str(f) for f in report.failures] == [
+        f"{fake_built.seeds_dir / SEED.name}: video {VIDEO_ID} is already indexed from 000_0_copy.txt"
+    ]
+    fresh = fake_built.model_copy(update={"index_dir": fake_built.index_dir.parent / "fresh"})
+    same = build(fresh, FakeEmbedder())
+    # A version is its time, then a digest of what it holds.
+    assert same.version and report.version and same.version.split("-")[1] == report.version.split("-")[1]
+    assert [p.id for p in load_index(fresh.index_dir).passages] == [
+        p.id for p in load_index(fake_built.index_dir).passages
+    ]
+
+
+def test_a_broken_file_yields_its_video_to_the_file_that_now_holds_it(fake_built: Settings) -> None:
+    shutil.copy(DATA / "002_kimchi.txt", fake_built.seeds_dir)
+    build(fake_built, FakeEmbedder())
+    broken = fake_built.seeds_dir / "002_kimchi.txt"
+    shutil.copy(broken, fake_built.seeds_dir / "003_kimchi_again.txt")
+    broken.write_text(broken.read_text(encoding="utf-8").replace("시간 | 요약 |", ""), encoding="utf-8")
+    report = build(fake_built, FakeEmbedder())
+    assert (report.kept, report.removed, report.added) == ([], ["002_kimchi.txt"], ["003_kimchi_again.txt"])
+    index = load_index(fake_built.index_dir)
+    assert index.videos["KIMCHI00002"].source == "003_kimchi_again.txt"
+
+
 def test_two_builds_at_once_are_refused(fake_built: Settings) -> None:
     with build_lock(fake_built.index_dir), pytest.raises(BuildBusyError) as info:
         build(fake_built, FakeEmbedder())
