@@ -49,7 +49,7 @@ class Source:
 
     @property
     def kind(self) -> str:
-        return KINDS[self.path.suffix]
+        return KINDS[self.path.suffix.lower()]
 
 
 def split_language(stem: str) -> tuple[str, str | None]:
@@ -68,10 +68,12 @@ def find_sources(folder: Path) -> list[Source]:
     sources: list[Source] = []
     for name in sorted(files):
         path = files[name]
-        if name.endswith(SIDECAR_SUFFIX) or path.suffix not in KINDS:
+        # Windows tools and cameras name files "Talk.SRT": the extension's case says nothing.
+        kind = KINDS.get(path.suffix.lower())
+        if name.lower().endswith(SIDECAR_SUFFIX) or kind is None:
             continue
         sidecar = None
-        if KINDS[path.suffix] != "seed":
+        if kind != "seed":
             base, _ = split_language(path.stem)
             for candidate in dict.fromkeys((path.stem + SIDECAR_SUFFIX, base + SIDECAR_SUFFIX)):
                 if candidate in files:

@@ -62,6 +62,24 @@ def test_sources_pair_transcripts_with_their_sidecars(tmp_path: Path) -> None:
     assert source_hash(sources[0]) != before  # a changed sidecar is a changed source
 
 
+def test_an_extension_in_capitals_is_read_as_its_kind(tmp_path: Path) -> None:
+    for name in [
+        "Lecture01.SRT",
+        "Lecture01.info.json",
+        "Keynote.VTT",
+        "NOTES.TXT",
+        "Whisper.Json",
+        "a.INFO.JSON",
+    ]:
+        (tmp_path / name).write_text("{}", encoding="utf-8")
+    assert [(s.name, s.kind, s.sidecar and s.sidecar.name) for s in find_sources(tmp_path)] == [
+        ("Keynote.VTT", "vtt", None),
+        ("Lecture01.SRT", "srt", "Lecture01.info.json"),
+        ("NOTES.TXT", "seed", None),
+        ("Whisper.Json", "whisper", None),
+    ]
+
+
 def test_a_yt_dlp_pair_takes_the_sidecar_metadata_and_chapters() -> None:
     seed = read_source(Source(VTT, INFO))
     v = seed.video
