@@ -28,8 +28,9 @@ _SENTENCE_END = re.compile(r"[.?!…]+[\"'”’)\]]*(?=\s|$|[^\d\s.?!…\"'”�
 # (revision 2: passages are embedded with their section summary, see embedding_text; revision 3:
 # the info passage has one sentence per line; revision 4: cue-based sections, whose sentences are
 # runs of whole cues carrying their times; revision 5: full-width stops end sentences, and text
-# without spaces is cut after a comma).
-CHUNKER_REVISION = 5
+# without spaces is cut after a comma; revision 6: '<' and '>' in subtitles that make no tag are
+# kept as said text, where they were cut out with the words between them).
+CHUNKER_REVISION = 6
 # A run of cues ends at a cue that ends a sentence, before a pause of PAUSE_MS or more, or once it
 # holds CUE_SENTENCE_CHARS characters: unpunctuated speech-to-text (YouTube's auto-captions) is
 # cut by cue and time.  80 scored best on the seed read as auto-captions (`python -m

@@ -28,6 +28,15 @@ _WORD_TIME = re.compile(r"<(?:\d+:)?\d{2}:\d{2}\.\d{3}>")
 # Two clock times at the start of a line: a timing line, even when its arrow is broken ("->"),
 # which the SRT reader would silently take for text of the cue before.
 _TIMING_LIKE = re.compile(r"^\s*(?:\d+:)?\d{1,2}:\d{2}[,.]\d+\s*\S*\s*(?:\d+:)?\d{1,2}:\d{2}[,.]\d+")
+# The tags a cue's text may carry: WebVTT's (class, italic, bold, underline, ruby; voice and
+# language with an annotation; word times) and SRT's (those, strike-through and font).  Anything
+# else between '<' and '>' is said text: "수익률이 <5% 이면 손실이고 >10% 이면" or "a<b 그리고 b>c",
+# which stripping every <…> (webvtt-py's Caption.text) would silently cut out.
+_CUE_TAG = re.compile(
+    r"</?(?:c|i|b|u|s|ruby|rt)(?:\.[\w-]+)*>|<(?:v|lang)(?:\.[\w-]+)*(?:\s[^<>]*)?>|</(?:v|lang)>"
+    r"|<font\b[^<>]*>|</font>|<(?:\d+:)?\d{2}:\d{2}\.\d{3}>",
+    re.IGNORECASE,
+)
 # SubStation override tags some SRT writers leave in the text ({\an8} puts a line on top).
 _ASS_TAG = re.compile(r"\{\\[^}]*\}")
 # Without word times, a file rolls when most cues of two lines or more begin with the line the
@@ -109,7 +118,7 @@ def _parse(lines: list[str], path: Path, fmt: Format) -> list[_Cue]:
     cues = []
     for caption, at in zip(captions, timings, strict=True):
         raw = list(caption.lines)
-        texts = [_clean(t, fmt) for t in caption.text.split("\n")]
+        texts = [_clean(t, fmt) for t in caption.raw_text.split("\n")]
         cues.append(
             _Cue(
                 caption.start_time.in_milliseconds(),
@@ -168,6 +177,7 @@ def _match(
 
 
 def _clean(text: str, fmt: Format) -> str:
+    text = _CUE_TAG.sub("", text)
     if fmt == "srt":
         text = _ASS_TAG.sub("", text)
     return " ".join(html.unescape(text).split())

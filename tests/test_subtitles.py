@@ -117,6 +117,20 @@ def test_srt_with_bom_crlf_and_tags() -> None:
     assert lines[12].text == "바다에는 불턱이라는 쉼터가 있는데,"  # <i> gone
 
 
+@pytest.mark.parametrize("fmt", ["srt", "vtt"])
+def test_angle_brackets_that_are_no_tag_are_said_text(fmt: Format) -> None:
+    cue = (
+        '<i>수익률이</i> <5% 이면 손실이고 >10% 이면 <font color="red">이익</font>입니다.\n'
+        "조건은 a<b 그리고 b>c, <3 그리고 <c.yellow><v.loud 사회자>1 <= 2</v></c> <lang en>OK</lang>\n"
+    )
+    text = f"1\n00:00:01,000 --> 00:00:04,000\n{cue}"
+    if fmt == "vtt":
+        text = f"WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n{cue}"
+    assert [line.text for line in read(text, fmt)] == [
+        "수익률이 <5% 이면 손실이고 >10% 이면 이익입니다. 조건은 a<b 그리고 b>c, <3 그리고 1 <= 2 OK"
+    ]
+
+
 def test_an_empty_srt_cue_is_skipped_and_the_rest_keep_their_lines() -> None:
     text = "1\n00:00:01,000 --> 00:00:02,000\n안녕\n\n2\n00:00:03,000 --> 00:00:04,000\n\n3\n00:00:05,000 --> 00:00:06,000\n끝\n"
     assert read(text, "srt") == [TimedLine(1000, 2000, "안녕", 2), TimedLine(5000, 6000, "끝", 9)]
