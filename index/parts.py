@@ -236,6 +236,15 @@ def embed(
     return out
 
 
+# Each bad file is named in the error when none could be read (a folder of 500 names the first ones).
+SHOWN_FAILURES = 10
+
+
 def nothing_to_index(settings: Settings, report: BuildReport) -> RagError:
-    found = "no seed files" if not report.failures else "no seed file could be parsed"
-    return RagError(f"{found} in {settings.seeds_dir} (expected {EXPECTED})")
+    if not report.failures:
+        return RagError(f"no seed files in {settings.seeds_dir} (expected {EXPECTED})")
+    lines = [f"no seed file could be parsed in {settings.seeds_dir} (expected {EXPECTED}):"]
+    lines += [f"  {failure}" for failure in report.failures[:SHOWN_FAILURES]]
+    if len(report.failures) > SHOWN_FAILURES:
+        lines.append(f"  and {len(report.failures) - SHOWN_FAILURES} more")
+    return RagError("\n".join(lines))

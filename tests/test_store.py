@@ -132,3 +132,19 @@ def test_no_seeds_is_an_error(make_settings: object, tmp_path: Path) -> None:
         str(info.value)
         == f"no seed files in {tmp_path} (expected *.txt, *.vtt, *.srt or speech-to-text *.json transcripts)"
     )
+
+
+def test_a_folder_of_bad_files_names_each_and_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("index.parts.SHOWN_FAILURES", 2)
+    for name in ("a.srt", "b.srt", "c.srt"):
+        (tmp_path / name).write_text("00:00:01,000 --> 00:00:02,000\n안녕\n", encoding="utf-8")
+    settings = Settings(seeds_dir=tmp_path, index_dir=tmp_path / "i", model="fake")
+    with pytest.raises(RagError) as info:
+        build(settings, FakeEmbedder())
+    why = "not an SRT file: expected a cue number, then a timing line first"
+    assert str(info.value).splitlines() == [
+        f"no seed file could be parsed in {tmp_path} (expected *.txt, *.vtt, *.srt or speech-to-text *.json transcripts):",
+        f"  {tmp_path / 'a.srt'}:1: {why}",
+        f"  {tmp_path / 'b.srt'}:1: {why}",
+        "  and 1 more",
+    ]
