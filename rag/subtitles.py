@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
 from typing import Literal
@@ -70,7 +70,19 @@ def read_subtitles(raw: bytes, path: Path, fmt: Format) -> list[TimedLine]:
     lines = _LINE_BREAK.split(text)
     if lines and lines[0].startswith("\ufeff"):
         lines[0] = lines[0][1:]
-    cues = _parse(lines, path, fmt)
+    # SRT writers leave blank lines before the first cue and spaces after a cue number ("1 "):
+    # webvtt-py takes either for a file that is no SRT.  Lines keep their numbers for messages.
+    skipped = 0
+    if fmt == "srt":
+        lines = [line.rstrip() for line in lines]
+        while skipped < len(lines) - 1 and not lines[skipped]:
+            skipped += 1
+    try:
+        cues = [replace(c, line=c.line + skipped) for c in _parse(lines[skipped:], path, fmt)]
+    except SeedError as exc:
+        if exc.line is None or not skipped:
+            raise
+        raise SeedError(exc.path, exc.line + skipped, exc.reason, exc.source) from None
     if not cues:
         raise SeedError(str(path), None, "no cues (expected 'HH:MM:SS.mmm --> HH:MM:SS.mmm' timing lines)")
     previous: _Cue | None = None
@@ -95,6 +107,10 @@ def _parse(lines: list[str], path: Path, fmt: Format) -> list[_Cue]:
     import webvtt
     from webvtt.errors import MalformedCaptionError, MalformedFileError
 
+    # Before the library reads them: a first cue with a broken arrow would read as "no SRT file".
+    for i, text in enumerate(lines):
+        if "-->" not in text and _TIMING_LIKE.match(text):
+            raise SeedError(str(path), i + 1, f"a timing line without its '-->' arrow: {text.strip()!r}")
     try:
         # Strict: a malformed cue is an error to report, not a line of speech silently lost.
         captions = webvtt.WebVTT.from_buffer(lines, format=fmt, strict=True).captions
@@ -104,9 +120,6 @@ def _parse(lines: list[str], path: Path, fmt: Format) -> list[_Cue]:
     except MalformedCaptionError as exc:
         at, reason = _locate(lines, fmt) or (None, str(exc))
         raise SeedError(str(path), at, reason) from None
-    for i, text in enumerate(lines):
-        if "-->" not in text and _TIMING_LIKE.match(text):
-            raise SeedError(str(path), i + 1, f"a timing line without its '-->' arrow: {text.strip()!r}")
     timings = [i for i, text in enumerate(lines) if "-->" in text]
     if len(timings) != len(captions):
         # The SRT reader drops cues it cannot read: find the first one it dropped.

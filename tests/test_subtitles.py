@@ -131,6 +131,24 @@ def test_angle_brackets_that_are_no_tag_are_said_text(fmt: Format) -> None:
     ]
 
 
+def test_srt_blank_lines_before_the_first_cue_and_spaces_after_its_number() -> None:
+    text = "\n\n1 \n00:00:01,000 --> 00:00:02,000 \n안녕\n\n2\n00:00:03,000 --> 00:00:04,000\n끝\n"
+    assert read(text, "srt") == [TimedLine(1000, 2000, "안녕", 4), TimedLine(3000, 4000, "끝", 8)]
+    late = "\n\n1\n00:00:01,000 --> 00:00:02,000\n안녕\n\n2\n00:00:05,000 --> 00:00:06,000\n끝\n\n3\n00:00:03,000 --> 00:00:04,000\n늦음\n"
+    assert (
+        error_of(late, "srt")
+        == "t.srt:12: cue starts at 00:00:03.000, before the cue on line 8 (00:00:05.000)"
+    )
+
+
+def test_a_broken_arrow_in_the_first_cue_is_named_as_such() -> None:
+    text = "1\n00:00:01,000 -> 00:00:02,000\n안녕\n"
+    assert (
+        error_of(text, "srt")
+        == "t.srt:2: a timing line without its '-->' arrow: '00:00:01,000 -> 00:00:02,000'"
+    )
+
+
 def test_an_empty_srt_cue_is_skipped_and_the_rest_keep_their_lines() -> None:
     text = "1\n00:00:01,000 --> 00:00:02,000\n안녕\n\n2\n00:00:03,000 --> 00:00:04,000\n\n3\n00:00:05,000 --> 00:00:06,000\n끝\n"
     assert read(text, "srt") == [TimedLine(1000, 2000, "안녕", 2), TimedLine(5000, 6000, "끝", 9)]
