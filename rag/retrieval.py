@@ -116,7 +116,7 @@ class Searcher:
         missing = unmentioned(text, (h.passage.text for h in hits[:ANSWER_POOL]))
         low = not hits or gated(typed, missing) or confidence < p.min_confidence
         return Result(
-            hits, None if low else answer, confidence, low, covered, peak, typed, answer, missing, judged
+            hits[:k], None if low else answer, confidence, low, covered, peak, typed, answer, missing, judged
         )
 
     def answer_spans(self, question: str, k: int = 10) -> tuple[list[Candidate], bool]:
@@ -141,13 +141,15 @@ class Searcher:
         tokens = content_tokens(morphs)
         # Each key word's spellings serve both the keyword gate (_known) and the answer choice.
         words = self._spellings(tokens)
-        hits, rows = self._rank(tokens, vector, k, video_id, script(text), words)
+        # How sure the answer is is judged on the top ANSWER_POOL results however few are shown
+        # (`-k 1` withheld answers `-k 5` gave); the answer comes from the results shown.
+        hits, rows = self._rank(tokens, vector, max(k, ANSWER_POOL), video_id, script(text), words)
         expected = None if moment else expectation(text, morphs)
         idf = {w: self.index.idf(w) for w in words}
         asked = Asked(
             vector[0], words, expected, idf, None if moment else asked_field(text), named_fields(text)
         )
-        spans = candidates(rows, asked, hits, self._facts)
+        spans = candidates(rows, asked, hits[:k], self._facts)
         decisive = expected if self.params.check_answer_type and expected and expected.decisive else None
         return vector[0], tokens, hits, spans, decisive, rows
 

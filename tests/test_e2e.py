@@ -195,6 +195,28 @@ def test_where_in_the_video_is_answered_by_the_moment(
 
 @pytest.mark.parametrize(
     "question",
+    ["엔비디아 GPU 로비 얘기는 영상 몇 분쯤 나와?", "일본 정부가 엔비디아 본사를 찾아간 것은 언제인가요?"],
+)
+def test_how_many_passages_are_shown_does_not_change_how_sure_the_answer_is(
+    server: str, question: str
+) -> None:
+    # Confidence is judged on the top three results however few are shown; before, k=1 judged it
+    # on one passage and withheld the first answer.  The answer still comes from those shown: the
+    # date the second question asks for is in the second passage, so k=1 withholds it.
+    bodies = {
+        k: httpx.post(f"{server}/v1/ask", json={"question": question, "k": k}, timeout=30).json()
+        for k in (1, 5)
+    }
+    assert len(bodies[1]["passages"]) == 1 and bodies[1]["passages"][0] == bodies[5]["passages"][0]
+    assert min(b["confidence"] for b in bodies.values()) >= 0.6
+    if question.startswith("엔비디아"):
+        assert bodies[1]["answer"] == bodies[5]["answer"] and bodies[1]["answer"]["passage_rank"] == 1
+    else:
+        assert bodies[5]["answer"]["passage_rank"] == 2 and bodies[1]["answer"] is None
+
+
+@pytest.mark.parametrize(
+    "question",
     [
         "김치찌개 끓이는 법을 알려주세요",
         # On the video's topic, about its main person, and never said: no age anywhere.
