@@ -32,7 +32,8 @@ def ask(body: dict[str, Any]) -> str:
     elif answer is None:
         head = [NO_ANSWER, ""]
     else:
-        head = [f"Answer [{answer['timestamp']}] {answer['text']}", f"  {answer['url']}", ""]
+        approx = "~" if answer["estimated"] else ""
+        head = [f"Answer [{approx}{answer['timestamp']}] {answer['text']}", f"  {answer['url']}", ""]
     return "\n".join(head + _passages(body["passages"]))
 
 
