@@ -20,6 +20,15 @@ _CONTROL = re.compile(f"[{_CONTROL_CLASS}]")
 QUESTION_PATTERN = f"^[^{_CONTROL_CLASS}]*[^\\s{_CONTROL_CLASS}][^{_CONTROL_CLASS}]*$"
 
 
+# Hangul's lone consonants and vowels ("ㅋㅋㅋ", "ㅎㅎ") are laughter and sighs, not words.
+_JAMO = re.compile("[\u3131-\u318e]")
+
+
+def has_words(text: str) -> bool:
+    """Whether ``text`` holds a letter or a digit to search for: "?", "🙂" and "ㅋㅋㅋ" ask nothing."""
+    return any(ch.isalnum() for ch in _JAMO.sub("", text))
+
+
 def normalize_query(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 

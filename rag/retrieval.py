@@ -26,7 +26,7 @@ from rag.languages import Languages
 from rag.moment import asks_moment, topic
 from rag.moments import Folder, Hit
 from rag.params import RetrievalParams
-from rag.question import checked
+from rag.question import checked, has_words
 from rag.result import Result, gated
 from rag.sentencefacts import SentenceFacts
 from rag.store import IndexData
@@ -114,7 +114,8 @@ class Searcher:
             confidence = 1.0
         # A year or model name the answer passages never mention: the video does not give that detail.
         missing = unmentioned(text, (h.passage.text for h in hits[:ANSWER_POOL]))
-        low = not hits or gated(typed, missing) or confidence < p.min_confidence
+        # A question with no word in it ("?", "🙂") asks nothing a sentence could answer.
+        low = not hits or gated(typed, missing) or confidence < p.min_confidence or not has_words(text)
         return Result(
             hits[:k], None if low else answer, confidence, low, covered, peak, typed, answer, missing, judged
         )

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from rag.cache import LRU
 from rag.embedder import FakeEmbedder, Kind, Vectors
+from rag.question import has_words
 from rag.retrieval import Searcher
 from rag.settings import Settings
 from rag.store import load_index
@@ -55,3 +56,16 @@ def test_without_a_cache_every_question_runs(fake_built: Settings) -> None:
     searcher.ask("스타게이트", 3)
     searcher.ask("스타게이트", 3)
     assert embedder.calls == 2
+
+
+def test_has_words() -> None:
+    assert [has_words(q) for q in ("?", "🙂", "ㅋㅋㅋ ㅎㅎ", "…!!", "H100?", "왜", "なぜ", "2025")] == [
+        False,
+        False,
+        False,
+        False,
+        True,
+        True,
+        True,
+        True,
+    ]
