@@ -29,7 +29,8 @@ _SENTENCE_END = re.compile(r"[.?!…]+[\"'”’)\]]*(?=\s|$|[^\d\s.?!…\"'”�
 # the info passage has one sentence per line; revision 4: cue-based sections, whose sentences are
 # runs of whole cues carrying their times; revision 5: full-width stops end sentences, and text
 # without spaces is cut after a comma; revision 6: '<' and '>' in subtitles that make no tag are
-# kept as said text, where they were cut out with the words between them).
+# kept as said text, where they were cut out with the words between them, and SubStation's \N
+# line breaks left in an SRT are spaces).
 CHUNKER_REVISION = 6
 # A run of cues ends at a cue that ends a sentence, before a pause of PAUSE_MS or more, or once it
 # holds CUE_SENTENCE_CHARS characters: unpunctuated speech-to-text (YouTube's auto-captions) is

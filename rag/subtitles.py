@@ -39,6 +39,8 @@ _CUE_TAG = re.compile(
 )
 # SubStation override tags some SRT writers leave in the text ({\an8} puts a line on top).
 _ASS_TAG = re.compile(r"\{\\[^}]*\}")
+# SubStation's hard and soft line breaks, left as text by converters from .ass ("첫 줄\\N둘째 줄").
+_ASS_BREAK = re.compile(r"\\[Nn]")
 # Without word times, a file rolls when most cues of two lines or more begin with the line the
 # previous cue ended with.
 _ROLLING_SHARE = 0.5
@@ -192,7 +194,7 @@ def _match(
 def _clean(text: str, fmt: Format) -> str:
     text = _CUE_TAG.sub("", text)
     if fmt == "srt":
-        text = _ASS_TAG.sub("", text)
+        text = _ASS_BREAK.sub(" ", _ASS_TAG.sub("", text))
     return " ".join(html.unescape(text).split())
 
 

@@ -149,6 +149,11 @@ def test_a_broken_arrow_in_the_first_cue_is_named_as_such() -> None:
     )
 
 
+def test_substation_line_breaks_left_in_an_srt_are_spaces() -> None:
+    text = "1\n00:00:01,000 --> 00:00:02,000\n{\\an8}첫 줄\\N둘째 줄\\n셋째\n"
+    assert [line.text for line in read(text, "srt")] == ["첫 줄 둘째 줄 셋째"]
+
+
 def test_an_empty_srt_cue_is_skipped_and_the_rest_keep_their_lines() -> None:
     text = "1\n00:00:01,000 --> 00:00:02,000\n안녕\n\n2\n00:00:03,000 --> 00:00:04,000\n\n3\n00:00:05,000 --> 00:00:06,000\n끝\n"
     assert read(text, "srt") == [TimedLine(1000, 2000, "안녕", 2), TimedLine(5000, 6000, "끝", 9)]
