@@ -242,7 +242,14 @@ SHOWN_FAILURES = 10
 
 def nothing_to_index(settings: Settings, report: BuildReport) -> RagError:
     if not report.failures:
-        return RagError(f"no seed files in {settings.seeds_dir} (expected {EXPECTED})")
+        message = f"no seed files in {settings.seeds_dir} (expected {EXPECTED})"
+        if report.removed:
+            # An index of nothing would answer nothing: the last version stays, and says so.
+            message += (
+                f"; the index keeps its last version, with {', '.join(report.removed)}, "
+                "until a transcript is added"
+            )
+        return RagError(message)
     lines = [f"no seed file could be parsed in {settings.seeds_dir} (expected {EXPECTED}):"]
     lines += [f"  {failure}" for failure in report.failures[:SHOWN_FAILURES]]
     if len(report.failures) > SHOWN_FAILURES:

@@ -134,6 +134,17 @@ def test_no_seeds_is_an_error(make_settings: object, tmp_path: Path) -> None:
     )
 
 
+def test_removing_every_transcript_keeps_the_last_version_and_says_so(fake_built: Settings) -> None:
+    (fake_built.seeds_dir / SEED.name).unlink()
+    with pytest.raises(RagError) as info:
+        build(fake_built, FakeEmbedder())
+    assert str(info.value) == (
+        f"no seed files in {fake_built.seeds_dir} (expected *.txt, *.vtt, *.srt or speech-to-text *.json "
+        f"transcripts); the index keeps its last version, with {SEED.name}, until a transcript is added"
+    )
+    assert list(load_index(fake_built.index_dir).videos) == [VIDEO_ID]
+
+
 def test_a_folder_of_bad_files_names_each_and_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("index.parts.SHOWN_FAILURES", 2)
     for name in ("a.srt", "b.srt", "c.srt"):
