@@ -65,6 +65,8 @@ def find_sources(folder: Path) -> list[Source]:
     if not folder.is_dir():
         raise RagError(f"seeds folder {folder} does not exist")
     files = {p.name: p for p in folder.iterdir() if p.is_file()}
+    # A sidecar is found whatever the case of its name, as its transcript is ("Talk.INFO.JSON").
+    sidecars = {name.lower(): path for name, path in files.items() if name.lower().endswith(SIDECAR_SUFFIX)}
     sources: list[Source] = []
     for name in sorted(files):
         path = files[name]
@@ -76,8 +78,8 @@ def find_sources(folder: Path) -> list[Source]:
         if kind != "seed":
             base, _ = split_language(path.stem)
             for candidate in dict.fromkeys((path.stem + SIDECAR_SUFFIX, base + SIDECAR_SUFFIX)):
-                if candidate in files:
-                    sidecar = files[candidate]
+                if candidate.lower() in sidecars:
+                    sidecar = sidecars[candidate.lower()]
                     break
         sources.append(Source(path, sidecar))
     return sources
@@ -86,7 +88,11 @@ def find_sources(folder: Path) -> list[Source]:
 def lone_sidecars(folder: Path, sources: list[Source]) -> list[str]:
     """Sidecars with no transcript beside them (yt-dlp found no subtitles, or they are elsewhere)."""
     used = {s.sidecar.name for s in sources if s.sidecar}
-    return sorted(p.name for p in folder.glob(f"*{SIDECAR_SUFFIX}") if p.is_file() and p.name not in used)
+    return sorted(
+        p.name
+        for p in folder.iterdir()
+        if p.is_file() and p.name.lower().endswith(SIDECAR_SUFFIX) and p.name not in used
+    )
 
 
 def _read(path: Path, source: str) -> bytes:

@@ -39,8 +39,9 @@ _CUE_TAG = re.compile(
 )
 # SubStation override tags some SRT writers leave in the text ({\an8} puts a line on top).
 _ASS_TAG = re.compile(r"\{\\[^}]*\}")
-# SubStation's hard and soft line breaks, left as text by converters from .ass ("첫 줄\\N둘째 줄").
-_ASS_BREAK = re.compile(r"\\[Nn]")
+# SubStation's hard line break, left as text by converters from .ass ("첫 줄\N둘째 줄").  Not its
+# soft "\n": a path or code said in a talk ("C:\new") holds that too.
+_ASS_BREAK = re.compile(r"\\N")
 # Without word times, a file rolls when most cues of two lines or more begin with the line the
 # previous cue ended with.
 _ROLLING_SHARE = 0.5

@@ -63,21 +63,17 @@ def test_sources_pair_transcripts_with_their_sidecars(tmp_path: Path) -> None:
 
 
 def test_an_extension_in_capitals_is_read_as_its_kind(tmp_path: Path) -> None:
-    for name in [
-        "Lecture01.SRT",
-        "Lecture01.info.json",
-        "Keynote.VTT",
-        "NOTES.TXT",
-        "Whisper.Json",
-        "a.INFO.JSON",
-    ]:
+    names = ["Lecture01.SRT", "Lecture01.info.json", "Keynote.VTT", "Keynote.INFO.JSON", "NOTES.TXT"]
+    for name in [*names, "Whisper.Json", "a.INFO.JSON"]:
         (tmp_path / name).write_text("{}", encoding="utf-8")
-    assert [(s.name, s.kind, s.sidecar and s.sidecar.name) for s in find_sources(tmp_path)] == [
-        ("Keynote.VTT", "vtt", None),
+    sources = find_sources(tmp_path)
+    assert [(s.name, s.kind, s.sidecar and s.sidecar.name) for s in sources] == [
+        ("Keynote.VTT", "vtt", "Keynote.INFO.JSON"),
         ("Lecture01.SRT", "srt", "Lecture01.info.json"),
         ("NOTES.TXT", "seed", None),
         ("Whisper.Json", "whisper", None),
     ]
+    assert lone_sidecars(tmp_path, sources) == ["a.INFO.JSON"]
 
 
 def test_a_yt_dlp_pair_takes_the_sidecar_metadata_and_chapters() -> None:

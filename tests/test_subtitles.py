@@ -150,8 +150,8 @@ def test_a_broken_arrow_in_the_first_cue_is_named_as_such() -> None:
 
 
 def test_substation_line_breaks_left_in_an_srt_are_spaces() -> None:
-    text = "1\n00:00:01,000 --> 00:00:02,000\n{\\an8}첫 줄\\N둘째 줄\\n셋째\n"
-    assert [line.text for line in read(text, "srt")] == ["첫 줄 둘째 줄 셋째"]
+    text = "1\n00:00:01,000 --> 00:00:02,000\n{\\an8}첫 줄\\N둘째 줄, 경로는 C:\\new\n"
+    assert [line.text for line in read(text, "srt")] == ["첫 줄 둘째 줄, 경로는 C:\\new"]
 
 
 def test_an_empty_srt_cue_is_skipped_and_the_rest_keep_their_lines() -> None:
