@@ -29,14 +29,17 @@ _WORD_TIME = re.compile(r"<(?:\d+:)?\d{2}:\d{2}\.\d{3}>")
 # which the SRT reader would silently take for text of the cue before.
 _TIMING_LIKE = re.compile(r"^\s*(?:\d+:)?\d{1,2}:\d{2}[,.]\d+\s*\S*\s*(?:\d+:)?\d{1,2}:\d{2}[,.]\d+")
 # The tags a cue's text may carry: WebVTT's (class, italic, bold, underline, ruby; voice and
-# language with an annotation; word times) and SRT's (those, strike-through and font).  Anything
+# language with an annotation; word times) and SRT's (those, strike-through, font, and web
+# exports' span).  Anything
 # else between '<' and '>' is said text: "수익률이 <5% 이면 손실이고 >10% 이면" or "a<b 그리고 b>c",
 # which stripping every <…> (webvtt-py's Caption.text) would silently cut out.
 _CUE_TAG = re.compile(
     r"</?(?:c|i|b|u|s|ruby|rt)(?:\.[\w-]+)*>|<(?:v|lang)(?:\.[\w-]+)*(?:\s[^<>]*)?>|</(?:v|lang)>"
-    r"|<font\b[^<>]*>|</font>|<(?:\d+:)?\d{2}:\d{2}\.\d{3}>",
+    r"|<font\b[^<>]*>|</font>|<span\b[^<>]*>|</span>|<(?:\d+:)?\d{2}:\d{2}\.\d{3}>",
     re.IGNORECASE,
 )
+# A web export's line break inside a cue: a space between the words it parts.
+_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # SubStation override tags some SRT writers leave in the text ({\an8} puts a line on top).
 _ASS_TAG = re.compile(r"\{\\[^}]*\}")
 # SubStation's hard line break, left as text by converters from .ass ("첫 줄\N둘째 줄").  Not its
@@ -193,7 +196,7 @@ def _match(
 
 
 def _clean(text: str, fmt: Format) -> str:
-    text = _CUE_TAG.sub("", text)
+    text = _CUE_TAG.sub("", _BREAK_TAG.sub(" ", text))
     if fmt == "srt":
         text = _ASS_BREAK.sub(" ", _ASS_TAG.sub("", text))
     return " ".join(html.unescape(text).split())

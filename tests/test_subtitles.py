@@ -121,13 +121,14 @@ def test_srt_with_bom_crlf_and_tags() -> None:
 def test_angle_brackets_that_are_no_tag_are_said_text(fmt: Format) -> None:
     cue = (
         '<i>수익률이</i> <5% 이면 손실이고 >10% 이면 <font color="red">이익</font>입니다.\n'
-        "조건은 a<b 그리고 b>c, <3 그리고 <c.yellow><v.loud 사회자>1 <= 2</v></c> <lang en>OK</lang>\n"
+        "조건은 a<b 그리고 b>c, <3 그리고 <c.yellow><v.loud 사회자>1 <= 2</v></c> <lang en>OK</lang><br/>"
+        '<span style="color:red">끝</span>\n'
     )
     text = f"1\n00:00:01,000 --> 00:00:04,000\n{cue}"
     if fmt == "vtt":
         text = f"WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n{cue}"
     assert [line.text for line in read(text, fmt)] == [
-        "수익률이 <5% 이면 손실이고 >10% 이면 이익입니다. 조건은 a<b 그리고 b>c, <3 그리고 1 <= 2 OK"
+        "수익률이 <5% 이면 손실이고 >10% 이면 이익입니다. 조건은 a<b 그리고 b>c, <3 그리고 1 <= 2 OK 끝"
     ]
 
 
