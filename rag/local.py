@@ -45,8 +45,7 @@ class LocalCorpus:
         return None if video_id is None else self._ranges.get(video_id, (0, 0))
 
     def dense(self, vector: Vector, k: int, video_id: str | None) -> Ranked:
-        scores, rows = ann.search(self.index.dense, vector.reshape(1, -1), k, self._range(video_id))
-        return [(int(r), float(s)) for s, r in zip(scores[0], rows[0], strict=True) if r >= 0]
+        return _ranked(*ann.search(self.index.dense, vector.reshape(1, -1), k, self._range(video_id)))
 
     def dense_among(self, vector: Vector, k: int, videos: Sequence[str]) -> Ranked:
         # The groups asked for are few (the videos of each language) and fixed for this version.
@@ -55,8 +54,7 @@ class LocalCorpus:
         if rows is None:
             ranges = [self._ranges[v] for v in videos if v in self._ranges]
             rows = self._groups.setdefault(key, ann.RowSet(self.index.dense, ranges, self.size))
-        scores, found = ann.search_within(self.index.dense, vector.reshape(1, -1), k, rows)
-        return [(int(r), float(s)) for s, r in zip(scores[0], found[0], strict=True) if r >= 0]
+        return _ranked(*ann.search_within(self.index.dense, vector.reshape(1, -1), k, rows))
 
     def keyword(self, tokens: list[str], k: int, video_id: str | None) -> Ranked:
         lo, hi = self._range(video_id) or (0, self.size)
@@ -83,6 +81,11 @@ class LocalCorpus:
 
     def passages(self) -> Iterator[Passage]:
         return iter(self.index.passages)
+
+
+def _ranked(scores: Any, rows: Any) -> Ranked:
+    """One query's FAISS answer as (row, score) pairs, without the -1 rows of a short answer."""
+    return [(int(r), float(sc)) for sc, r in zip(scores[0], rows[0], strict=True) if r >= 0]
 
 
 def baseline(dense: Any, dimension: int, size: int = 1024) -> Vector:

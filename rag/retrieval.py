@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.answer import ANSWER_POOL, Asked, Candidate, answerability, candidates, choose, coverage
+from rag.answer import ANSWER_POOL, Answer, Asked, Candidate, answerability, candidates, choose, coverage
 from rag.answertype import Expectation, expectation
 from rag.cache import LRU
 from rag.corpus import Corpus, Rows
@@ -86,16 +86,16 @@ class Searcher:
         scores = [float(np.dot(p.answer_weights, c.features)) for c in spans]
         named = naming(text, [c.text for c in spans], scores, p.named_margin)
         kept = pin_amounts(spans, named, scores, decisive, p.named_margin)
-        answer, typed = choose(
-            [spans[i] for i in kept], p.answer_weights, decisive, p.answer_hedge, p.typed_margin
-        )
+
+        def pick(among: list[int]) -> tuple[Answer | None, bool]:
+            return choose(
+                [spans[i] for i in among], p.answer_weights, decisive, p.answer_hedge, p.typed_margin
+            )
+
+        answer, typed = pick(kept)
         # Confidence is judged on the span chosen without that pin, as the model was fitted: the
         # pinned span shares less of the question's wording, so its cosine is lower.
-        judged = answer
-        if kept != named:
-            judged = choose(
-                [spans[i] for i in named], p.answer_weights, decisive, p.answer_hedge, p.typed_margin
-            )[0]
+        judged = answer if kept == named else pick(named)[0]
         covered = 1.0
         # Key words are compared as words: only a Korean question answered from a Korean passage has
         # them to find (over an English transcript every Korean word would count as missing).  The

@@ -60,19 +60,23 @@ def split_language(stem: str) -> tuple[str, str | None]:
     return stem, None
 
 
+def _is_sidecar(name: str) -> bool:
+    return name.lower().endswith(SIDECAR_SUFFIX)
+
+
 def find_sources(folder: Path) -> list[Source]:
     """The transcripts in ``folder``, by file name, each with its sidecar when there is one."""
     if not folder.is_dir():
         raise RagError(f"seeds folder {folder} does not exist")
     files = {p.name: p for p in folder.iterdir() if p.is_file()}
     # A sidecar is found whatever the case of its name, as its transcript is ("Talk.INFO.JSON").
-    sidecars = {name.lower(): path for name, path in files.items() if name.lower().endswith(SIDECAR_SUFFIX)}
+    sidecars = {name.lower(): path for name, path in files.items() if _is_sidecar(name)}
     sources: list[Source] = []
     for name in sorted(files):
         path = files[name]
         # Windows tools and cameras name files "Talk.SRT": the extension's case says nothing.
         kind = KINDS.get(path.suffix.lower())
-        if name.lower().endswith(SIDECAR_SUFFIX) or kind is None:
+        if _is_sidecar(name) or kind is None:
             continue
         sidecar = None
         if kind != "seed":
@@ -89,9 +93,7 @@ def lone_sidecars(folder: Path, sources: list[Source]) -> list[str]:
     """Sidecars with no transcript beside them (yt-dlp found no subtitles, or they are elsewhere)."""
     used = {s.sidecar.name for s in sources if s.sidecar}
     return sorted(
-        p.name
-        for p in folder.iterdir()
-        if p.is_file() and p.name.lower().endswith(SIDECAR_SUFFIX) and p.name not in used
+        p.name for p in folder.iterdir() if p.is_file() and _is_sidecar(p.name) and p.name not in used
     )
 
 

@@ -30,12 +30,11 @@ _WORD_TIME = re.compile(r"<(?:\d+:)?\d{2}:\d{2}\.\d{3}>")
 _TIMING_LIKE = re.compile(r"^\s*(?:\d+:)?\d{1,2}:\d{2}[,.]\d+\s*\S*\s*(?:\d+:)?\d{1,2}:\d{2}[,.]\d+")
 # The tags a cue's text may carry: WebVTT's (class, italic, bold, underline, ruby; voice and
 # language with an annotation; word times) and SRT's (those, strike-through, font, and web
-# exports' span).  Anything
-# else between '<' and '>' is said text: "수익률이 <5% 이면 손실이고 >10% 이면" or "a<b 그리고 b>c",
-# which stripping every <…> (webvtt-py's Caption.text) would silently cut out.
+# exports' span).  Anything else between '<' and '>' is said text: "수익률이 <5% 이면 손실이고 >10%
+# 이면" or "a<b 그리고 b>c", which stripping every <…> (webvtt-py's Caption.text) would cut out.
 _CUE_TAG = re.compile(
     r"</?(?:c|i|b|u|s|ruby|rt)(?:\.[\w-]+)*>|<(?:v|lang)(?:\.[\w-]+)*(?:\s[^<>]*)?>|</(?:v|lang)>"
-    r"|<font\b[^<>]*>|</font>|<span\b[^<>]*>|</span>|<(?:\d+:)?\d{2}:\d{2}\.\d{3}>",
+    rf"|<font\b[^<>]*>|</font>|<span\b[^<>]*>|</span>|{_WORD_TIME.pattern}",
     re.IGNORECASE,
 )
 # A web export's line break inside a cue: a space between the words it parts.

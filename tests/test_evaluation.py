@@ -145,29 +145,20 @@ def test_the_question_sets_over_a_japanese_talk_and_korean_interviews() -> None:
     assert len(spent) == 50 and all(in_split(q, "dev") for q in spent)
 
 
-def test_the_question_sets_over_a_library_of_three_languages() -> None:
-    mixed = _checked(ROOT / "eval" / "mix.jsonl", "mix", {"blind17"})
-    assert len(mixed) == 80 and sum(q.evidence is None for q in mixed) == 20
-    # Scored before and after the same-language lean (docs/quality.md): development data now.
-    assert all(in_split(q, "dev") for q in mixed)
-
-
-def test_a_second_question_set_over_a_library_of_three_languages() -> None:
-    fresh = _checked(ROOT / "eval" / "mix2.jsonl", "mix2", {"blind18"})
-    assert len(fresh) == 80 and sum(q.evidence is None for q in fresh) == 20
-    # Scored before and after the lean by each passage's script: development data now.
-    assert all(in_split(q, "dev") for q in fresh)
-
-
-def test_a_question_set_over_an_english_talk_and_two_korean_ones() -> None:
-    spent = _checked(ROOT / "eval" / "mix3.jsonl", "mix3", {"blind19"})
-    assert len(spent) == 80 and sum(q.evidence is None for q in spent) == 20
-    # Scored before and after the rule for a quantity question's own amounts: development data now.
-    assert all(in_split(q, "dev") for q in spent)
-
-
-def test_a_question_set_over_two_more_korean_talks() -> None:
-    fresh = _checked(ROOT / "eval" / "mix4.jsonl", "mix4", {"blind20"})
-    assert len(fresh) == 80 and sum(q.evidence is None for q in fresh) == 20
-    # Written before this round's change and not yet scored twice: kept out of development.
-    assert not any(in_split(q, "dev") for q in fresh)
+@pytest.mark.parametrize(
+    ("folder", "split", "spent"),
+    [
+        # Scored before and after the same-language lean (docs/quality.md): development data now.
+        ("mix", "blind17", True),
+        # Scored before and after the lean by each passage's script: development data now.
+        ("mix2", "blind18", True),
+        # Scored before and after the rule for a quantity question's own amounts: development data now.
+        ("mix3", "blind19", True),
+        # Written before the fourth round and not yet scored twice: kept out of development.
+        ("mix4", "blind20", False),
+    ],
+)
+def test_the_question_sets_of_eighty_over_three_talks(folder: str, split: str, spent: bool) -> None:
+    questions = _checked(ROOT / "eval" / f"{folder}.jsonl", folder, {split})
+    assert len(questions) == 80 and sum(q.evidence is None for q in questions) == 20
+    assert [in_split(q, "dev") for q in questions] == [spent] * 80
