@@ -8,6 +8,8 @@ from pathlib import Path
 from rag.errors import SeedError
 
 _HANGUL = re.compile("[\uac00-\ud7a3]")
+# The share of a CP949 file's syllables that must be common ones (_reads_as_korean).
+COMMON_SHARE = 0.9
 
 
 def decode_text(raw: bytes, path: Path) -> str:
@@ -21,7 +23,7 @@ def decode_text(raw: bytes, path: Path) -> str:
             text = raw.decode("cp949")
         except UnicodeDecodeError:
             raise SeedError(str(path), line, "not valid UTF-8 (nor CP949/EUC-KR) text") from exc
-        if not _HANGUL.search(text):
+        if not _reads_as_korean(text):
             raise SeedError(
                 str(path), line, "not valid UTF-8 text (and no Korean when read as CP949)"
             ) from exc
@@ -29,3 +31,21 @@ def decode_text(raw: bytes, path: Path) -> str:
         line = text[: text.index("\x00")].count("\n") + 1
         raise SeedError(str(path), line, "binary data (NUL byte) in a text file")
     return text
+
+
+def _reads_as_korean(text: str) -> bool:
+    """Whether text decoded as CP949 is Korean: most of its syllables are among KS X 1001's 2,350.
+
+    Any byte from 0x81 up starts a CP949 pair, so a Windows-1252 file decodes too: "It’s" becomes
+    "It뭩", a syllable from CP949's extension, which Korean text seldom uses (none of the seed's
+    5,965 syllables).  A file of such syllables is not Korean, and is refused rather than garbled.
+    """
+    syllables = _HANGUL.findall(text)
+    common = sum(_common(s) for s in syllables)
+    return bool(syllables) and common >= COMMON_SHARE * len(syllables)
+
+
+def _common(syllable: str) -> bool:
+    lead, trail = syllable.encode("cp949")
+    # KS X 1001's Hangul rows: lead bytes 0xB0-0xC8, trail bytes 0xA1-0xFE (the extension uses the rest).
+    return lead >= 0xB0 and trail >= 0xA1

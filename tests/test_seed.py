@@ -169,3 +169,17 @@ def test_latin1_and_binary_are_rejected() -> None:
     with pytest.raises(SeedError) as info:
         parse_seed(b"title\nsum\n\x00\x01\x02", Path("b.txt"))
     assert str(info.value) == "b.txt:3: binary data (NUL byte) in a text file"
+
+
+def test_windows_1252_is_not_read_as_korean() -> None:
+    # Its curly apostrophe is a CP949 lead byte: "It’s" decoded as "It뭩" before.
+    with pytest.raises(SeedError) as info:
+        parse_seed("title\nIt’s fine, and that’s it\n".encode("cp1252"), Path("w.txt"))
+    assert str(info.value) == "w.txt:2: not valid UTF-8 text (and no Korean when read as CP949)"
+
+
+def test_cp949_with_a_rare_syllable_is_read(seed_text: str) -> None:
+    # 똠 lies in CP949's extension; one among thousands of common syllables is still Korean.
+    text = seed_text.replace("‘", "'").replace("’", "'").replace("교양이를", "똠양이를")
+    seed = parse_seed(text.encode("cp949"), Path("k.txt"))
+    assert seed.video.channel == "똠양이를 부탁해"
