@@ -45,7 +45,13 @@ _NUMBER = (
     r"quarter|a third|a million|a billion)\b"
 )
 _SCALE = r"(?:\s*(?:hundred|thousand|million|billion|trillion|k\b|m\b|bn\b|万|億|千|百|兆))*"
-_EN_AMOUNT = re.compile(rf"({_NUMBER}){_SCALE}\s*(%|[A-Za-z]+|円|ドル|人|歳|回|個|台|割|パーセント)?", re.I)
+_JA_UNITS = "円|ドル|人|歳|回|個|台|割|パーセント|件|軒|か所|カ所|ヶ所|箇所"
+_EN_AMOUNT = re.compile(rf"({_NUMBER}){_SCALE}\s*(%|[A-Za-z]+|{_JA_UNITS})?", re.I)
+# Japanese writes amounts in kanji numerals too ("三百億円", "三千人"): one counts where a unit
+# follows, since a numeral kanji alone is as often part of a word (統一, 一番, 十分); nor "一" alone
+# (一人で: alone), nor an ordinal (第三回), nor the scale of a figure ("3万人" is _EN_AMOUNT's).
+_KANJI_AMOUNT = re.compile(f"(?<![第\\d,.])([〇一二三四五六七八九十百千万億兆]+)({_JA_UNITS})")
+_SCALES = frozenset("万億兆")
 # The Korean unit (rag.answertype's counters) each English or Japanese unit stands for.
 _UNITS = {
     "dollar": "달러",
@@ -76,6 +82,12 @@ _UNITS = {
     "回": "번",
     "個": "개",
     "台": "개",
+    "件": "개",
+    "軒": "개",
+    "か所": "개",
+    "カ所": "개",
+    "ヶ所": "개",
+    "箇所": "개",
     "units": "개",
 }
 _WORDS = {
@@ -123,6 +135,9 @@ def text_facts(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
             counters.add("달러")
         if unit in _UNITS and not (unit == "years" and "old" not in sentence[m.end() : m.end() + 5]):
             counters.add(_UNITS[unit])
+    for m in _KANJI_AMOUNT.finditer(sentence):
+        if m.group(1) != "一" and not set(m.group(1)) <= _SCALES:
+            counters.update(("-", _UNITS[m.group(2)]))
     kinds = {kind for kind, pattern in _WORDS.items() if pattern.search(sentence)}
     if time or _EN_TIME.search(sentence) or _JA_TIME.search(sentence):
         kinds.add("time")

@@ -19,6 +19,7 @@ AGE = frozenset({"살", "세", "歳"})
 PEOPLE = frozenset({"명", "인", "人"})
 MONTHS = frozenset({"달", "개월", "월"})
 PERCENT = frozenset({"퍼센트", "프로", "%"})
+THINGS = frozenset({"개", "대", "곳", "군데", "가지", "종", "종류", "채", "척", "마리", "건", "권", "편", "점"})
 MONEY = frozenset({"달러", "엔", "원", "위안", "유로", "파운드", "센트", "퍼센트", "프로", "%", "-"})
 
 
@@ -32,6 +33,9 @@ def expected(question: str) -> Expectation | None:
         ("손정의 회장의 나이는 몇 살인가요?", Expectation("quantity", AGE)),
         ("직원은 몇 명인가요?", Expectation("quantity", PEOPLE)),
         ("몇 달 만에 다시 갔나요?", Expectation("quantity", MONTHS)),
+        # "몇 개" is the generic counter: any counter of things answers it; "몇 곳" asks for places.
+        ("폐업한 목욕탕은 대략 몇 개야?", Expectation("quantity", THINGS)),
+        ("폐업한 목욕탕은 몇 곳이야?", Expectation("quantity", frozenset({"곳"}))),
         ("20년 뒤 AI는 인간 두뇌의 몇 배 능력을 갖게 되나요?", Expectation("quantity", frozenset({"배"}))),
         ("H100 GPU 하나의 가격은 얼마인가요?", Expectation("quantity", MONEY)),
         ("오픈AI 작년 매출은 얼마나 돼?", Expectation("quantity", MONEY)),
@@ -119,6 +123,9 @@ def test_a_quantity_the_question_states_is_not_its_answer() -> None:
         ("- 업로드 날짜: 2025-03-26", Expectation("time"), True),
         ("일본에서 작년과 재작년에 조달 작전이란 걸 했습니다.", Expectation("time"), True),
         ("엄청 비쌉니다.", Expectation("quantity"), False),
+        ("지난 10년 동안 천백 곳이 문을 닫았어요.", Expectation("quantity", THINGS), True),
+        ("배가 세 척 있었어요.", Expectation("quantity", THINGS), True),
+        ("직원이 다섯 명 있었어요.", Expectation("quantity", THINGS), False),
         # A calendar year is a time: it answers "몇 년에" but not "몇 대" or "얼마나 많이".
         ("2024년에 발매하는 최신 GPU를 공급해 달라고 했죠.", Expectation("quantity"), False),
         (

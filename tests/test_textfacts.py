@@ -47,12 +47,28 @@ def test_only_sentences_without_hangul_are_read_from_their_text() -> None:
         # から after a noun is "from", after a clause "because".
         ("ミツバチは巣から3キロほど飛ぶ。", {""}, set()),
         ("花が多いからです。", set(), {"reason"}),
+        # Kanji numerals are an amount before a unit, not alone (一人で), in a word (十分), as an
+        # ordinal (第三回) or as a figure's scale (3万人 is one amount).
+        ("政府は三百億円を支援した。", {"-", "엔"}, {"place"}),
+        ("乗客は年間二十五万人まで減った。", {"-", "명"}, set()),
+        ("駅は十二か所あります。", {"-", "개"}, set()),
+        ("一人で行ったが、十分だった。", set(), set()),
+        ("第三回の会議で決まった。", set(), set()),
+        ("3万人が来た。", {"", "명"}, set()),
         # A place kanji counts at a word's end only (市場 is a market).
         ("市場が大きくなった。", set(), set()),
     ],
 )
 def test_years_from_amounts_and_from_as_a_place(sentence: str, counters: set[str], kinds: set[str]) -> None:
     assert text_facts(sentence) == (frozenset(counters), frozenset(kinds))
+
+
+def test_kanji_amounts_answer_quantity_questions() -> None:
+    stated = SentenceFacts(Analyzer().morphs)
+    money = Expectation("quantity", frozenset({"엔", "달러", "-"}))
+    assert stated("政府は三百億円を支援した。").satisfy(money)
+    assert stated("社員は三千人です。").satisfy(Expectation("quantity", frozenset({"명", "人"})))
+    assert not stated("一人で行った。").satisfy(Expectation("quantity", frozenset({"명", "人"})))
 
 
 def test_an_english_year_is_a_time_and_not_an_amount() -> None:
