@@ -36,7 +36,7 @@ def decode_text(raw: bytes, path: Path) -> str:
 def _reads_as_korean(text: str) -> bool:
     """Whether text decoded as CP949 is Korean: most of its syllables are among KS X 1001's 2,350.
 
-    Any byte from 0x81 up starts a CP949 pair, so a Windows-1252 file decodes too: "It’s" becomes
+    Any byte from 0x81 up starts a CP949 pair, so a Windows-1252 file decodes too: "It\u2019s" becomes
     "It뭩", a syllable from CP949's extension, which Korean text seldom uses (none of the seed's
     5,965 syllables).  A file of such syllables is not Korean, and is refused rather than garbled.
     """

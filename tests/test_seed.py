@@ -172,7 +172,7 @@ def test_latin1_and_binary_are_rejected() -> None:
 
 
 def test_windows_1252_is_not_read_as_korean() -> None:
-    # Its curly apostrophe is a CP949 lead byte: "It’s" decoded as "It뭩" before.
+    # Its curly apostrophe (U+2019) is a CP949 lead byte: "It\u2019s" decoded as "It뭩" before.
     with pytest.raises(SeedError) as info:
         parse_seed("title\nIt’s fine, and that’s it\n".encode("cp1252"), Path("w.txt"))
     assert str(info.value) == "w.txt:2: not valid UTF-8 text (and no Korean when read as CP949)"
