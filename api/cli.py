@@ -132,6 +132,8 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
     for failure in report.failures:
         kept = " (its last good version stays indexed)" if failure.source in report.kept else ""
         _say(f"bad seed: {failure}{kept}")
+    for warning in report.warnings:
+        _say(f"warning: {warning}")
     print(
         f"built index {report.version} in {_where(settings)}: {len(report.videos)} video(s), "
         f"{report.passages} passages, {report.sentences} sentences in {report.seconds:.1f} s "

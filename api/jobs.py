@@ -97,9 +97,12 @@ class Jobs:
                 "reused": report.reused,
                 "kept": report.kept,
                 "failures": [{"file": f.path, "line": f.line, "reason": f.reason} for f in report.failures],
+                "warnings": [{"file": w.path, "line": w.line, "reason": w.reason} for w in report.warnings],
             }
             for failure in report.failures:
                 log.warning("bad seed: %s", failure)
+            for warning in report.warnings:
+                log.warning("seed warning: %s", warning)
             self._reload()
             job.state = "succeeded"
             log.info("rebuild %s: index %s (%s)", job.id, report.version, report.summary())

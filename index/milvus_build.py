@@ -104,6 +104,7 @@ def build(settings: Settings, embedder: Embedder, progress: Progress | None = No
         for name in lone_sidecars(settings.seeds_dir, seed_files(settings.seeds_dir))
     ]
     seeds, report.failures = parse_seeds(settings.seeds_dir)
+    report.warnings = [w for seed in seeds for w in seed.warnings]
     if why_full or served is None:
         report.notes.append(f"full build into a new collection: {why_full}")
         _full(milvus, settings, embedder, seeds, report, progress)

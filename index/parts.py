@@ -36,6 +36,8 @@ class BuildReport:
     sentences: int = 0
     seconds: float = 0.0
     failures: list[SeedError] = field(default_factory=list)
+    # Files indexed whole that look wrong somewhere (rag.seed.Seed.warnings).
+    warnings: list[SeedError] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)

@@ -88,6 +88,8 @@ class Seed:
     video: Video
     table: tuple[TableRow, ...]
     sections: tuple[Section, ...]
+    # What was read but looks wrong (a table row with no marker in the script): said, not refused.
+    warnings: tuple[SeedError, ...] = ()
 
 
 def video_id_from_url(url: str) -> str | None:
@@ -119,13 +121,14 @@ def parse_seed(raw: bytes, path: Path) -> Seed:
     lines = [line.rstrip() for line in text.splitlines()]
     parser = _Parser(str(path), lines)
     video, table, sections = parser.parse()
-    return Seed(path, hashlib.sha256(raw).hexdigest(), video, table, sections)
+    return Seed(path, hashlib.sha256(raw).hexdigest(), video, table, sections, tuple(parser.warnings))
 
 
 class _Parser:
     def __init__(self, path: str, lines: list[str]) -> None:
         self.path = path
         self.lines = lines
+        self.warnings: list[SeedError] = []
 
     def error(self, line: int | None, reason: str) -> SeedError:
         return SeedError(self.path, line, reason)
@@ -269,7 +272,24 @@ class _Parser:
             parts.append((number, (m[2] or "").strip() or None, i + 1, []))
         if not any(lines for *_, lines in parts):
             raise self.error(script + 1, "empty script: no text after '2. 스크립트'")
+        self.unmarked(table, {number for number, *_ in parts})
         return self.timed(parts, table, duration_ms)
+
+    def unmarked(self, table: tuple[TableRow, ...], marked: set[int]) -> None:
+        """Warn of table rows with no ``2.N.`` marker: their text is read with the part before them,
+        and timed within it.  Refusing the file would lose all of it for one missing line."""
+        rows = [(n, row) for n, row in enumerate(table, 1) if n not in marked]
+        if not rows:
+            return
+        which = ", ".join(f"{n} ({format_clock(row.start_ms)})" for n, row in rows)
+        markers = ", ".join(f"'2.{n}.'" for n, _ in rows)
+        if len(rows) == 1:
+            reason = f"timestamp table row {which} has no {markers} marker in the script: its text is read"
+            reason += " as part of the one before, with estimated times"
+        else:
+            reason = f"timestamp table rows {which} have no markers ({markers}) in the script: their text is"
+            reason += " read as part of the one before each, with estimated times"
+        self.warnings.append(self.error(rows[0][1].line, reason))
 
     def timed(
         self,

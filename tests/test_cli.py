@@ -37,6 +37,23 @@ def test_index_is_a_no_op_when_up_to_date(
     )
 
 
+def test_index_prints_a_seeds_warnings(
+    seed_text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "talk.txt").write_text(seed_text.replace("\n2.3. ", "\n"), encoding="utf-8")
+    for key, value in {"SEEDS_DIR": seeds, "INDEX_DIR": tmp_path / "index"}.items():
+        monkeypatch.setenv(f"RAG_{key}", str(value))
+    monkeypatch.setattr("index.build.build_embedder", lambda settings, log: FakeEmbedder())
+    # A warning is not a failure: --strict still succeeds.
+    assert main(["index", "--strict"]) == 0
+    assert (
+        f"warning: {seeds / 'talk.txt'}:7: timestamp table row 3 (12:34) has no '2.3.' marker"
+        in capsys.readouterr().err
+    )
+
+
 def test_domain_errors_become_messages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -18,7 +18,7 @@ from rag.embedder import FakeEmbedder, Kind, Vectors
 from rag.params import RetrievalParams
 from rag.settings import Settings
 from rag.store import current_version
-from tests.conftest import ROOT, VIDEO_ID
+from tests.conftest import ROOT, SEED, VIDEO_ID
 
 DATA = ROOT / "tests" / "data"
 TOKEN = "s3cret-token"
@@ -111,6 +111,22 @@ def test_reindex_job_runs_once_at_a_time(live: tuple[TestClient, Settings]) -> N
     assert done["result"]["added"] == ["001_space.txt"] and done["result"]["reused"]
     assert client.get("/healthz").json()["index_version"] == done["result"]["version"]
     assert client.get("/v1/admin/reindex/nope", headers=AUTH).status_code == 404
+
+
+def test_a_reindex_job_reports_a_seeds_warnings(live: tuple[TestClient, Settings], seed_text: str) -> None:
+    client, settings = live
+    (settings.seeds_dir / SEED.name).write_text(seed_text.replace("\n2.3. ", "\n"), encoding="utf-8")
+    job_id = client.post("/v1/admin/reindex", headers=AUTH).json()["job_id"]
+    wait_for(lambda: client.get(f"/v1/admin/reindex/{job_id}", headers=AUTH).json()["state"] != "running")
+    done = client.get(f"/v1/admin/reindex/{job_id}", headers=AUTH).json()
+    assert done["state"] == "succeeded" and done["result"]["warnings"] == [
+        {
+            "file": str(settings.seeds_dir / SEED.name),
+            "line": 7,
+            "reason": "timestamp table row 3 (12:34) has no '2.3.' marker in the script: "
+            "its text is read as part of the one before, with estimated times",
+        }
+    ]
 
 
 def test_reindex_refuses_while_another_process_builds(live: tuple[TestClient, Settings]) -> None:

@@ -1,3 +1,4 @@
+import re
 from itertools import pairwise
 from pathlib import Path
 
@@ -183,3 +184,23 @@ def test_cp949_with_a_rare_syllable_is_read(seed_text: str) -> None:
     text = seed_text.replace("‘", "'").replace("’", "'").replace("교양이를", "똠양이를")
     seed = parse_seed(text.encode("cp949"), Path("k.txt"))
     assert seed.video.channel == "똠양이를 부탁해"
+
+
+def without_markers(text: str, *numbers: int) -> str:
+    return re.sub(rf"^2\.(?:{'|'.join(map(str, numbers))})\.[^\n]*\n", "", text, flags=re.M)
+
+
+def test_a_table_row_without_its_marker_is_read_and_warned_of(seed_text: str) -> None:
+    assert parse(seed_text).warnings == ()
+    seed = parse(without_markers(seed_text, 3))
+    # Nothing is lost: the part before holds its text, at estimated times.
+    assert [s.number for s in seed.sections] == [0, 1, 2, 4, 5, 6, 7, 8]
+    assert [str(w) for w in seed.warnings] == [
+        "t.txt:7: timestamp table row 3 (12:34) has no '2.3.' marker in the script: "
+        "its text is read as part of the one before, with estimated times"
+    ]
+    seed = parse(without_markers(seed_text, 3, 5))
+    assert [str(w) for w in seed.warnings] == [
+        "t.txt:7: timestamp table rows 3 (12:34), 5 (16:08) have no markers ('2.3.', '2.5.') in the "
+        "script: their text is read as part of the one before each, with estimated times"
+    ]
