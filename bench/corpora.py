@@ -39,6 +39,7 @@ CORPORA = (
     Corpus("mix2", Path("eval/mix2.jsonl"), Path("eval/mix2"), Path("var/mix2")),
     Corpus("mix3", Path("eval/mix3.jsonl"), Path("eval/mix3"), Path("var/mix3")),
     Corpus("mix4", Path("eval/mix4.jsonl"), Path("eval/mix4"), Path("var/mix4")),
+    Corpus("mix5", Path("eval/mix5.jsonl"), Path("eval/mix5"), Path("var/mix5")),
 )
 
 

@@ -53,12 +53,14 @@ SPLITS = (
     "blind19",
     # eval/mix4.jsonl: questions over eval/mix4/, the seed beside a Korean lecture and a Korean interview.
     "blind20",
+    # eval/mix5.jsonl: questions over eval/mix5/, the seed beside a Japanese lecture and a Korean interview.
+    "blind21",
 )
 # Blind splits written and not yet scored twice: kept out of development until they are spent.
-# blind20 (2026-12-02, fourth round) is written and not yet spent; of the third round, blind16 was
-# spent on the answer-type fix, blind18 on the lean by each passage's script, blind19 on a quantity
-# question's own amounts.
-UNSPENT: frozenset[str] = frozenset({"blind20"})
+# blind20 (2026-12-02, fourth round) and blind21 (fifth round) are written and not yet spent; of
+# the third round, blind16 was spent on the answer-type fix, blind18 on the lean by each passage's
+# script, blind19 on a quantity question's own amounts.
+UNSPENT: frozenset[str] = frozenset({"blind20", "blind21"})
 # The tuning split and the splits that became development sets once measured and read: all but the
 # report split and the unspent ones.
 DEV_SPLITS = frozenset(SPLITS) - {"report"} - UNSPENT
