@@ -182,3 +182,97 @@ def test_the_written_answer_streams_in_above_the_extracted_one(
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "page-written.png"), full_page=True)  # type: ignore[attr-defined]
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+# The tester's repro: emoji (outside the BMP, two UTF-16 code units each, one code point) before
+# the answer span, and a video whose URL is Vimeo, not YouTube.
+PENGUIN_SRT = """1
+00:00:01,000 --> 00:00:04,000
+🎉🎉🎉 Welcome everyone 😀😀 to the 🐧 penguin show 🐧🐧!
+
+2
+00:00:05,000 --> 00:00:09,000
+The emperor penguin weighs about 40 kilograms.
+"""
+PENGUIN_QUESTION = "How much does the emperor penguin weigh?"
+VIMEO_SRT = """1
+00:00:01,000 --> 00:00:05,000
+Today we talk about cables.
+
+2
+00:01:00,000 --> 00:01:06,000
+The cable car climbs the hill at twelve kilometres per hour.
+"""
+VIMEO_INFO = '{"id": "76979871", "title": "Vimeo cable talk", "webpage_url": "https://vimeo.com/76979871"}'
+VIMEO_QUESTION = "How fast does the cable car climb the hill?"
+
+
+@pytest.fixture(scope="module")
+def other_base(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> Iterator[str]:
+    """A server over an index of the two repro videos (not the seed's: the tests above count its results)."""
+    root = tmp_path_factory.mktemp("page-other")
+    seeds = root / "seeds"
+    seeds.mkdir()
+    (seeds / "penguins.srt").write_text(PENGUIN_SRT, encoding="utf-8")
+    (seeds / "cables.srt").write_text(VIMEO_SRT, encoding="utf-8")
+    (seeds / "cables.info.json").write_text(VIMEO_INFO, encoding="utf-8")
+    env = rag_env(root, model_cache)
+    subprocess.run([RAG, "index"], env=env, check=True, capture_output=True, timeout=600)
+    with running_server(env, root / "server.log") as url:
+        yield url
+
+
+def test_the_highlight_is_the_answer_span_after_emoji(other_base: str, browser: object) -> None:
+    import httpx
+
+    body = httpx.post(f"{other_base}/v1/ask", json={"question": PENGUIN_QUESTION, "k": 5}, timeout=30).json()
+    answer = body["answer"]
+    # The API counts code points: the three 🎉, two 😀 and three 🐧 before the span count once each.
+    text = body["passages"][answer["passage_rank"] - 1]["text"]
+    assert text.startswith("🎉🎉🎉") and text[answer["char_start"] : answer["char_end"]] == answer["text"]
+    assert answer["text"] == "The emperor penguin weighs about 40 kilograms."
+    page = open_page(browser)
+    page.goto(f"{other_base}/?q=" + quote(PENGUIN_QUESTION))  # type: ignore[attr-defined]
+    page.wait_for_selector("#answer:not([hidden]) mark")  # type: ignore[attr-defined]
+    assert page.text_content("#answer mark") == answer["text"]  # type: ignore[attr-defined]
+    assert page.text_content("#answer-passage") == text  # type: ignore[attr-defined]  # nothing lost or doubled
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_a_timestamp_of_a_video_not_on_youtube_is_a_plain_link_to_it(
+    other_base: str, browser: object
+) -> None:
+    page = open_page(browser)
+    # No network in tests: the video's own site answers from here.
+    context = page.context  # type: ignore[attr-defined]
+    context.route("https://vimeo.com/**", lambda route: route.fulfill(body="vimeo", content_type="text/html"))
+    page.goto(f"{other_base}/?q=" + quote(VIMEO_QUESTION))  # type: ignore[attr-defined]
+    page.wait_for_selector("#answer:not([hidden]) mark")  # type: ignore[attr-defined]
+    link = page.locator("#answer-cite a.time")  # type: ignore[attr-defined]
+    assert link.inner_text() == "[1:00]"
+    assert link.get_attribute("href") == "https://vimeo.com/76979871?t=60"
+    first = page.locator("#passages li").first.locator("a.time")  # type: ignore[attr-defined]
+    assert first.get_attribute("href") == "https://vimeo.com/76979871?t=1"
+    # A plain click opens the video's own page at that second, as a link does; no YouTube player.
+    with page.expect_popup() as opened:  # type: ignore[attr-defined]
+        link.click()
+        assert page.get_attribute("#player", "src") is None  # type: ignore[attr-defined]
+        assert page.is_hidden("#player-box")  # type: ignore[attr-defined]
+    assert opened.value.url == "https://vimeo.com/76979871?t=60"
+    assert page.url.startswith(other_base)  # type: ignore[attr-defined]
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_the_video_page_embeds_only_youtube(base: str, other_base: str, browser: object) -> None:
+    """video.js reads the same YouTube check (youtube.js) as the ask page."""
+    page = open_page(browser)
+    page.route("https://www.youtube.com/**", lambda route: route.abort())  # type: ignore[attr-defined]
+    page.route("https://www.youtube-nocookie.com/**", lambda route: route.abort())  # type: ignore[attr-defined]
+    page.goto(f"{base}/videos/{VIDEO_ID}?t=754")  # type: ignore[attr-defined]
+    page.wait_for_selector("#player-box:not([hidden])")  # type: ignore[attr-defined]
+    assert f"/embed/{VIDEO_ID}?start=754&" in str(page.get_attribute("#player", "src"))  # type: ignore[attr-defined]
+    page = open_page(browser)
+    page.goto(f"{other_base}/videos/76979871?t=60")  # type: ignore[attr-defined]
+    page.wait_for_selector('#segments li[aria-current="true"]')  # type: ignore[attr-defined]
+    assert page.is_hidden("#player-box") and page.get_attribute("#player", "src") is None  # type: ignore[attr-defined]
+    assert page.errors == []  # type: ignore[attr-defined]

@@ -17,15 +17,17 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-function videoIdOf(url) {
-  try {
-    const u = new URL(url); // throws for our own relative /videos/<id> links
-    return u.searchParams.get("v") || u.pathname.split("/").filter(Boolean).pop();
-  } catch { return null; }
+// The API's char_start/char_end count code points (Python string indices); a JS string counts
+// UTF-16 code units, two for each character outside the BMP (emoji). This is the code-unit index
+// of the character `codePoints` code points into `text`, for slicing with the API's offsets.
+function utf16Index(text, codePoints) {
+  let index = 0;
+  for (let n = 0; n < codePoints && index < text.length; n++) index += text.codePointAt(index) > 0xffff ? 2 : 1;
+  return index;
 }
 
 // A timestamp is a real link (works without the player: new tab, no network, blocked embeds);
-// a plain click also seeks the embedded player when there is one.
+// a plain click on a YouTube video's timestamp seeks the embedded player instead.
 function timeLink(url, label, estimated) {
   const external = /^https?:/.test(url);
   const link = el("a", external ? { href: url, class: "time", target: "_blank", rel: "noopener" } : { href: url, class: "time" },
@@ -33,8 +35,9 @@ function timeLink(url, label, estimated) {
   if (estimated) link.title = "구간 안에서 글자 위치로 추정한 시각";
   link.addEventListener("click", (event) => {
     if (event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
-    // A video without a YouTube link has our own page as its URL: a plain link to it.
-    const id = videoIdOf(url);
+    // Only YouTube embeds here (youtube.js): another site's URL (Vimeo…), or our own page for a
+    // video without a URL, opens as the plain link it is, at its own ?t=.
+    const id = youtubeIdOf(url);
     if (!id) return;
     const seconds = new URL(url).searchParams.get("t") || "0";
     event.preventDefault();
@@ -61,8 +64,8 @@ function renderAnswer(body) {
   if (!answer) return;
   const passage = body.passages[answer.passage_rank - 1];
   const text = passage.text;
-  quote.append(text.slice(0, answer.char_start), el("mark", {}, text.slice(answer.char_start, answer.char_end)),
-    text.slice(answer.char_end));
+  const start = utf16Index(text, answer.char_start), end = utf16Index(text, answer.char_end);
+  quote.append(text.slice(0, start), el("mark", {}, text.slice(start, end)), text.slice(end));
   cite.append(timeLink(answer.url, answer.timestamp, answer.estimated), " ", passage.title, " · ",
     momentLink(answer.video_id, answer.start));
 }

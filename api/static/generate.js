@@ -1,8 +1,8 @@
 // Written answers: the page asks /v1/ask as a server-sent event stream. The passages event is handed
 // to app.js as if it were the plain JSON answer; the LLM's text then streams into #written, above
-// the extracted answer, each [n] a link that seeks the player to passage n. Without an LLM the
-// server sends no text and the page is as it was. Every text from the server goes in through
-// textContent (never innerHTML).
+// the extracted answer, each [n] a link to passage n's moment (app.js timeLink: for a YouTube video
+// a click seeks the player). Without an LLM the server sends no text and the page is as it was.
+// Every text from the server goes in through textContent (never innerHTML).
 "use strict";
 
 const ragStream = (() => {

@@ -34,14 +34,6 @@ function momentUrl(seconds) {
   return `/videos/${encodeURIComponent(videoId)}?t=${Math.floor(seconds)}`;
 }
 
-function youtubeIdOf(url) {
-  try {
-    const u = new URL(url);
-    if (!/(^|\.)(youtube\.com|youtu\.be|youtube-nocookie\.com)$/.test(u.hostname)) return null;
-    return u.searchParams.get("v") || u.pathname.split("/").filter(Boolean).pop() || null;
-  } catch { return null; }
-}
-
 function embedUrl(seconds, autoplay) {
   const params = new URLSearchParams({ start: String(Math.floor(seconds)), enablejsapi: "1", rel: "0",
     origin: location.origin });
