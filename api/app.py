@@ -13,7 +13,7 @@ from api import errors
 from api.limits import BodyLimit
 from api.llm import LlmClient
 from api.observe import LlmMetrics, RequestContext
-from api.routes import admin, metrics, page, search, transcript, videos
+from api.routes import admin, docs, metrics, page, search, transcript, videos
 from api.service import EmbedderFactory, Service
 from rag.params import RetrievalParams
 from rag.settings import Settings
@@ -45,6 +45,9 @@ def create_app(
         summary="Cited, timestamped answers from talk-video transcripts",
         version="0.1.0",
         lifespan=lifespan,
+        # /docs is served from this process (api.routes.docs); FastAPI's loads a CDN, ReDoc too.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.service = service
     app.state.llm = llm
@@ -64,5 +67,7 @@ def create_app(
     app.include_router(admin.router)
     app.include_router(page.router)
     app.include_router(metrics.router)
+    app.include_router(docs.router)
     app.mount("/static", StaticFiles(directory=page.STATIC), name="static")
+    app.mount(docs.ASSETS, StaticFiles(directory=docs.assets_folder()), name="docs-assets")
     return app

@@ -276,3 +276,14 @@ def test_the_video_page_embeds_only_youtube(base: str, other_base: str, browser:
     page.wait_for_selector('#segments li[aria-current="true"]')  # type: ignore[attr-defined]
     assert page.is_hidden("#player-box") and page.get_attribute("#player", "src") is None  # type: ignore[attr-defined]
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_the_api_docs_page_works_offline(base: str, browser: object) -> None:
+    """/docs is Swagger UI from this server: FastAPI's default loads a CDN, blank without a network."""
+    page = open_page(browser)
+    outside: list[str] = []
+    page.on("request", lambda r: not r.url.startswith(base) and outside.append(r.url))  # type: ignore[attr-defined]
+    page.goto(f"{base}/docs")  # type: ignore[attr-defined]
+    page.wait_for_selector("#operations-search-ask_v1_ask_post, .opblock")  # type: ignore[attr-defined]
+    assert page.locator(".opblock").count() >= 5  # type: ignore[attr-defined]
+    assert outside == [] and page.errors == []  # type: ignore[attr-defined]
