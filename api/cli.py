@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from rag.errors import RagError
 from rag.evaluation import SPLITS
 from rag.params import RetrievalParams
-from rag.settings import Settings, load_settings
+from rag.settings import Settings, check_port, check_server_url, load_settings
 
 if TYPE_CHECKING:
     from api.generation import Written
@@ -26,6 +27,7 @@ EVAL_MODES = {
     "fused": RetrievalParams(sentence_weight=0.0),
     "final": RetrievalParams(),
 }
+T = TypeVar("T")
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 SERVER_HELP = "ask the running `rag serve` at URL instead of loading the model and index (RAG_SERVER_URL)"
@@ -46,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("-k", type=int, default=5, help="passages to show (1-50, default 5)")
     ask.add_argument("--video-id", help="only search this video")
     ask.add_argument("--json", action="store_true", help="print the API's JSON instead of text")
-    ask.add_argument("--server", metavar="URL", type=_server_url, help=SERVER_HELP)
+    ask.add_argument("--server", metavar="URL", type=_checked(check_server_url), help=SERVER_HELP)
     ask.add_argument(
         "--generate", action="store_true", help="write an answer with the LLM at RAG_LLM_URL, streamed"
     )
@@ -61,22 +63,27 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--misses", action="store_true", help=misses)
     serve = sub.add_parser("serve", help="serve the HTTP API (default 127.0.0.1:8000)")
     serve.add_argument("--host", help="address to bind (RAG_HOST)")
-    serve.add_argument("--port", type=int, help="port to bind (RAG_PORT)")
+    serve.add_argument("--port", type=_checked(check_port), help="port to bind, 1-65535 (RAG_PORT)")
     serve.add_argument("--watch", action="store_true", help="rebuild when files in the seeds folder change")
     mcp = sub.add_parser("mcp", help="serve the search tools to MCP clients (assistants) on stdio")
-    mcp.add_argument("--http", type=int, metavar="PORT", help="serve streamable HTTP on this port instead")
+    mcp.add_argument(
+        "--http", type=_checked(check_port), metavar="PORT", help="serve streamable HTTP on this port instead"
+    )
     mcp.add_argument("--host", help="address --http binds (RAG_HOST)")
-    mcp.add_argument("--server", metavar="URL", type=_server_url, help=SERVER_HELP)
+    mcp.add_argument("--server", metavar="URL", type=_checked(check_server_url), help=SERVER_HELP)
     return parser
 
 
-def _server_url(value: str) -> str:
-    from rag.settings import check_server_url
+def _checked(check: Callable[[str], T]) -> Callable[[str], T]:
+    """An argument checked as its setting is: the check's ValueError is argparse's usage error."""
 
-    try:
-        return check_server_url(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    def parse(value: str) -> T:
+        try:
+            return check(value)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return parse
 
 
 class _Progress:
@@ -115,12 +122,16 @@ def _say(message: str) -> None:
 
 def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
     from index.build import build, build_embedder, stale_reason
+    from index.lock import make_folder
     from rag.embedder import configured_model_id
 
     reason = stale_reason(settings, configured_model_id(settings))
     if reason is None and not args.force:
         print(f"index in {_where(settings)} is up to date with {settings.seeds_dir}")
         return 0
+    if settings.store == "faiss":
+        # A folder that cannot hold an index is said now, not after the model has loaded.
+        make_folder(settings.index_dir)
     _say(f"building index: {reason or 'forced'}")
     embedder = build_embedder(settings, log=_say)
     report = build(settings, embedder, _Progress(sys.stderr))
@@ -223,11 +234,11 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     from functools import partial
 
     from rag.embedder import load_embedder
-    from rag.evaluation import format_misses, format_report, in_split, load_questions, run, score
+    from rag.evaluation import format_misses, format_report, questions_in, run, score
     from rag.retrieval import Searcher
     from rag.served import open_corpus
 
-    questions = [q for q in load_questions(args.questions) if in_split(q, args.split)]
+    questions = questions_in(args.questions, args.split)
     embedder = load_embedder(settings, log=_say)
     index = open_corpus(settings, embedder.model_id, embedder.dimension)
     passages = list(index.passages())
@@ -255,7 +266,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from api.observe import configure_logging
 
     host = args.host or settings.host
-    port = args.port or settings.port
+    port = args.port if args.port is not None else settings.port
     app = create_app(settings, watch=args.watch)
     # timeout_graceful_shutdown: on SIGTERM, requests in flight get this long to finish.
     uvicorn.run(app, host=host, port=port, log_config=configure_logging(), timeout_graceful_shutdown=10)
@@ -277,7 +288,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # `rag eval --store milvus` scores the Milvus index with the rest of the settings unchanged.
         settings = load_settings(**({"store": args.store} if getattr(args, "store", None) else {}))
-        return COMMANDS[args.command](settings, args)
+        code = COMMANDS[args.command](settings, args)
+        sys.stdout.flush()  # here, so that a reader gone (`rag ask … | head -1`) is met below
+        return code
+    except BrokenPipeError:
+        # Stop quietly, as cat does; stdout goes to /dev/null or Python's flush at exit raises again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
     except RagError as exc:
         _say(f"error: {exc}")
         return EXIT_ERROR

@@ -42,6 +42,8 @@ class Service:
         self._searcher: Searcher | None = None
         self._problem: str = "starting: loading the model and the index"
         self._failed_version: str | None = None
+        # Nothing built yet, and the log already says so: checked again every poll, said once.
+        self._waiting = False
         # The store's name for the version served (rag.served.served_version).
         self._served: str | None = None
         self._swap = threading.Lock()
@@ -111,18 +113,29 @@ class Service:
                 if self._searcher is None:
                     self._problem = str(exc)
                 return False
+            if version is not None:
+                self._waiting = False
             served = self._served
             if served is not None and version in (served, self._failed_version):
                 return False
             if served is None and version is not None and version == self._failed_version:
                 return False
+            if version is None and self._waiting:
+                return False
             try:
                 index = open_corpus(self.settings, embedder.model_id, embedder.dimension)
             except RagError as exc:
-                self._failed_version = version
                 if self._searcher is None:
                     self._problem = str(exc)
-                log.error("index %s refused, still serving %s: %s", version, served, exc)
+                if version is None:
+                    # Not a fault: a server may start before the first build (`rag index`,
+                    # --watch, the admin route).  Said once, not at every poll.
+                    self._waiting = True
+                    log.warning("waiting for an index: %s", exc)
+                else:
+                    self._failed_version = version
+                    kept = f"still serving {served}" if served else "serving none"
+                    log.error("index %s refused, %s: %s", version, kept, exc)
                 return False
             self._searcher = Searcher(index, embedder, self.params, self.settings.cache_size)
             self._served = version

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from rag.errors import RagError
+from rag.errors import RagError, StoreError
+from rag.store import not_a_folder
 
 LOCK_NAME = "build.lock"
 
@@ -21,11 +22,25 @@ class BuildBusyError(RagError):
     """Another build holds the index folder."""
 
 
+def make_folder(index_dir: Path) -> None:
+    """Create the index folder if missing; a StoreError saying why when it cannot be one."""
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        # FileExistsError: exist_ok forgives only an existing folder, not a file of that name.
+        raise not_a_folder(index_dir) from None
+    except OSError as exc:
+        raise StoreError(f"cannot create index folder {index_dir}: {exc.strerror or exc}") from None
+
+
 @contextmanager
 def build_lock(index_dir: Path) -> Iterator[None]:
-    index_dir.mkdir(parents=True, exist_ok=True)
+    make_folder(index_dir)
     path = index_dir / LOCK_NAME
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise StoreError(f"cannot write in index folder {index_dir}: {exc.strerror or exc}") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

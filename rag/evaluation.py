@@ -141,6 +141,17 @@ def in_split(question: Question, split: str) -> bool:
     return question.split == split
 
 
+def questions_in(path: Path, split: str) -> list[Question]:
+    """The questions of ``path`` in ``split`` (as ``in_split``); a RagError when there are none."""
+    questions = [q for q in load_questions(path) if in_split(q, split)]
+    if not questions:
+        # Scoring nothing prints an empty table that looks like a result.
+        raise RagError(
+            f"no questions in {path}" if split == "all" else f"no questions in split {split} in {path}"
+        )
+    return questions
+
+
 def run(
     questions: Sequence[Question],
     ask: Callable[[str], Result],

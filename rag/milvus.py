@@ -24,6 +24,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 from rag.errors import IndexMissingError, StoreError, StoreUnavailableError
@@ -89,11 +90,14 @@ class Milvus:
             # implement (pymilvus then does without).
             for name in ("milvus_lite.server_manager", "grpc._server"):
                 logging.getLogger(name).setLevel(logging.CRITICAL)
+        problem = lite_path_problem(c.uri) if c.lite else None
+        if problem:
+            raise StoreUnavailableError(problem)
         try:
             return MilvusClient(uri=c.uri, token=c.token or "", timeout=c.timeout)
         except MilvusException as exc:
             if c.lite and "Open local milvus failed" in str(exc):
-                raise StoreUnavailableError(lite_busy(c.uri)) from None
+                raise StoreUnavailableError(lite_failure(c.uri)) from None
             raise StoreUnavailableError(f"{c.where} is unreachable: {_reason(exc)}") from None
 
     def reset(self) -> None:
@@ -168,6 +172,33 @@ def connect(settings: Settings) -> Milvus:
         if config not in _connections:
             _connections[config] = Milvus(config)
         return _connections[config]
+
+
+def lite_path_problem(uri: str) -> str | None:
+    """Why a Milvus Lite path cannot hold a database, seen before opening it (None: no reason)."""
+    path = Path(uri)
+    if not path.parent.is_dir():
+        what = "is not a folder" if path.parent.exists() else "does not exist"
+        return f"cannot create the Milvus Lite file {uri}: the folder {path.parent} {what}"
+    if path.exists() and not path.is_dir():
+        # Milvus Lite 3 keeps a database in a folder with this name (version 2 wrote one file).
+        return f"the Milvus Lite file {uri} is a file, not the folder Milvus Lite keeps its database in"
+    return None
+
+
+def lite_failure(uri: str) -> str:
+    """Why Milvus Lite did not open ``uri``: it says only that it failed, so open it here to see."""
+    from milvus_lite import DataDirLockedError, MilvusLite
+
+    try:
+        MilvusLite(str(Path(uri).absolute())).close()
+    except DataDirLockedError:
+        return lite_busy(uri)
+    except OSError as exc:
+        return f"cannot open the Milvus Lite file {uri}: {exc.strerror or exc}"
+    except Exception as exc:  # whatever else Milvus Lite raises on opening, said as it says it
+        return f"cannot open the Milvus Lite file {uri}: {exc}"
+    return f"cannot open the Milvus Lite file {uri}: Milvus Lite failed to start its server"
 
 
 def lite_busy(uri: str) -> str:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
 
 from rag.chunking import ChunkSettings
 from rag.errors import RagError
@@ -44,7 +46,9 @@ class Settings(BaseSettings):
     admin_token: SecretStr | None = None
     reload_interval: float = Field(default=1.0, gt=0, le=60, description="seconds between index checks")
     # Origins allowed to call the API from a browser; empty (the default) sends no CORS headers.
-    cors_origins: list[str] = Field(default_factory=list)
+    # NoDecode: the variable is read by _origins below, not json-decoded by pydantic-settings
+    # (whose error for anything else is a traceback naming no variable).
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     watch_debounce_ms: int = Field(default=500, ge=50, le=60_000)
     # Written answers from an OpenAI-compatible server (llama.cpp, vLLM, Ollama, OpenAI); unset: off.
     llm_url: str | None = Field(default=None, pattern=r"^https?://\S+$", description="base URL, e.g. …/v1")
@@ -80,6 +84,26 @@ class Settings(BaseSettings):
         # `RAG_LLM_URL= rag serve` is how a shell turns a variable off for one command.
         return None if value == "" else value
 
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: Any) -> Any:
+        # RAG_CORS_ORIGINS is a JSON list, or (easier to type in a shell) origins separated by commas.
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if not text.startswith("["):
+            return [origin.strip() for origin in text.split(",") if origin.strip()]
+        try:
+            origins = json.loads(text)
+        except json.JSONDecodeError:
+            origins = None
+        if not isinstance(origins, list) or not all(isinstance(o, str) for o in origins):
+            raise ValueError(
+                'expected a JSON list of strings such as ["https://example.org"], '
+                f"or origins separated by commas, got {value!r}"
+            )
+        return origins
+
     # A running `rag serve` that `rag ask` and `rag mcp` send questions to instead of loading the
     # model and the index themselves; unset (the default) asks the local index.
     server_url: str | None = None
@@ -102,12 +126,24 @@ def check_server_url(url: str) -> str:
     return url.strip().rstrip("/")
 
 
+def check_port(value: str) -> int:
+    """A port to listen on, from 1 to 65535 as RAG_PORT; ValueError for anything else."""
+    # 0 would have the system pick a port no one is told of; past 65535 the socket overflows.
+    port = int(value) if value.strip().isdigit() else 0
+    if not 1 <= port <= 65535:
+        raise ValueError(f"expected a port from 1 to 65535, got {value!r}")
+    return port
+
+
 def load_settings(**overrides: Any) -> Settings:
     """Read the environment (plus explicit overrides) into ``Settings``, as a domain error."""
     try:
         return Settings(**overrides)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"RAG_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
-        )
+        # The variable is the first part of the location; the rest (a list item's position) would
+        # make up a name no one set, such as RAG_CORS_ORIGINS_0.
+        problems = "; ".join(f"RAG_{str((*err['loc'], '')[0]).upper()}: {err['msg']}" for err in exc.errors())
         raise RagError(f"bad settings: {problems}") from None
+    except SettingsError as exc:
+        # pydantic-settings' own decoding of a variable (none is left to it today): still a message.
+        raise RagError(f"bad settings: {exc}") from None

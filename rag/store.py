@@ -30,7 +30,7 @@ from rag import ann
 from rag.chunking import Passage
 from rag.durable import fsync, fsync_tree
 from rag.embedder import Vectors
-from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
+from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, StoreError
 from rag.keyword import KeywordIndex
 from rag.manifest import (
     SCHEMA_VERSION,
@@ -77,7 +77,20 @@ def current_version(index_dir: Path) -> str | None:
         name = pointer.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
+    except NotADirectoryError:
+        raise not_a_folder(index_dir) from None
+    except OSError as exc:
+        raise StoreError(f"cannot read {pointer}: {exc.strerror or exc}") from None
     return name or None
+
+
+def not_a_folder(index_dir: Path) -> StoreError:
+    """The error for an index folder that is a file, or lies under one, naming the file."""
+    # The closest path that exists is the one in the way (exists() is False below a file).
+    blocker = next((p for p in (index_dir, *index_dir.parents) if p.exists()), index_dir)
+    if blocker == index_dir or blocker.is_dir():
+        return StoreError(f"index folder {index_dir} is not a folder")
+    return StoreError(f"index folder {index_dir} cannot be made: {blocker} is not a folder")
 
 
 def read_manifest(index_dir: Path) -> Manifest:

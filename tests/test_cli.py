@@ -1,6 +1,9 @@
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,3 +71,141 @@ def test_missing_seeds_folder(tmp_path: Path) -> None:
     settings = Settings(seeds_dir=tmp_path / "none", index_dir=tmp_path / "i", model="fake")
     with pytest.raises(RagError, match=r"seeds folder .*none does not exist"):
         build(settings, FakeEmbedder())
+
+
+def _no_model(*args: Any, **kwargs: Any) -> None:
+    raise AssertionError("the model was loaded")
+
+
+def test_bad_cors_origins_are_a_message(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RAG_CORS_ORIGINS", "[1]")
+    assert main(["index"]) == 1
+    assert capsys.readouterr().err == (
+        "error: bad settings: RAG_CORS_ORIGINS: Value error, expected a JSON list of strings such as "
+        "[\"https://example.org\"], or origins separated by commas, got '[1]'\n"
+    )
+
+
+def test_an_index_folder_that_is_a_file_is_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("hi\n", encoding="utf-8")
+    monkeypatch.setenv("RAG_INDEX_DIR", str(afile))
+    monkeypatch.setenv("RAG_SEEDS_DIR", str(tmp_path))
+    # `rag index` says so before it loads the model.
+    monkeypatch.setattr("index.build.build_embedder", _no_model)
+    assert main(["index"]) == 1
+    assert capsys.readouterr().err == f"error: index folder {afile} is not a folder\n"
+    monkeypatch.setattr("rag.embedder.load_embedder", lambda settings, log: FakeEmbedder())
+    assert main(["ask", "hi"]) == 1
+    assert capsys.readouterr().err == f"error: index folder {afile} is not a folder\n"
+
+
+def test_a_milvus_lite_path_is_blamed_for_what_is_wrong_with_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from milvus_lite import MilvusLite
+
+    monkeypatch.setenv("RAG_STORE", "milvus")
+    monkeypatch.setattr("index.build.build_embedder", _no_model)
+    nowhere, afile, held = tmp_path / "none" / "x.db", tmp_path / "afile.db", tmp_path / "held.db"
+    afile.write_text("hi\n", encoding="utf-8")
+    for uri, message in [
+        (
+            nowhere,
+            f"cannot create the Milvus Lite file {nowhere}: the folder {nowhere.parent} does not exist",
+        ),
+        (
+            afile / "x.db",
+            f"cannot create the Milvus Lite file {afile / 'x.db'}: the folder {afile} is not a folder",
+        ),
+        (afile, f"the Milvus Lite file {afile} is a file, not the folder Milvus Lite keeps its database in"),
+    ]:
+        monkeypatch.setenv("RAG_MILVUS_URI", str(uri))
+        assert main(["index"]) == 1
+        assert capsys.readouterr().err == f"error: {message}\n"
+    # Held by another opener (a lock of its own, as another process's would be): that is said.
+    db = MilvusLite(str(held))
+    try:
+        monkeypatch.setenv("RAG_MILVUS_URI", str(held))
+        assert main(["index"]) == 1
+    finally:
+        db.close()
+    assert capsys.readouterr().err.startswith(
+        f"error: the Milvus Lite file {held} is open in another process"
+    )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["serve", "--port", "0"],
+        ["serve", "--port", "99999"],
+        ["serve", "--port", "http"],
+        ["mcp", "--http", "0"],
+    ],
+)
+def test_a_port_outside_1_to_65535_is_refused(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("uvicorn.run", lambda app, **kwargs: None)
+    monkeypatch.setattr("api.app.create_app", lambda settings, watch: None)
+    monkeypatch.setattr("api.mcpserver.serve_mcp", lambda *args: None)
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"rag {argv[0]}: error: argument {argv[1]}: expected a port from 1 to 65535, got {argv[2]!r}"
+    )
+
+
+def test_serve_binds_the_port_given_else_rag_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    ports: list[int] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kwargs: ports.append(kwargs["port"]))
+    monkeypatch.setattr("api.app.create_app", lambda settings, watch: None)
+    monkeypatch.setenv("RAG_PORT", "8123")
+    assert main(["serve", "--port", "8001"]) == 0 and main(["serve"]) == 0
+    assert ports == [8001, 8123]
+
+
+def test_eval_of_no_questions_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("rag.embedder.load_embedder", _no_model)
+    questions, empty = tmp_path / "blind20.jsonl", tmp_path / "empty.jsonl"
+    record = {
+        "id": "q1",
+        "lang": "ko",
+        "kind": "fact",
+        "split": "blind20",
+        "question": "몇 년?",
+        "evidence": "1",
+    }
+    questions.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    empty.write_text("\n", encoding="utf-8")
+    assert main(["eval", "--questions", str(questions), "--split", "blind3"]) == 1
+    assert capsys.readouterr().err == f"error: no questions in split blind3 in {questions}\n"
+    assert main(["eval", "--questions", str(empty), "--split", "all"]) == 1
+    assert capsys.readouterr().err == f"error: no questions in {empty}\n"
+
+
+def test_a_reader_gone_ends_the_output_quietly() -> None:
+    # `rag ask … | head -1`: the answer is longer than the pipe holds, and head leaves after a line.
+    code = (
+        "import sys, api.cli, api.render\n"
+        "api.cli._ask_here = lambda settings, args: {}\n"
+        "api.render.ask = lambda body: 'a passage\\n' * 200_000\n"
+        "sys.exit(api.cli.main(['ask', 'question']))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
+    with subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout.readline() == b"a passage\n"
+        proc.stdout.close()
+        err = proc.stderr.read()
+        assert (proc.wait(timeout=60), err) == (1, b"")

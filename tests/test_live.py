@@ -139,3 +139,23 @@ def test_reindex_refuses_while_another_process_builds(live: tuple[TestClient, Se
         "message": f"another build is running on {settings.index_dir} (pid {os.getpid()})",
     }
     assert client.post("/v1/admin/reindex", headers=AUTH).status_code == 202
+
+
+def test_a_server_waiting_for_its_first_index_says_so_once(
+    fake_built: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = fake_built.model_copy(
+        update={"index_dir": fake_built.index_dir.parent / "empty", "reload_interval": 0.02}
+    )
+    app = create_app(settings, lambda s: FakeEmbedder(), load_in_background=False)
+    with caplog.at_level("INFO", logger="rag.api"), TestClient(app) as client:
+        time.sleep(0.3)  # fifteen polls
+        health = client.get("/healthz")
+        assert health.status_code == 503
+        build(settings, FakeEmbedder())
+        wait_for(lambda: client.get("/healthz").status_code == 200)
+    said = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "rag.api"]
+    missing = f"no index in {settings.index_dir}: run 'rag index' to build one"
+    assert said[0] == ("WARNING", f"waiting for an index: {missing}")
+    assert [level for level, _ in said[1:]] == ["INFO"]
+    assert said[1][1].startswith(f"serving index {current_version(settings.index_dir)}:")

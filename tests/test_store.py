@@ -1,13 +1,15 @@
 import json
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from index.build import build, seed_hashes, stale_reason
+from index.lock import build_lock
 from rag.chunking import CHUNKER_REVISION
 from rag.embedder import FakeEmbedder
-from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, RagError
+from rag.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, RagError, StoreError
 from rag.settings import Settings
 from rag.store import current_version, load_index, read_manifest
 from tests.conftest import SEED, VIDEO_ID
@@ -159,3 +161,37 @@ def test_a_folder_of_bad_files_names_each_and_why(tmp_path: Path, monkeypatch: p
         f"  {tmp_path / 'b.srt'}:1: {why}",
         "  and 1 more",
     ]
+
+
+def test_an_index_folder_that_is_a_file_is_said_so(tmp_path: Path) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("hi\n", encoding="utf-8")
+    below = afile / "sub" / "index"
+    for index_dir, message in [
+        (afile, f"index folder {afile} is not a folder"),
+        (below, f"index folder {below} cannot be made: {afile} is not a folder"),
+    ]:
+        with pytest.raises(StoreError) as read:
+            current_version(index_dir)
+        with pytest.raises(StoreError) as built:
+            build(Settings(seeds_dir=tmp_path, index_dir=index_dir, model="fake"), FakeEmbedder())
+        assert str(read.value) == str(built.value) == message
+
+
+def test_an_index_folder_that_cannot_be_made_or_written_is_said_so() -> None:
+    # As root no mode bit stops a write: sysfs refuses new entries to everyone.
+    sysfs = Path("/sys")
+    if not (sysfs / "kernel").is_dir():
+        pytest.skip("no sysfs")
+    with pytest.raises(OSError) as mkdir:
+        os.mkdir(sysfs / "rag")
+    with pytest.raises(OSError) as create:
+        os.open(sysfs / "build.lock", os.O_RDWR | os.O_CREAT)
+    for index_dir, message in [
+        (sysfs / "rag", f"cannot create index folder {sysfs / 'rag'}: {mkdir.value.strerror}"),
+        (sysfs, f"cannot write in index folder {sysfs}: {create.value.strerror}"),
+    ]:
+        with pytest.raises(StoreError) as info, build_lock(index_dir):
+            pass
+        assert str(info.value) == message
+        assert current_version(index_dir) is None
