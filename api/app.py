@@ -10,6 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api import errors
+from api.head import HeadAsGet
 from api.limits import BodyLimit
 from api.llm import LlmClient
 from api.observe import LlmMetrics, RequestContext
@@ -52,6 +53,8 @@ def create_app(
     app.state.service = service
     app.state.llm = llm
     errors.install(app)
+    # Innermost (added first): logged and counted as the HEAD it was, routed as a GET.
+    app.add_middleware(HeadAsGet)
     app.add_middleware(BodyLimit)
     if settings.cors_origins:
         app.add_middleware(

@@ -12,12 +12,17 @@ from rag.errors import QueryError
 
 MAX_K = 50
 MAX_QUESTION_CHARS = 1000
+# Invisible characters that are not whitespace to Python: a zero-width space, a word joiner and the
+# byte-order mark a pasted text may begin with.  They show nothing, so they are dropped, and a
+# question of only these is blank.
+_INVISIBLE = "\u200b\u2060\ufeff"
+_INVISIBLES = re.compile(f"[{_INVISIBLE}]")
 _SPACES = re.compile(r"\s+")
 # Tabs and line breaks are whitespace in a pasted question; other C0/C1 controls are not text.
 _CONTROL_CLASS = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"
 _CONTROL = re.compile(f"[{_CONTROL_CLASS}]")
 # The same rules as a pattern for the OpenAPI schema: no control characters, something not blank.
-QUESTION_PATTERN = f"^[^{_CONTROL_CLASS}]*[^\\s{_CONTROL_CLASS}][^{_CONTROL_CLASS}]*$"
+QUESTION_PATTERN = f"^[^{_CONTROL_CLASS}]*[^\\s{_INVISIBLE}{_CONTROL_CLASS}][^{_CONTROL_CLASS}]*$"
 
 
 # Hangul's lone consonants and vowels ("ㅋㅋㅋ", "ㅎㅎ") are laughter and sighs, not words.
@@ -30,7 +35,7 @@ def has_words(text: str) -> bool:
 
 
 def normalize_query(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
+    return _SPACES.sub(" ", _INVISIBLES.sub("", text)).strip()
 
 
 def checked(query: str, k: int) -> str:

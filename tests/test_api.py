@@ -115,8 +115,10 @@ def test_search_rejects_bad_input(client: TestClient, params: dict[str, object],
     assert r.json() == {"error": {"code": "invalid_request", "message": message}}
 
 
-def test_whitespace_question_is_rejected(client: TestClient) -> None:
-    r = client.post("/v1/ask", json={"question": "   \n "})
+@pytest.mark.parametrize("blank", ["   \n ", "\u200b\u200b", "\ufeff", " \u2060 "])
+def test_whitespace_question_is_rejected(client: TestClient, blank: str) -> None:
+    # Zero-width spaces, word joiners and a byte-order mark are as blank as spaces.
+    r = client.post("/v1/ask", json={"question": blank})
     assert r.status_code == 422
     assert r.json() == {
         "error": {
@@ -170,6 +172,18 @@ def test_unknown_route_is_json(client: TestClient) -> None:
     r = client.delete("/v1/search")
     assert r.status_code == 405 and r.json()["error"]["code"] == "method_not_allowed"
     assert r.headers["allow"] == "GET"  # found by schemathesis: the error handler dropped it
+
+
+def test_head_is_get_without_the_body(client: TestClient) -> None:
+    # Uptime checks probe with HEAD: the headers of the GET, no body.
+    for path in ("/healthz", "/v1/search?q=GPU", "/", "/static/app.js"):
+        get, head = client.get(path), client.head(path)
+        assert (head.status_code, head.content) == (200, b""), path
+        assert head.headers["content-type"] == get.headers["content-type"], path
+        assert head.headers["content-length"] == get.headers["content-length"], path
+    # A route that only takes POST still says so.
+    ask = client.head("/v1/ask")
+    assert ask.status_code == 405 and ask.headers["allow"] == "POST"
 
 
 def test_not_ready_without_index(make_settings: object, tmp_path: object) -> None:
