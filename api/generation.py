@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from api.breaker import LlmFailure
 from api.llm import NOT_CONFIGURED, LlmClient, Trace
 from api.schemas import AskResponse, CitationOut, GenerationErrorOut, GenerationOut
-from rag.generate import Citation, build_messages, resolve_citations
+from rag.generate import Citation, build_messages, cut_off_note, resolve_citations
 from rag.timefmt import format_clock, link_at, seconds
 
 if TYPE_CHECKING:
@@ -111,6 +111,12 @@ async def write(
             async for text in deltas:
                 parts.append(text)
                 yield text
+        if trace.finish_reason == "length":
+            # Cut at max_tokens: kept, and said so as the last delta, so the streamed text and
+            # the final one both end with it.
+            note = cut_off_note(question)
+            parts.append(note)
+            yield note
     except LlmFailure as exc:
         outcome = Written(model=trace.model or llm.model, took_ms=_ms(started), error=exc)
     except (asyncio.CancelledError, GeneratorExit):

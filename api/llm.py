@@ -35,6 +35,8 @@ class Trace:
     model: str | None = None
     started: float | None = None
     first_token: float | None = None
+    # Why the server stopped: "stop", or "length" when it reached max_tokens mid-answer.
+    finish_reason: str | None = None
 
 
 class LlmClient:
@@ -129,8 +131,18 @@ class LlmClient:
                     f"the LLM server answered HTTP {response.status_code}",
                     counts=response.status_code >= 500,
                 )
+            if 300 <= response.status_code < 400:
+                # httpx does not follow it: a POST sent on could arrive as a GET, or leave the key
+                # with another host.  Not the server's failure, so the breaker ignores it, as a 4xx.
+                raise LlmFailure("llm_error", _redirected(response), counts=False)
+            media = response.headers.get("content-type", "").partition(";")[0].strip().lower()
+            if media not in ("text/event-stream", "application/json", ""):
+                # A web page (a proxy's login, a UI at that address) would read as an empty stream.
+                raise LlmFailure(
+                    "llm_error", f"the LLM server answered {media}, not an event stream or JSON", counts=True
+                )
             # A server that ignores "stream": true answers with the whole completion at once.
-            whole = response.headers.get("content-type", "").startswith("application/json")
+            whole = media == "application/json"
             chunks = _whole(response, deadline) if whole else _events(response, deadline)
             finished = False
             async for chunk in chunks:
@@ -138,12 +150,20 @@ class LlmClient:
                     finished = True
                     break
                 trace.model = trace.model or _text(chunk.get("model"))
-                text, done = _delta(chunk)
-                finished = finished or done
+                text, reason = _delta(chunk)
+                if reason is not None:
+                    finished, trace.finish_reason = True, reason
                 if text:
                     if trace.first_token is None:
                         trace.first_token = time.perf_counter() - trace.started
                     yield text
+            if trace.first_token is None and trace.finish_reason == "length":
+                # A reasoning model can spend every token on thinking it does not stream as content.
+                raise LlmFailure(
+                    "llm_error",
+                    f"the LLM server used up max_tokens (RAG_LLM_MAX_TOKENS={self.max_tokens}) "
+                    "before writing any answer",
+                )
             if trace.first_token is None:
                 raise _malformed("an empty answer")
             if not finished:
@@ -165,6 +185,18 @@ class LlmClient:
 
 def _malformed(what: str) -> LlmFailure:
     return LlmFailure("llm_error", f"the LLM server sent {what}", counts=True)
+
+
+def _redirected(response: httpx.Response) -> str:
+    location = response.headers.get("location")
+    if not location:
+        return f"the LLM server answered HTTP {response.status_code}"
+    # Scheme, host and path only: user info or a query could carry credentials.
+    target = response.url.join(location).copy_with(userinfo=b"", query=None, fragment=None)
+    shown = str(target)
+    base = shown.removesuffix("/chat/completions")
+    hint = base if base != shown else "the final address"
+    return f"the LLM server redirected to {shown} (set RAG_LLM_URL to {hint})"
 
 
 def _reason(exc: httpx.TransportError) -> str:
@@ -215,9 +247,13 @@ async def _whole(response: httpx.Response, deadline: float) -> AsyncGenerator[di
         raise _malformed("a completion without choices")
     message = choices[0].get("message")
     content = message.get("content") if isinstance(message, dict) else None
+    # A whole completion is complete by being whole; only "length" says more (cut at max_tokens).
+    reason = choices[0].get("finish_reason")
     yield {
         "model": completion.get("model"),
-        "choices": [{"delta": {"content": content}, "finish_reason": "stop"}],
+        "choices": [
+            {"delta": {"content": content}, "finish_reason": reason if reason == "length" else "stop"}
+        ],
     }
 
 
@@ -233,13 +269,13 @@ def _json_object(data: str) -> dict[str, Any]:
     return value
 
 
-def _delta(chunk: dict[str, Any]) -> tuple[str, bool]:
-    """The text of one chunk and whether it finishes the answer."""
+def _delta(chunk: dict[str, Any]) -> tuple[str, str | None]:
+    """The text of one chunk and why the answer finished there (None while it goes on)."""
     choices = chunk.get("choices")
     if not isinstance(choices, list):
         raise _malformed("a chunk without choices")
     if not choices:
-        return "", False  # a usage-only chunk
+        return "", None  # a usage-only chunk
     choice = choices[0]
     if not isinstance(choice, dict):
         raise _malformed("a chunk without choices")
@@ -247,4 +283,5 @@ def _delta(chunk: dict[str, Any]) -> tuple[str, bool]:
     content = delta.get("content") if isinstance(delta, dict) else None
     if content is not None and not isinstance(content, str):
         raise _malformed("a chunk whose content is not text")
-    return content or "", choice.get("finish_reason") is not None
+    reason = choice.get("finish_reason")
+    return content or "", None if reason is None else str(reason)

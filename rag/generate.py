@@ -37,6 +37,15 @@ NOT_SAID = {
     "Chinese": "视频中没有提到这一点。",
     "English": "The video does not say.",
 }
+# What a written answer ends with when the LLM stopped at max_tokens mid-answer, in the question's
+# language: the text is kept (most of an answer is worth reading) and says plainly that it stops
+# short, where a client shows it, with no field a client must know to look for.
+CUT_OFF = {
+    "Korean": "…(답변이 최대 길이에서 잘렸습니다)",
+    "Japanese": "…（回答は最大の長さで途切れました）",
+    "Chinese": "…（回答在最大长度处被截断）",
+    "English": "… (the answer was cut off at its maximum length)",
+}
 _HANGUL = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
 _KANA = re.compile("[\u3040-\u30ff]")
 _HAN = re.compile("[\u4e00-\u9fff]")
@@ -76,6 +85,11 @@ def system_prompt(question: str) -> str:
         "like [1] or [2][3]. Cite only the numbers given.\n"
         f'- If the passages do not answer the question, say so plainly: "{said}"'
     )
+
+
+def cut_off_note(question: str) -> str:
+    """What is appended, after a space, to an answer the LLM stopped at max_tokens."""
+    return " " + CUT_OFF.get(language_of(question) or "English", CUT_OFF["English"])
 
 
 def passage_block(number: int, hit: Hit, title: str | None) -> str:

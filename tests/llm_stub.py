@@ -41,6 +41,11 @@ def answer_chunks(*pieces: str, model: str = "stub-model") -> list[str]:
     return [role, *(chunk(p, model=model) for p in pieces), chunk(finish="stop", model=model), "[DONE]"]
 
 
+def cut_chunks(*pieces: str, model: str = "stub-model") -> list[str]:
+    """A stream the server stopped at max_tokens: the pieces, then finish_reason "length"."""
+    return [*answer_chunks(*pieces, model=model)[:-2], chunk(finish="length", model=model), "[DONE]"]
+
+
 @dataclass
 class Reply:
     """What the stub answers to one request."""
@@ -50,6 +55,8 @@ class Reply:
     raw: bytes | None = None
     status: int = 200
     content_type: str = "text/event-stream"
+    # More response headers, such as a redirect's location.
+    headers: dict[str, str] = field(default_factory=dict)
     # Seconds before the response starts, and between two events.
     delay: float = 0.0
     gap: float = 0.0
@@ -103,6 +110,7 @@ class StubLlm:
             if await _left(gone, reply.delay):
                 return
             headers = [(b"content-type", reply.content_type.encode())]
+            headers += [(k.encode(), v.encode()) for k, v in reply.headers.items()]
             await send({"type": "http.response.start", "status": reply.status, "headers": headers})
             payloads = (
                 [reply.raw] if reply.raw is not None else [f"data: {e}\n\n".encode() for e in reply.events]

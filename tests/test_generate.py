@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.chunking import Passage, Span
-from rag.generate import build_messages, language_of, resolve_citations, system_prompt
+from rag.generate import build_messages, cut_off_note, language_of, resolve_citations, system_prompt
 from rag.moments import Hit
 
 
@@ -114,3 +114,21 @@ def test_text_without_markers_cites_nothing() -> None:
     cited = resolve_citations("  영상에서는 이에 대해 말하지 않습니다.\n", HITS)
     assert (cited.text, cited.citations, cited.invalid) == ("영상에서는 이에 대해 말하지 않습니다.", [], 0)
     assert resolve_citations("see [1]", []).text == "see"
+
+
+@pytest.mark.parametrize(
+    ("question", "note"),
+    [
+        ("H100 가격은?", " …(답변이 최대 길이에서 잘렸습니다)"),
+        ("H100の価格は？", " …（回答は最大の長さで途切れました）"),
+        ("H100的价格是多少？", " …（回答在最大长度处被截断）"),
+        ("How much is an H100?", " … (the answer was cut off at its maximum length)"),
+        ("H100 ?", " … (the answer was cut off at its maximum length)"),
+        ("12345?", " … (the answer was cut off at its maximum length)"),
+    ],
+)
+def test_a_cut_off_answer_says_so_in_the_questions_language(question: str, note: str) -> None:
+    assert cut_off_note(question) == note
+    # The note is no citation marker: nothing in it is rewritten or counted.
+    cited = resolve_citations("약 25,000달러 [1" + note, HITS)
+    assert (cited.text, cited.citations, cited.invalid) == ("약 25,000달러 [1" + note, [], 0)

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from rag.params import RetrievalParams
 from tests.conftest import AppOf
-from tests.llm_stub import Reply, StubLlm, answer_chunks, chunk, closed_port
+from tests.llm_stub import Reply, StubLlm, answer_chunks, chunk, closed_port, cut_chunks
 
 QUESTION = "H100 하나에 얼마인가요?"
 NOT_CONFIGURED = "no LLM is configured: set RAG_LLM_URL to the base URL of an OpenAI-compatible server"
@@ -121,6 +121,11 @@ FAILURES = {
     "nothing": (Reply(raw=b""), "llm_error", "the LLM server sent an empty answer"),
     "cut short": (Reply(events=[chunk("Half an ans")]), "llm_error", "the LLM server sent a stream that ended before the answer was complete"),
     "bad json body": (Reply(raw=b"[1]", content_type="application/json"), "llm_error", "the LLM server sent a chunk that is not a JSON object"),
+    "a web page": (Reply(raw=b"<html>hello</html>", content_type="text/html; charset=utf-8"), "llm_error", "the LLM server answered text/html, not an event stream or JSON"),
+    "redirect": (Reply(status=307, raw=b"", headers={"location": "https://llm.example/v1/chat/completions"}), "llm_error", "the LLM server redirected to https://llm.example/v1/chat/completions (set RAG_LLM_URL to https://llm.example/v1)"),
+    "redirect with a key": (Reply(status=302, raw=b"", headers={"location": "https://u:pw@llm.example/login?key=sk-1#x"}), "llm_error", "the LLM server redirected to https://llm.example/login (set RAG_LLM_URL to the final address)"),
+    "3xx without location": (Reply(status=300, raw=b"<html>pick one</html>", content_type="text/html"), "llm_error", "the LLM server answered HTTP 300"),
+    "no tokens left": (Reply(events=cut_chunks()), "llm_error", "the LLM server used up max_tokens (RAG_LLM_MAX_TOKENS=512) before writing any answer"),
     "slow start": (Reply(delay=5), "llm_timeout", "the LLM server did not finish within 0.6 s"),
     "trickle": (Reply(events=answer_chunks(*"one token at a time"), gap=0.1), "llm_timeout", "the LLM server did not finish within 0.6 s"),
     "hangs": (Reply(events=answer_chunks("Hello")[:2], hold=True), "llm_timeout", "the LLM server did not finish within 0.6 s"),
@@ -140,6 +145,48 @@ def test_a_failing_llm_still_answers_with_passages(
     assert generation["error"] == {"code": code, "message": message}
     assert (generation["text"], generation["citations"]) == ("", [])
     assert f'rag_generation_errors_total{{code="{code}"}} 1.0' in metrics
+
+
+def test_a_redirect_is_not_followed_nor_held_against_the_server(
+    app_of: AppOf, scripted_llm: tuple[StubLlm, str]
+) -> None:
+    llm, url = scripted_llm
+    llm.default = Reply(status=308, raw=b"", headers={"location": "/api/v1/chat/completions?x=1"})
+    with TestClient(app_of(llm_url=url, llm_breaker_failures=1)) as client:
+        errors = [ask(client, k=k)["generation"]["error"] for k in (1, 2)]
+    base = url.removesuffix("/v1")
+    message = (
+        f"the LLM server redirected to {base}/api/v1/chat/completions (set RAG_LLM_URL to {base}/api/v1)"
+    )
+    assert errors == [{"code": "llm_error", "message": message}] * 2
+    assert len(llm.requests) == 2  # one request each (not followed), and the breaker stayed closed
+
+
+def test_an_answer_cut_at_max_tokens_is_kept_and_says_so(
+    app_of: AppOf, scripted_llm: tuple[StubLlm, str]
+) -> None:
+    llm, url = scripted_llm
+    completion = {
+        "model": "plain",
+        "choices": [{"message": {"role": "assistant", "content": "Yes, about"}, "finish_reason": "length"}],
+    }
+    llm.then(
+        Reply(events=cut_chunks("H100은 약 25,000달러", "에서 [1")),
+        Reply(raw=json.dumps(completion).encode(), content_type="application/json"),
+    )
+    with TestClient(app_of(llm_url=url)) as client:
+        korean = ask(client)["generation"]
+        english = client.post("/v1/ask", json={"question": "How much is one H100?"}).json()["generation"]
+        metrics = client.get("/metrics").text
+    assert (korean["text"], korean["error"]) == (
+        "H100은 약 25,000달러에서 [1 …(답변이 최대 길이에서 잘렸습니다)",
+        None,
+    )
+    assert (english["text"], english["error"]) == (
+        "Yes, about … (the answer was cut off at its maximum length)",
+        None,
+    )
+    assert 'rag_generation_seconds_count{outcome="ok"} 2.0' in metrics
 
 
 def test_a_server_that_ignores_stream_true_is_read_whole(

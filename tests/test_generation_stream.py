@@ -6,11 +6,24 @@ concurrency cap; the app runs under uvicorn where a real connection matters.
 
 from __future__ import annotations
 
+import io
+
 import httpx
 from fastapi.testclient import TestClient
 
+from rag.settings import Settings
 from tests.conftest import AppOf
-from tests.llm_stub import Reply, StubLlm, answer_chunks, chunk, events_of, serve, until_first_delta, wait_for
+from tests.llm_stub import (
+    Reply,
+    StubLlm,
+    answer_chunks,
+    chunk,
+    cut_chunks,
+    events_of,
+    serve,
+    until_first_delta,
+    wait_for,
+)
 
 QUESTION = "H100 하나에 얼마인가요?"
 
@@ -57,6 +70,44 @@ def test_a_failure_mid_stream_sends_error_then_done(app_of: AppOf, scripted_llm:
     assert [name for name, _ in events] == ["passages", "delta", "error", "done"]
     error = {"code": "llm_error", "message": "the LLM server sent a chunk that is not JSON"}
     assert events[2][1] == error and events[3][1]["generation"]["error"] == error
+
+
+CUT_OFF = " …(답변이 최대 길이에서 잘렸습니다)"
+
+
+def test_an_answer_cut_at_max_tokens_ends_its_stream_with_a_note(
+    app_of: AppOf, scripted_llm: tuple[StubLlm, str]
+) -> None:
+    llm, url = scripted_llm
+    llm.then(Reply(events=cut_chunks("약 25,000달러", "입니다 [1]. 일본")))
+    with TestClient(app_of(llm_url=url)) as client:
+        r = client.post("/v1/ask", json={"question": QUESTION, "stream": True})
+    events = events_of(r.text)
+    assert [name for name, _ in events] == ["passages", "delta", "delta", "delta", "done"]
+    assert events[3][1] == {"text": CUT_OFF}  # the last delta, so a client joining deltas has it too
+    generation = events[-1][1]["generation"]
+    assert (generation["text"], generation["error"]) == ("약 25,000달러입니다 [1]. 일본" + CUT_OFF, None)
+
+
+def test_rag_ask_generate_prints_the_note_of_a_cut_answer(
+    fake_built: Settings, scripted_llm: tuple[StubLlm, str]
+) -> None:
+    from api.terminal import stream_written
+    from rag.embedder import FakeEmbedder
+    from rag.params import RetrievalParams
+    from rag.retrieval import Searcher
+    from rag.served import open_corpus
+
+    llm, url = scripted_llm
+    llm.then(Reply(events=cut_chunks("약 25,000달러", "입니다")))
+    embedder = FakeEmbedder()
+    corpus = open_corpus(fake_built, embedder.model_id, embedder.dimension)
+    # The fake embedder's cosines mean nothing: no confidence threshold, as in app_of.
+    searcher = Searcher(corpus, embedder, RetrievalParams(min_confidence=0.0))
+    out = io.StringIO()
+    settings = Settings(**{**fake_built.model_dump(), "llm_url": url})
+    written = stream_written(settings, QUESTION, searcher.ask(QUESTION, 3, None), searcher.index.videos, out)
+    assert out.getvalue() == written.text == "약 25,000달러입니다" + CUT_OFF
 
 
 def test_streaming_without_generation_is_passages_then_done(app_of: AppOf) -> None:
