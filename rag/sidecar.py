@@ -7,10 +7,14 @@ keys, so the "영상 정보" passage answers the same questions for every kind o
 
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from rag.errors import SeedError
 from rag.jsonfile import Node, load_json, milliseconds
 from rag.seed import (
     INFO_CHANNEL,
@@ -27,6 +31,8 @@ SIDECAR_SUFFIX = ".info.json"
 _DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 # yt-dlp's count fields and the seed format's names for them, in the seed's order.
 _COUNTS = (("channel_follower_count", INFO_FOLLOWERS), ("like_count", INFO_LIKES), ("view_count", INFO_VIEWS))
+# A link the API, the page and MCP clients hand on as a video's address: nothing but a web page.
+_WEB_SCHEMES = ("http", "https")
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,28 @@ class Sidecar:
     url: str | None
     chapters: tuple[Chapter, ...] = ()
     info: dict[str, str] = field(default_factory=dict)
+    # What was read but set aside (a webpage_url that is no web address): said, not refused.
+    warnings: tuple[SeedError, ...] = ()
+
+
+def id_problem(video_id: str) -> str | None:
+    """Why ``video_id`` cannot name a video, or None.
+
+    Every link to a video is ``/videos/<id>`` (its page, its transcript), one path segment: a
+    ``/``, even percent-encoded, is decoded before routing and splits it, and ``.`` or ``..`` are
+    steps of the path that browsers and HTTP clients resolve away.  Control characters are no
+    site's ids and would garble the logs and terminals that print them.  Anything else (spaces,
+    ``%&<>``, Hangul, ``\\``) is carried by the links, percent-encoded.
+    """
+    shown = json.dumps(video_id, ensure_ascii=False)
+    if "/" in video_id:
+        return f'the video id {shown} contains "/", which breaks every link to the video (/videos/<id>)'
+    if video_id in (".", ".."):
+        return f"the video id {shown} is a relative path step, which breaks every link to the video (/videos/<id>)"
+    control = next((c for c in video_id if unicodedata.category(c) == "Cc"), None)
+    if control is not None:
+        return f"the video id {shown} contains a control character (U+{ord(control):04X})"
+    return None
 
 
 def korean_length(ms: int) -> str:
@@ -57,11 +85,13 @@ def read_sidecar(raw: bytes, path: Path) -> Sidecar:
     video_id = doc.get("id").text().strip()
     if not video_id:
         raise doc.get("id").error("the video id is empty")
+    if problem := id_problem(video_id):
+        raise doc.get("id").error(problem)
     title = doc.get("title").optional_text()
     channel = doc.get("channel" if doc.has("channel") else "uploader").optional_text()
     upload_date = _date(doc.get("upload_date"))
     duration = milliseconds(doc.get("duration").seconds()) if doc.has("duration") else None
-    url = doc.get("webpage_url").optional_text()
+    url, warnings = _web_url(doc.get("webpage_url"))
     info: dict[str, str] = {}
     if channel:
         info[INFO_CHANNEL] = channel
@@ -75,7 +105,33 @@ def read_sidecar(raw: bytes, path: Path) -> Sidecar:
     if url:
         info[INFO_URL] = url
     chapters = _chapters(doc.get("chapters")) if doc.has("chapters") else ()
-    return Sidecar(video_id, title, channel, upload_date, duration, url, chapters, info)
+    return Sidecar(video_id, title, channel, upload_date, duration, url, chapters, info, warnings)
+
+
+def _web_url(node: Node) -> tuple[str | None, tuple[SeedError, ...]]:
+    """An http(s) address, or None with a warning for anything else (``javascript:…``, a path).
+
+    The URL goes out as is to the API's ``url``, the page's links and MCP clients, where another
+    scheme would run or open whatever it names.  Set aside, the video is linked as one without a
+    URL; its transcript is still worth indexing, so the file is warned of rather than refused.
+    """
+    text = node.optional_text()
+    if text is None or not text.strip():
+        return None, ()
+    url = text.strip()
+    try:
+        parts = urlsplit(url)
+        web = parts.scheme.lower() in _WEB_SCHEMES and bool(parts.hostname)
+    except ValueError:  # "http://[::1": a bracketed host that is no IPv6 address
+        web = False
+    # A space or a control character is in no address yt-dlp writes, and browsers drop them from
+    # an href before reading it: refused, so what is checked is what a browser would open.
+    if web and url.isprintable() and " " not in url:
+        return url, ()
+    shown = json.dumps(text, ensure_ascii=False)
+    return None, (
+        node.error(f"expected an http(s) URL, got {shown}: the video is linked as one without a URL"),
+    )
 
 
 def _date(node: Node) -> str | None:

@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from rag.errors import RagError, SeedError
 from rag.seed import INFO_LENGTH, INFO_URL, Section, Seed, Video, read_seed
-from rag.sidecar import SIDECAR_SUFFIX, Sidecar, korean_length, read_sidecar
+from rag.sidecar import SIDECAR_SUFFIX, Sidecar, id_problem, korean_length, read_sidecar
 from rag.subtitles import TimedLine, read_subtitles
 from rag.timed import Chapter, Cue
 from rag.whisper import read_whisper
@@ -120,7 +120,11 @@ def source_hash(source: Source) -> str:
 def read_source(source: Source, window_ms: int | None = None) -> Seed:
     """Parse a source into a seed; a bad sidecar's error names the sidecar and the transcript."""
     if source.kind == "seed":
-        return read_seed(source.path)
+        seed = read_seed(source.path)
+        # The seed's id comes from its URL's "v=", which may be percent-encoded ("v=a%2Fb").
+        if problem := id_problem(seed.video.video_id):
+            raise SeedError(str(source.path), None, f"{problem} (taken from its video URL)")
+        return seed
     raw = _read(source.path, source.name)
     lines = (
         read_subtitles(raw, source.path, "vtt" if source.kind == "vtt" else "srt")
@@ -136,12 +140,19 @@ def read_source(source: Source, window_ms: int | None = None) -> Seed:
             raise SeedError(exc.path, exc.line, exc.reason, source.name) from None
     video = _video(source.path, sidecar, lines)
     sections = timed_sections(lines, video.chapters, video.duration_ms, window_ms or SECTION_WINDOW_MS)
-    return Seed(source.path, _combined(raw, sidecar_raw), video, (), sections)
+    # A sidecar's warnings are the transcript's, as its errors are.
+    warnings = (
+        tuple(SeedError(w.path, w.line, w.reason, source.name) for w in sidecar.warnings) if sidecar else ()
+    )
+    return Seed(source.path, _combined(raw, sidecar_raw), video, (), sections, warnings)
 
 
 def _video(path: Path, sidecar: Sidecar | None, lines: list[TimedLine]) -> Video:
     base, _ = split_language(path.stem)
     video_id = sidecar.video_id if sidecar else base
+    # A file name has no "/", but may have a control character or be ".." ("...srt").
+    if sidecar is None and (problem := id_problem(video_id)):
+        raise SeedError(str(path), None, f"{problem} (taken from the file's name)")
     spoken = max(line.end_ms for line in lines)
     duration = max(sidecar.duration_ms or 0, spoken) if sidecar else spoken
     url = sidecar.url if sidecar and sidecar.url else None

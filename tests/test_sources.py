@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from rag.chunking import ChunkSettings, chunk_seed, cue_sentences, estimated_at, time_at
 from rag.errors import SeedError
+from rag.settings import Settings
 from rag.sidecar import read_sidecar
 from rag.sources import Source, find_sources, lone_sidecars, read_source, source_hash, split_language
 from rag.subtitles import TimedLine
@@ -249,3 +251,120 @@ def test_cues_are_joined_into_sentences_by_marks_pauses_and_length() -> None:
         "아주 길게 이어지는 넷째 줄",
         "마지막 줄",
     ]
+
+
+SLASH = 'the video id "a/b c?d#e%f" contains "/", which breaks every link to the video (/videos/<id>)'
+
+
+@pytest.mark.parametrize(
+    ("video_id", "message"),
+    [
+        ("a/b c?d#e%f", f"s.info.json: $.id: {SLASH}"),
+        (" / ", 's.info.json: $.id: the video id "/" contains "/", which breaks every link to the video (/videos/<id>)'),
+        ("..", 's.info.json: $.id: the video id ".." is a relative path step, which breaks every link to the video (/videos/<id>)'),
+        (".", 's.info.json: $.id: the video id "." is a relative path step, which breaks every link to the video (/videos/<id>)'),
+        ("a\u0007b", 's.info.json: $.id: the video id "a\\u0007b" contains a control character (U+0007)'),
+        ("a\nb", 's.info.json: $.id: the video id "a\\nb" contains a control character (U+000A)'),
+    ],
+)  # fmt: skip
+def test_an_id_no_link_can_carry_is_refused(video_id: str, message: str) -> None:
+    doc = {**json.loads(INFO.read_text(encoding="utf-8")), "id": video_id}
+    with pytest.raises(SeedError) as info:
+        read_sidecar(json.dumps(doc).encode(), Path("s.info.json"))
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize("video_id", ["a\\b", "a%b&<>", "영상 1", "..a", "123456789", "a.b"])
+def test_ids_that_links_carry_percent_encoded_are_kept(video_id: str) -> None:
+    doc = {**json.loads(INFO.read_text(encoding="utf-8")), "id": video_id}
+    assert read_sidecar(json.dumps(doc).encode(), Path("s.info.json")).video_id == video_id
+
+
+def test_an_id_from_a_file_name_or_a_seed_url_is_checked_too(tmp_path: Path, seed_text: str) -> None:
+    shutil.copy(SRT, tmp_path / "...srt")  # the stem is ".."
+    shutil.copy(SRT, tmp_path / "a\u0001b.srt")
+    seed_url = "https://www.youtube.com/watch?v=PR3c4Q63rOs"
+    assert seed_url in seed_text
+    (tmp_path / "s.txt").write_text(seed_text.replace(seed_url, "https://www.youtube.com/watch?v=a%2Fb"))
+    errors = {}
+    for source in find_sources(tmp_path):
+        with pytest.raises(SeedError) as info:
+            read_source(source)
+        errors[source.name] = str(info.value)
+    assert errors == {
+        "...srt": f'{tmp_path}/...srt: the video id ".." is a relative path step, which breaks every link to the video (/videos/<id>) (taken from the file\'s name)',
+        "a\u0001b.srt": f'{tmp_path}/a\u0001b.srt: the video id "a\\u0001b" contains a control character (U+0001) (taken from the file\'s name)',
+        "s.txt": f'{tmp_path}/s.txt: the video id "a/b" contains "/", which breaks every link to the video (/videos/<id>) (taken from its video URL)',
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        " JavaScript:alert(1)",
+        "java\tscript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "/videos/elsewhere",
+        "//evil.example/x",
+        "https:///no-host",
+        "http://[::1",
+        "https://example.org/a b",
+        "https://example.org/\u0000",
+    ],
+)
+def test_a_webpage_url_that_is_no_web_address_is_set_aside_with_a_warning(tmp_path: Path, url: str) -> None:
+    shutil.copy(VTT, tmp_path)
+    doc = {**json.loads(INFO.read_text(encoding="utf-8")), "webpage_url": url}
+    (tmp_path / INFO.name).write_text(json.dumps(doc), encoding="utf-8")
+    seed = read_source(find_sources(tmp_path)[0])
+    # Linked as a video without a URL: this id is YouTube's shape, so to YouTube.
+    youtube = "https://www.youtube.com/watch?v=Xq7LmN2pR4s"
+    assert (seed.video.url, seed.video.info["다시보기"]) == (youtube, youtube)
+    shown = json.dumps(url, ensure_ascii=False)
+    assert [(str(w), w.source) for w in seed.warnings] == [
+        (
+            f"{tmp_path / INFO.name}: $.webpage_url: expected an http(s) URL, got {shown}: the video is linked as one without a URL",
+            VTT.name,
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "url", ["https://vimeo.com/76979871", "HTTP://EXAMPLE.ORG/talk?id=1", "http://10.0.0.2:8080/v"]
+)
+def test_an_http_webpage_url_is_the_videos_link(url: str) -> None:
+    doc = {**json.loads(INFO.read_text(encoding="utf-8")), "webpage_url": url}
+    sidecar = read_sidecar(json.dumps(doc).encode(), Path("s.info.json"))
+    assert (sidecar.url, sidecar.info["다시보기"], sidecar.warnings) == (url, url, ())
+
+
+def test_an_index_build_reports_both_and_links_no_script(
+    tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
+    from index.build import build
+    from rag.embedder import FakeEmbedder
+    from rag.served import open_corpus
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for stem, changes in [
+        ("talk", {"id": "talk", "webpage_url": "javascript:alert(1)"}),
+        ("bad", {"id": "a/b c?d#e%f"}),
+    ]:
+        shutil.copy(SRT, seeds / f"{stem}.srt")
+        doc = {**json.loads(INFO.read_text(encoding="utf-8")), **changes}
+        (seeds / f"{stem}.info.json").write_text(json.dumps(doc), encoding="utf-8")
+    settings = make_settings(model="fake")
+    embedder = FakeEmbedder()
+    report = build(settings, embedder)
+    assert [(str(f), f.source) for f in report.failures] == [
+        (f"{seeds}/bad.info.json: $.id: {SLASH}", "bad.srt")
+    ]
+    assert [str(w) for w in report.warnings] == [
+        f'{seeds}/talk.info.json: $.webpage_url: expected an http(s) URL, got "javascript:alert(1)": the video is linked as one without a URL'
+    ]
+    videos = open_corpus(settings, embedder.model_id, embedder.dimension).videos
+    assert list(videos) == ["talk"] and videos["talk"].url == "/videos/talk"
+    assert "다시보기" not in videos["talk"].info
