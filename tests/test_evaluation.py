@@ -154,9 +154,9 @@ def test_the_question_sets_over_a_japanese_talk_and_korean_interviews() -> None:
         ("mix2", "blind18", True),
         # Scored before and after the rule for a quantity question's own amounts: development data now.
         ("mix3", "blind19", True),
-        # Written before the fourth round and not yet scored twice: kept out of development.
-        ("mix4", "blind20", False),
-        ("mix5", "blind21", False),
+        # Scored before and after the fifth round's answer types: development data now.
+        ("mix4", "blind20", True),
+        ("mix5", "blind21", True),
     ],
 )
 def test_the_question_sets_of_eighty_over_three_talks(folder: str, split: str, spent: bool) -> None:
