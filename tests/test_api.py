@@ -174,6 +174,15 @@ def test_unknown_route_is_json(client: TestClient) -> None:
     assert r.headers["allow"] == "GET"  # found by schemathesis: the error handler dropped it
 
 
+def test_an_empty_video_id_asks_every_video(client: TestClient) -> None:
+    # A form's empty field (`&video_id=`) was "no video with id ''" (404).
+    assert (
+        client.get("/v1/search", params={"q": "GPU", "video_id": ""}).json()["results"]
+        == (client.get("/v1/search", params={"q": "GPU"}).json()["results"])
+    )
+    assert client.post("/v1/ask", json={"question": "GPU 가격은?", "video_id": ""}).status_code == 200
+
+
 def test_head_is_get_without_the_body(client: TestClient) -> None:
     # Uptime checks probe with HEAD: the headers of the GET, no body.
     for path in ("/healthz", "/v1/search?q=GPU", "/", "/static/app.js"):
