@@ -40,6 +40,7 @@ CORPORA = (
     Corpus("mix3", Path("eval/mix3.jsonl"), Path("eval/mix3"), Path("var/mix3")),
     Corpus("mix4", Path("eval/mix4.jsonl"), Path("eval/mix4"), Path("var/mix4")),
     Corpus("mix5", Path("eval/mix5.jsonl"), Path("eval/mix5"), Path("var/mix5")),
+    Corpus("mix6", Path("eval/mix6.jsonl"), Path("eval/mix6"), Path("var/mix6")),
 )
 
 
