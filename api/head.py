@@ -26,4 +26,11 @@ class HeadAsGet:
                 message = {**message, "body": b""}
             await send(message)
 
-        await self.app({**scope, "method": "GET"}, receive, headers_only)
+        inner = {**scope, "method": "GET"}
+        try:
+            await self.app(inner, receive, headers_only)
+        finally:
+            # The router writes the route it matched into the scope it was given; the request's
+            # metrics (api.observe, outside) read it from theirs.
+            if "route" in inner:
+                scope["route"] = inner["route"]

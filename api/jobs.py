@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from index.parts import BuildReport
-from rag.errors import RagError
+from rag.errors import RagError, SeedError
 
 log = logging.getLogger("rag.api")
 State = Literal["running", "succeeded", "failed"]
@@ -96,8 +96,8 @@ class Jobs:
                 "removed": report.removed,
                 "reused": report.reused,
                 "kept": report.kept,
-                "failures": [{"file": f.path, "line": f.line, "reason": f.reason} for f in report.failures],
-                "warnings": [{"file": w.path, "line": w.line, "reason": w.reason} for w in report.warnings],
+                "failures": [_located(f) for f in report.failures],
+                "warnings": [_located(w) for w in report.warnings],
             }
             for failure in report.failures:
                 log.warning("bad seed: %s", failure)
@@ -120,3 +120,8 @@ class Jobs:
                 again, self._again = self._again, False
             if again:
                 self.start_or_queue()
+
+
+def _located(problem: SeedError) -> dict[str, str | int | None]:
+    """A bad file's problem as the job's result lists it: by file and line."""
+    return {"file": problem.path, "line": problem.line, "reason": problem.reason}

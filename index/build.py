@@ -23,6 +23,7 @@ from index.parts import (
     prompts,
     seed_files,
     seed_hashes,
+    warnings_of,
 )
 from index.reuse import VideoPart, previous_parts
 from rag.embedder import Embedder, LazyEmbedder, configured_model_id, load_embedder
@@ -117,7 +118,7 @@ def _build(settings: Settings, embedder: Embedder, progress: Progress | None) ->
         for name in lone_sidecars(settings.seeds_dir, seed_files(settings.seeds_dir))
     ]
     seeds, report.failures = parse_seeds(settings.seeds_dir)
-    report.warnings = [w for seed in seeds for w in seed.warnings]
+    report.warnings = warnings_of(seeds)
     todo = plan(seeds, report.failures, {n: p.record for n, p in previous.items()}, settings.seeds_dir)
     todo.fill(report)
     parts: dict[str, VideoPart] = {n: previous[n] for n in [*todo.reused, *todo.kept]}

@@ -44,6 +44,7 @@ from index.parts import (
     prompts,
     seed_files,
     seed_hashes,
+    warnings_of,
 )
 from index.reuse import VideoPart, previous_parts
 from rag import ann
@@ -104,7 +105,7 @@ def build(settings: Settings, embedder: Embedder, progress: Progress | None = No
         for name in lone_sidecars(settings.seeds_dir, seed_files(settings.seeds_dir))
     ]
     seeds, report.failures = parse_seeds(settings.seeds_dir)
-    report.warnings = [w for seed in seeds for w in seed.warnings]
+    report.warnings = warnings_of(seeds)
     if why_full or served is None:
         report.notes.append(f"full build into a new collection: {why_full}")
         _full(milvus, settings, embedder, seeds, report, progress)

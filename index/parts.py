@@ -126,6 +126,11 @@ def chunking(settings: Settings) -> dict[str, int]:
     return {"max_chars": c.max_chars, "overlap_sentences": c.overlap_sentences, "revision": CHUNKER_REVISION}
 
 
+def warnings_of(seeds: list[Seed]) -> list[SeedError]:
+    """What the parsed files read but look wrong in (rag.seed.Seed.warnings), for the report."""
+    return [w for seed in seeds for w in seed.warnings]
+
+
 def parse_seeds(seeds_dir: Path) -> tuple[list[Seed], list[SeedError]]:
     seeds: list[Seed] = []
     failures: list[SeedError] = []

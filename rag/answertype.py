@@ -41,10 +41,8 @@ _SAME_UNIT = (
     frozenset({"개", "대"}),
 )
 # "몇 개" asks for a count in the generic counter, which any counter of things answers ("천백 곳",
-# "세 가지", "두 척"); "몇 곳" asks for places only.
-_THINGS = frozenset(
-    {"개", "대", "곳", "군데", "가지", "종", "종류", "채", "척", "마리", "건", "권", "편", "점"}
-)
+# "세 가지", "두 척"; not 점, as often a score); "몇 곳" asks for places only.
+_THINGS = frozenset({"개", "대", "곳", "군데", "가지", "종", "종류", "채", "척", "마리", "건", "권", "편"})
 # An amount of money asked for ("얼마를 투자했나", "how much did it cost", "売上はいくら") is stated
 # in a currency, as a share ("최대 절반까지", "80%") or as a bare figure, not as a date or a count
 # of things ("2월 3일", "5대 5").

@@ -66,6 +66,8 @@ class Searcher:
         return text
 
     def search(self, query: str, k: int = 5, video_id: str | None = None) -> list[Hit]:
+        # An empty video_id (a form's empty field) asks every video, at every door: HTTP, CLI, MCP.
+        video_id = video_id or None
         text = self.check(query, k, video_id)
         # A question asking where in the video something is said is ranked by its topic (rag.moment).
         about = topic(text)
@@ -77,6 +79,7 @@ class Searcher:
         )
 
     def ask(self, question: str, k: int = 5, video_id: str | None = None) -> Result:
+        video_id = video_id or None
         text = self.check(question, k, video_id)
         return self.ask_cache.get_or_compute((text, k, video_id), lambda: self._ask(text, k, video_id))
 

@@ -11,12 +11,12 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
 from rag.errors import RagError, SeedError
 from rag.textfile import decode_text
 from rag.timed import Chapter, Cue
 from rag.timefmt import format_clock, parse_clock, parse_duration
+from rag.weburl import is_web_url, video_id_from_url
 
 _TABLE_HEADER = re.compile(r"^\s*시간\s*\|\s*요약\s*\|?\s*$")
 _TABLE_RULE = re.compile(r"^\s*-{3,}\s*\|\s*-{3,}\s*\|?\s*$")
@@ -90,20 +90,6 @@ class Seed:
     sections: tuple[Section, ...]
     # What was read but looks wrong (a table row with no marker in the script): said, not refused.
     warnings: tuple[SeedError, ...] = ()
-
-
-def video_id_from_url(url: str) -> str | None:
-    """The YouTube id from ``watch?v=…``, ``youtu.be/…`` or ``/shorts/…`` links."""
-    parsed = urlparse(url.strip())
-    ids = parse_qs(parsed.query).get("v")
-    if ids and ids[0]:
-        return ids[0]
-    parts = [p for p in parsed.path.split("/") if p]
-    if parsed.netloc.endswith("youtu.be") and parts:
-        return parts[0]
-    if len(parts) == 2 and parts[0] in ("shorts", "embed", "live"):
-        return parts[1]
-    return None
 
 
 def read_seed(path: Path) -> Seed:
@@ -215,6 +201,11 @@ class _Parser:
         value = info.get(INFO_URL)
         if not value:
             raise self.error(info_at and info_at + 1, f"no video URL ('- {INFO_URL}:' line)")
+        if not is_web_url(value):
+            # It goes out as the video's link (the API's url, MCP clients): javascript: would run.
+            raise self.error(
+                self.info_line(info_at, INFO_URL), f"the video URL {value!r} is not an http(s) address"
+            )
         video_id = video_id_from_url(value)
         if video_id is None:
             line = self.info_line(info_at, INFO_URL)

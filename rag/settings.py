@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from pydantic_settings.exceptions import SettingsError
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 from rag.chunking import ChunkSettings
 from rag.errors import RagError
@@ -92,16 +92,21 @@ class Settings(BaseSettings):
             return value
         text = value.strip()
         if not text.startswith("["):
-            return [origin.strip() for origin in text.split(",") if origin.strip()]
-        try:
-            origins = json.loads(text)
-        except json.JSONDecodeError:
-            origins = None
-        if not isinstance(origins, list) or not all(isinstance(o, str) for o in origins):
-            raise ValueError(
-                'expected a JSON list of strings such as ["https://example.org"], '
-                f"or origins separated by commas, got {value!r}"
-            )
+            origins: Any = [origin.strip() for origin in text.split(",") if origin.strip()]
+        else:
+            try:
+                origins = json.loads(text)
+            except json.JSONDecodeError:
+                origins = None
+            if not isinstance(origins, list) or not all(isinstance(o, str) for o in origins):
+                raise ValueError(
+                    'expected a JSON list of strings such as ["https://example.org"], '
+                    f"or origins separated by commas, got {value!r}"
+                )
+        # A browser's Origin is scheme://host[:port]: "https://a.org/" would never match it.
+        for origin in origins:
+            if origin != "*" and not _ORIGIN.fullmatch(origin):
+                raise ValueError(f"{origin!r} is not an origin: expected scheme://host[:port], no path")
         return origins
 
     # A running `rag serve` that `rag ask` and `rag mcp` send questions to instead of loading the
@@ -126,10 +131,14 @@ def check_server_url(url: str) -> str:
     return url.strip().rstrip("/")
 
 
+_ORIGIN = re.compile(r"https?://[^/\s?#]+")
+
+
 def check_port(value: str) -> int:
     """A port to listen on, from 1 to 65535 as RAG_PORT; ValueError for anything else."""
     # 0 would have the system pick a port no one is told of; past 65535 the socket overflows.
-    port = int(value) if value.strip().isdigit() else 0
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    port = int(value) if value.strip().isdecimal() else 0
     if not 1 <= port <= 65535:
         raise ValueError(f"expected a port from 1 to 65535, got {value!r}")
     return port

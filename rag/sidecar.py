@@ -12,7 +12,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from rag.errors import SeedError
 from rag.jsonfile import Node, load_json, milliseconds
@@ -26,13 +25,12 @@ from rag.seed import (
     INFO_VIEWS,
 )
 from rag.timed import Chapter
+from rag.weburl import is_web_url
 
 SIDECAR_SUFFIX = ".info.json"
 _DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 # yt-dlp's count fields and the seed format's names for them, in the seed's order.
 _COUNTS = (("channel_follower_count", INFO_FOLLOWERS), ("like_count", INFO_LIKES), ("view_count", INFO_VIEWS))
-# A link the API, the page and MCP clients hand on as a video's address: nothing but a web page.
-_WEB_SCHEMES = ("http", "https")
 
 
 @dataclass(frozen=True)
@@ -119,14 +117,7 @@ def _web_url(node: Node) -> tuple[str | None, tuple[SeedError, ...]]:
     if text is None or not text.strip():
         return None, ()
     url = text.strip()
-    try:
-        parts = urlsplit(url)
-        web = parts.scheme.lower() in _WEB_SCHEMES and bool(parts.hostname)
-    except ValueError:  # "http://[::1": a bracketed host that is no IPv6 address
-        web = False
-    # A space or a control character is in no address yt-dlp writes, and browsers drop them from
-    # an href before reading it: refused, so what is checked is what a browser would open.
-    if web and url.isprintable() and " " not in url:
+    if is_web_url(url):
         return url, ()
     shown = json.dumps(text, ensure_ascii=False)
     return None, (

@@ -50,7 +50,9 @@ _EN_AMOUNT = re.compile(rf"({_NUMBER}){_SCALE}\s*(%|[A-Za-z]+|{_JA_UNITS})?", re
 # Japanese writes amounts in kanji numerals too ("三百億円", "三千人"): one counts where a unit
 # follows, since a numeral kanji alone is as often part of a word (統一, 一番, 十分); nor "一" alone
 # (一人で: alone), nor an ordinal (第三回), nor the scale of a figure ("3万人" is _EN_AMOUNT's).
-_KANJI_AMOUNT = re.compile(f"(?<![第\\d,.])([〇一二三四五六七八九十百千万億兆]+)({_JA_UNITS})")
+_KANJI = "〇一二三四五六七八九十百千万億兆"
+# The look-behind holds the numerals too: "第二十回" must not match from its 十.
+_KANJI_AMOUNT = re.compile(f"(?<![第\\d,.{_KANJI}])([{_KANJI}]+)({_JA_UNITS})")
 _SCALES = frozenset("万億兆")
 # The Korean unit (rag.answertype's counters) each English or Japanese unit stands for.
 _UNITS = {
@@ -82,12 +84,12 @@ _UNITS = {
     "回": "번",
     "個": "개",
     "台": "개",
-    "件": "개",
-    "軒": "개",
-    "か所": "개",
-    "カ所": "개",
-    "ヶ所": "개",
-    "箇所": "개",
+    "件": "건",
+    "軒": "채",
+    "か所": "곳",
+    "カ所": "곳",
+    "ヶ所": "곳",
+    "箇所": "곳",
     "units": "개",
 }
 _WORDS = {

@@ -19,9 +19,7 @@ AGE = frozenset({"살", "세", "歳"})
 PEOPLE = frozenset({"명", "인", "人"})
 MONTHS = frozenset({"달", "개월", "월"})
 PERCENT = frozenset({"퍼센트", "프로", "%"})
-THINGS = frozenset(
-    {"개", "대", "곳", "군데", "가지", "종", "종류", "채", "척", "마리", "건", "권", "편", "점"}
-)
+THINGS = frozenset({"개", "대", "곳", "군데", "가지", "종", "종류", "채", "척", "마리", "건", "권", "편"})
 MONEY = frozenset({"달러", "엔", "원", "위안", "유로", "파운드", "센트", "퍼센트", "프로", "%", "-"})
 
 
@@ -128,6 +126,8 @@ def test_a_quantity_the_question_states_is_not_its_answer() -> None:
         ("지난 10년 동안 천백 곳이 문을 닫았어요.", Expectation("quantity", THINGS), True),
         ("배가 세 척 있었어요.", Expectation("quantity", THINGS), True),
         ("직원이 다섯 명 있었어요.", Expectation("quantity", THINGS), False),
+        # 점 counts works of art, but as often a score: "90점" does not answer "몇 개".
+        ("시험에서 90점을 받았어요.", Expectation("quantity", THINGS), False),
         # A calendar year is a time: it answers "몇 년에" but not "몇 대" or "얼마나 많이".
         ("2024년에 발매하는 최신 GPU를 공급해 달라고 했죠.", Expectation("quantity"), False),
         (

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from rag.errors import SeedError
-from rag.seed import Seed, parse_seed, read_seed, video_id_from_url
+from rag.seed import Seed, parse_seed, read_seed
+from rag.weburl import video_id_from_url
 from tests.conftest import SEED, VIDEO_ID
 
 
@@ -204,3 +205,13 @@ def test_a_table_row_without_its_marker_is_read_and_warned_of(seed_text: str) ->
         "t.txt:7: timestamp table rows 3 (12:34), 5 (16:08) have no markers ('2.3.', '2.5.') in the "
         "script: their text is read as part of the one before each, with estimated times"
     ]
+
+
+def test_a_video_url_that_is_no_web_address_is_refused(seed_text: str) -> None:
+    # It goes out as the video's link: to API and MCP clients a javascript: URL would run.
+    url = "https://www.youtube.com/watch?v=PR3c4Q63rOs"
+    assert url in seed_text
+    bad = "javascript:alert(1)//?v=PR3c4Q63rOs"
+    assert (
+        error_of(seed_text.replace(url, bad)) == f"t.txt:57: the video URL {bad!r} is not an http(s) address"
+    )

@@ -35,6 +35,20 @@ def test_bad_cors_origins_name_the_variable(value: str, monkeypatch: pytest.Monk
     assert str(info.value) == f"bad settings: RAG_CORS_ORIGINS: Value error, {CORS_EXPECTED}, got {value!r}"
 
 
+@pytest.mark.parametrize(
+    "origin", ["https://a.example/", "https://a.example/app", "a.example", "ftp://a.example"]
+)
+def test_an_origin_with_a_path_or_no_scheme_is_refused(origin: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A browser's Origin header never has a path: "https://a.example/" would match nothing.
+    monkeypatch.setenv("RAG_CORS_ORIGINS", f"https://b.example, {origin}")
+    with pytest.raises(RagError) as info:
+        load_settings()
+    assert str(info.value) == (
+        f"bad settings: RAG_CORS_ORIGINS: Value error, {origin!r} is not an origin: "
+        "expected scheme://host[:port], no path"
+    )
+
+
 def test_a_list_item_given_in_code_is_named_by_its_variable() -> None:
     with pytest.raises(RagError) as info:
         load_settings(cors_origins=["https://example.org", 1])

@@ -47,13 +47,14 @@ def test_only_sentences_without_hangul_are_read_from_their_text() -> None:
         # から after a noun is "from", after a clause "because".
         ("ミツバチは巣から3キロほど飛ぶ。", {""}, set()),
         ("花が多いからです。", set(), {"reason"}),
-        # Kanji numerals are an amount before a unit, not alone (一人で), in a word (十分), as an
-        # ordinal (第三回) or as a figure's scale (3万人 is one amount).
+        # Kanji numerals are an amount before a unit, not "一" alone (一人で), an ordinal (第三回,
+        # 第二十回), a scale alone (万人: everyone) or a figure's scale (3万人 is one amount).
         ("政府は三百億円を支援した。", {"-", "엔"}, {"place"}),
         ("乗客は年間二十五万人まで減った。", {"-", "명"}, set()),
-        ("駅は十二か所あります。", {"-", "개"}, set()),
-        ("一人で行ったが、十分だった。", set(), set()),
-        ("第三回の会議で決まった。", set(), set()),
+        ("駅は十二か所、家は三軒あります。", {"-", "곳", "채"}, set()),
+        ("一人で行った。", set(), set()),
+        ("第三回と第二十回の会議で決まった。", set(), set()),
+        ("万人に愛される味だ。", set(), set()),
         ("3万人が来た。", {"", "명"}, set()),
         # A place kanji counts at a word's end only (市場 is a market).
         ("市場が大きくなった。", set(), set()),

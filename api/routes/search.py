@@ -35,8 +35,7 @@ def search(
     video_id: str | None = None,
 ) -> SearchResponse:
     started = time.perf_counter()
-    # An empty video_id (a form's empty field: `&video_id=`) asks every video, as no video_id does.
-    hits = searcher.search(q, k, video_id or None)
+    hits = searcher.search(q, k, video_id)
     took = (time.perf_counter() - started) * 1000
     return SearchResponse(query=q, took_ms=round(took, 2), results=_passages(searcher, hits))
 
@@ -62,6 +61,6 @@ async def ask(searcher: SearcherDep, llm: LlmDep, body: AskRequest) -> AskRespon
 def answer(searcher: Searcher, body: AskRequest) -> tuple[AskResponse, Result]:
     """The ask response without a written answer: passages and the extracted sentence."""
     started = time.perf_counter()
-    result = searcher.ask(body.question, body.k, body.video_id or None)
+    result = searcher.ask(body.question, body.k, body.video_id)
     took = (time.perf_counter() - started) * 1000
     return AskResponse.of(body.question, result, searcher.index.videos, took), result
