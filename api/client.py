@@ -65,7 +65,7 @@ class Api:
         if response.is_success:
             body: dict[str, Any] = response.json()
             return body
-        raise ServerError(_message(response, self.where))
+        raise ServerError(_message(response, self.where, path))
 
     async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         for attempt in (1, 2):
@@ -107,12 +107,15 @@ class Api:
         await self.aclose()
 
 
-def _message(response: httpx.Response, where: str) -> str:
+def _message(response: httpx.Response, where: str, path: str) -> str:
     """The API's own message for a refusal: every error it sends is ``{"error": {"message"}}``."""
     try:
         message = response.json()["error"]["message"]
     except (ValueError, KeyError, TypeError):
         message = None
+    if response.status_code == 404 and message == "Not Found":
+        # A rag server without the route: most often a URL given with its /v1 (…/v1/v1/ask).
+        return f"the rag server at {where} has no {path}: give its address without a path, e.g. http://127.0.0.1:8000"
     if isinstance(message, str):
         return message
     return f"{where} answered {response.status_code} {response.reason_phrase}, not as a rag server would"

@@ -7,6 +7,8 @@ import httpx
 import pytest
 
 from api.client import Api, ServerError
+from rag.embedder import FakeEmbedder
+from rag.settings import Settings
 
 
 def _api(failures: list[Exception]) -> tuple[Api, list[str]]:
@@ -46,3 +48,17 @@ def test_a_timeout_is_not_tried_again() -> None:
         anyio.run(api.videos)
     assert str(slow.value) == "the rag server at http://127.0.0.1:1 did not answer within 30 s"
     assert len(sent) == 1
+
+
+def test_an_address_with_its_v1_says_to_leave_the_path_out(fake_built: Settings) -> None:
+    from api.app import create_app
+
+    # The app's own 404 for a route it lacks: `--server http://host:port/v1` asks /v1/v1/videos.
+    app = create_app(fake_built, lambda s: FakeEmbedder(), load_in_background=False)
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://rag.test/v1")
+    with pytest.raises(ServerError) as wrong:
+        anyio.run(Api(client, "http://rag.test/v1").videos)
+    assert str(wrong.value) == (
+        "the rag server at http://rag.test/v1 has no /v1/videos: give its address without a path, "
+        "e.g. http://127.0.0.1:8000"
+    )
