@@ -125,6 +125,15 @@ def test_shared_link_asks_on_open(base: str, browser: object) -> None:
     assert "현대가 한 80%" in page.inner_text("#passages li:first-child")  # type: ignore[attr-defined]
 
 
+def test_a_shared_link_to_a_video_the_index_lacks_says_so(base: str, browser: object) -> None:
+    # It searched every video without a word, the address still naming the missing one.
+    page = open_page(browser)
+    page.goto(f"{base}/?q=GPU&video_id=nope")  # type: ignore[attr-defined]
+    page.wait_for_selector("#status.error")  # type: ignore[attr-defined]
+    assert page.inner_text("#status") == "no video with id 'nope' in the index"  # type: ignore[attr-defined]
+    assert page.locator("#passages li").count() == 0  # type: ignore[attr-defined]
+
+
 def test_a_withheld_answer_says_what_the_passages_never_mention(base: str, browser: object) -> None:
     page = open_page(browser)
     page.goto(f"{base}/?q=" + quote("엔비디아 H200은 한 개에 얼마야?"))  # type: ignore[attr-defined]

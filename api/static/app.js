@@ -133,10 +133,13 @@ async function loadVideos() {
 function fromAddress(push) {
   const params = new URLSearchParams(location.search);
   const q = params.get("q");
-  select.value = params.get("video_id") || "";
+  // The address's video, not the menu's: an id the index lacks leaves the menu at "all videos",
+  // and asking with it says so (the API's 404) instead of searching every video unannounced.
+  const videoId = params.get("video_id") || "";
+  select.value = videoId;
   if (q) {
     input.value = q;
-    ask(q, select.value, push);
+    ask(q, videoId, push);
   }
 }
 
