@@ -4,6 +4,8 @@ The core raises these with messages that name the file, line or value at fault;
 only the edges (CLI, HTTP) turn them into exit codes or status codes.
 """
 
+from __future__ import annotations
+
 from pathlib import PurePath
 
 
@@ -23,6 +25,10 @@ class SeedError(RagError):
         self.source = source or PurePath(path).name
         where = f"{path}:{line}" if line is not None else path
         super().__init__(f"{where}: {reason}")
+
+    def against(self, source: str) -> SeedError:
+        """The same problem, kept against ``source``: a sidecar's errors and warnings are its transcript's."""
+        return SeedError(self.path, self.line, self.reason, source)
 
 
 class ModelError(RagError):

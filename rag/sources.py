@@ -137,13 +137,11 @@ def read_source(source: Source, window_ms: int | None = None) -> Seed:
         try:
             sidecar = read_sidecar(sidecar_raw, source.sidecar)
         except SeedError as exc:
-            raise SeedError(exc.path, exc.line, exc.reason, source.name) from None
+            raise exc.against(source.name) from None
     video = _video(source.path, sidecar, lines)
     sections = timed_sections(lines, video.chapters, video.duration_ms, window_ms or SECTION_WINDOW_MS)
     # A sidecar's warnings are the transcript's, as its errors are.
-    warnings = (
-        tuple(SeedError(w.path, w.line, w.reason, source.name) for w in sidecar.warnings) if sidecar else ()
-    )
+    warnings = tuple(w.against(source.name) for w in sidecar.warnings) if sidecar else ()
     return Seed(source.path, _combined(raw, sidecar_raw), video, (), sections, warnings)
 
 
