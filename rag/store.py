@@ -81,6 +81,11 @@ def current_version(index_dir: Path) -> str | None:
         raise not_a_folder(index_dir) from None
     except OSError as exc:
         raise StoreError(f"cannot read {pointer}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise IndexCorruptError(f"{pointer}: not a version name (not UTF-8 text)") from None
+    # Builds write a plain folder name; anything else (a path, '..') would lead outside versions/.
+    if name.startswith(".") or any(c in name for c in "/\\\0"):
+        raise IndexCorruptError(f"{pointer}: {name[:80]!r} is not a version name")
     return name or None
 
 

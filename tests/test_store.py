@@ -100,6 +100,26 @@ def test_refuses_missing_file_and_bad_manifest(fake_built: Settings) -> None:
         read_manifest(fake_built.index_dir)
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xff\xfe2026\n", "not a version name (not UTF-8 text)"),
+        (b"../../elsewhere\n", "'../../elsewhere' is not a version name"),
+        (b"..\n", "'..' is not a version name"),
+    ],
+)
+def test_a_damaged_current_pointer_is_refused_by_name(fake_built: Settings, content: bytes, message: str) -> None:
+    pointer = fake_built.index_dir / "CURRENT"
+    pointer.write_bytes(content)
+    with pytest.raises(IndexCorruptError) as info:
+        load_index(fake_built.index_dir)
+    assert str(info.value) == f"{pointer}: {message}"
+    # A build starts over instead of failing on it.
+    assert stale_reason(fake_built, "fake") == f"{pointer}: {message}"
+    build(fake_built, FakeEmbedder())
+    assert load_index(fake_built.index_dir).manifest.version == current_version(fake_built.index_dir)
+
+
 def test_staleness(fake_built: Settings, make_settings: object) -> None:
     assert stale_reason(fake_built, "fake") is None
     assert stale_reason(fake_built, "other") == "model changed (fake -> other)"
