@@ -42,7 +42,7 @@ class Jobs:
 
     def __init__(
         self,
-        rebuild: Callable[[], BuildReport],
+        rebuild: Callable[[bool], BuildReport],
         reload: Callable[[], object],
         observe: Callable[[State, float], None],
     ) -> None:
@@ -63,8 +63,11 @@ class Jobs:
     def get(self, job_id: str) -> Job | None:
         return self._jobs.get(job_id)
 
-    def start(self) -> Job:
-        """Start a rebuild in the background, or raise BusyError naming the running one."""
+    def start(self, force: bool = False) -> Job:
+        """Start a rebuild in the background, or raise BusyError naming the running one.
+
+        Without ``force`` the rebuild may find the served version up to date and build nothing.
+        """
         with self._lock:
             if self._running is not None:
                 raise BusyError(self._running.id)
@@ -72,7 +75,7 @@ class Jobs:
             self._jobs[job.id] = job
             for old in list(self._jobs)[:-KEEP_JOBS]:
                 del self._jobs[old]
-        threading.Thread(target=self._run, args=(job,), name=f"rag-job-{job.id}", daemon=True).start()
+        threading.Thread(target=self._run, args=(job, force), name=f"rag-job-{job.id}", daemon=True).start()
         return job
 
     def start_or_queue(self) -> None:
@@ -83,11 +86,12 @@ class Jobs:
             with self._lock:
                 self._again = True
 
-    def _run(self, job: Job) -> None:
+    def _run(self, job: Job, force: bool) -> None:
         try:
-            report = self._rebuild()
+            report = self._rebuild(force)
             job.result = {
                 "version": report.version,
+                "up_to_date": report.up_to_date,
                 "videos": len(report.videos),
                 "passages": report.passages,
                 "seconds": round(report.seconds, 2),
@@ -105,7 +109,8 @@ class Jobs:
                 log.warning("seed warning: %s", warning)
             self._reload()
             job.state = "succeeded"
-            log.info("rebuild %s: index %s (%s)", job.id, report.version, report.summary())
+            done = "up to date, nothing built" if report.up_to_date else report.summary()
+            log.info("rebuild %s: index %s (%s)", job.id, report.version, done)
         except RagError as exc:
             job.state, job.error = "failed", str(exc)
             log.error("rebuild %s failed: %s", job.id, exc)

@@ -12,7 +12,8 @@ from collections.abc import Callable
 
 from api.jobs import Jobs
 from api.observe import Metrics
-from index.build import build
+from index.build import build, stale_reason
+from index.parts import BuildReport
 from rag.embedder import Embedder, load_embedder
 from rag.errors import RagError
 from rag.params import RetrievalParams
@@ -51,7 +52,7 @@ class Service:
         self._threads: list[threading.Thread] = []
         self.metrics = Metrics()
         self.jobs = Jobs(
-            lambda: build(self.settings, self.embedder),
+            self._rebuild,
             self.reload,
             lambda state, seconds: self.metrics.builds.labels(state).observe(seconds),
         )
@@ -143,6 +144,27 @@ class Service:
             self.metrics.serving(m.version, index.size)
             log.info("serving index %s: %d videos, %d passages", m.version, len(index.videos), index.size)
             return True
+
+    def _rebuild(self, force: bool) -> BuildReport:
+        """Build unless the version served already holds the seeds as they are (or ``force``).
+
+        A new version of the same files would only empty the answer cache; ``rag index`` skips
+        such a build too.
+        """
+        embedder = self.embedder
+        searcher = self._searcher
+        if not force and searcher is not None and stale_reason(self.settings, embedder.model_id) is None:
+            manifest = searcher.index.manifest
+            if manifest.version == served_version(self.settings):
+                return BuildReport(
+                    version=manifest.version,
+                    videos=list(searcher.index.videos),
+                    passages=manifest.counts.get("passages", 0),
+                    sentences=manifest.counts.get("sentences", 0),
+                    reused=sorted(manifest.seeds),
+                    up_to_date=True,
+                )
+        return build(self.settings, embedder)
 
     def _poll(self) -> None:
         # CURRENT is one small file: reading it once a second costs nothing and catches builds

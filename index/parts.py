@@ -45,6 +45,8 @@ class BuildReport:
     # Seeds that failed to parse but whose last good version stays indexed.
     kept: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Nothing changed since the version served, so nothing was built (``version`` is that one).
+    up_to_date: bool = False
 
     def summary(self) -> str:
         counts = {k: len(getattr(self, k)) for k in ("added", "changed", "removed", "reused", "kept")}

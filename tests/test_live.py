@@ -17,7 +17,7 @@ from index.lock import build_lock
 from rag.embedder import FakeEmbedder, Kind, Vectors
 from rag.params import RetrievalParams
 from rag.settings import Settings
-from rag.store import current_version
+from rag.store import current_version, load_index
 from tests.conftest import ROOT, SEED, VIDEO_ID
 
 DATA = ROOT / "tests" / "data"
@@ -111,6 +111,40 @@ def test_reindex_job_runs_once_at_a_time(live: tuple[TestClient, Settings]) -> N
     assert done["result"]["added"] == ["001_space.txt"] and done["result"]["reused"]
     assert client.get("/healthz").json()["index_version"] == done["result"]["version"]
     assert client.get("/v1/admin/reindex/nope", headers=AUTH).status_code == 404
+
+
+def finished(client: TestClient, force: bool = False) -> dict[str, object]:
+    job_id = client.post("/v1/admin/reindex", params={"force": force}, headers=AUTH).json()["job_id"]
+    wait_for(lambda: client.get(f"/v1/admin/reindex/{job_id}", headers=AUTH).json()["state"] != "running")
+    done: dict[str, object] = client.get(f"/v1/admin/reindex/{job_id}", headers=AUTH).json()
+    return done
+
+
+def test_a_reindex_of_unchanged_seeds_builds_nothing_unless_forced(live: tuple[TestClient, Settings]) -> None:
+    client, settings = live
+    served = client.get("/healthz").json()["index_version"]
+    client.get("/v1/search", params={"q": "손정의"})
+    versions = sorted((settings.index_dir / "versions").iterdir())
+    done = finished(client)
+    assert done["state"] == "succeeded" and done["result"] == {
+        "version": served,
+        "up_to_date": True,
+        "videos": 1,
+        "passages": load_index(settings.index_dir).manifest.counts["passages"],
+        "seconds": 0.0,
+        "added": [],
+        "changed": [],
+        "removed": [],
+        "reused": [SEED.name],
+        "kept": [],
+        "failures": [],
+        "warnings": [],
+    }
+    assert sorted((settings.index_dir / "versions").iterdir()) == versions
+    forced = finished(client, force=True)
+    result = forced["result"]
+    assert isinstance(result, dict) and result["up_to_date"] is False and result["version"] != served
+    wait_for(lambda: client.get("/healthz").json()["index_version"] == result["version"])
 
 
 def test_a_reindex_job_reports_a_seeds_warnings(live: tuple[TestClient, Settings], seed_text: str) -> None:

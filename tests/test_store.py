@@ -108,7 +108,9 @@ def test_refuses_missing_file_and_bad_manifest(fake_built: Settings) -> None:
         (b"..\n", "'..' is not a version name"),
     ],
 )
-def test_a_damaged_current_pointer_is_refused_by_name(fake_built: Settings, content: bytes, message: str) -> None:
+def test_a_damaged_current_pointer_is_refused_by_name(
+    fake_built: Settings, content: bytes, message: str
+) -> None:
     pointer = fake_built.index_dir / "CURRENT"
     pointer.write_bytes(content)
     with pytest.raises(IndexCorruptError) as info:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import JSONResponse
 
 from api.deps import ServiceDep
@@ -45,14 +45,18 @@ Admin = Annotated[None, Depends(require_admin)]
     response_model=JobOut,
     responses={code: {"model": ErrorResponse} for code in (409, 413, 503)},
 )
-def reindex(service: ServiceDep, _: Admin) -> JobOut | JSONResponse:
+def reindex(
+    service: ServiceDep,
+    _: Admin,
+    force: Annotated[bool, Query(description="build even when the index is up to date")] = False,
+) -> JobOut | JSONResponse:
     try:
         service.embedder  # noqa: B018 -- raises NotReadyError (503) before the model is loaded
         # A build by another process (`rag index`, another server) holds the lock file: say so now
         # rather than start a job that can only fail.
         service.jobs.check_idle()
         check_free(service.settings.index_dir)
-        job = service.jobs.start()
+        job = service.jobs.start(force)
     except BusyError as exc:
         return error_response(409, "busy", str(exc), job_id=exc.job_id)
     except BuildBusyError as exc:
