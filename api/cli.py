@@ -166,7 +166,9 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(body, ensure_ascii=False, indent=2))
     else:
-        print(render.ask(body))
+        # A terminal cannot follow a path: the video page is on the server asked, or on the one
+        # `rag serve` starts with these settings.
+        print(render.ask(body, url or render.address(settings.host, settings.port)))
     return 0
 
 

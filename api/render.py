@@ -8,7 +8,18 @@ NO_ANSWER = "No confident answer: the transcripts do not seem to say. Closest pa
 NOT_MENTIONED = "No answer: the passages found never mention {}. Closest passages:"
 
 
-def _passages(passages: list[dict[str, Any]]) -> list[str]:
+def address(host: str, port: int) -> str:
+    """Where a browser reaches a server listening on ``host``: any-address binds are reached locally."""
+    host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _link(url: str, base: str | None) -> str:
+    """A video without a URL of its own links to its page, a path on the server: ``base`` says which."""
+    return base.rstrip("/") + url if base and url.startswith("/") else url
+
+
+def _passages(passages: list[dict[str, Any]], base: str | None = None) -> list[str]:
     lines: list[str] = []
     titled: set[str] = set()
     for p in passages:
@@ -20,12 +31,15 @@ def _passages(passages: list[dict[str, Any]]) -> list[str]:
         lines.append(f"{p['rank']}. [{approx}{p['timestamp']}]  (score {p['score']:.3f})")
         if p["section"]:
             lines.append(f"   section: {p['section']}")
-        lines += [f"   {p['text']}", f"   {p['url']}", ""]
+        lines += [f"   {p['text']}", f"   {_link(p['url'], base)}", ""]
     return lines
 
 
-def ask(body: dict[str, Any]) -> str:
-    """An answer with its timestamp and link, then the passages it was chosen from."""
+def ask(body: dict[str, Any], base: str | None = None) -> str:
+    """An answer with its timestamp and link, then the passages it was chosen from.
+
+    ``base``: the server that relative links (``/videos/<id>?t=…``) are made absolute against.
+    """
     answer = body["answer"]
     if answer is None and body.get("unmentioned"):
         head = [NOT_MENTIONED.format(", ".join(body["unmentioned"])), ""]
@@ -33,8 +47,12 @@ def ask(body: dict[str, Any]) -> str:
         head = [NO_ANSWER, ""]
     else:
         approx = "~" if answer["estimated"] else ""
-        head = [f"Answer [{approx}{answer['timestamp']}] {answer['text']}", f"  {answer['url']}", ""]
-    return "\n".join(head + _passages(body["passages"]))
+        head = [
+            f"Answer [{approx}{answer['timestamp']}] {answer['text']}",
+            f"  {_link(answer['url'], base)}",
+            "",
+        ]
+    return "\n".join(head + _passages(body["passages"], base))
 
 
 def search(body: dict[str, Any]) -> str:
