@@ -195,9 +195,9 @@ def test_eval_of_no_questions_is_an_error(
 def test_a_reader_gone_ends_the_output_quietly() -> None:
     # `rag ask … | head -1`: the answer is longer than the pipe holds, and head leaves after a line.
     code = (
-        "import sys, api.cli, api.render\n"
-        "api.cli._ask_here = lambda settings, args: {}\n"
-        "api.render.ask = lambda body: 'a passage\\n' * 200_000\n"
+        "import sys, api.askcmd, api.cli, api.render\n"
+        "api.askcmd._ask_here = lambda settings, args: {}\n"
+        "api.render.ask = lambda body, base: 'a passage\\n' * 200_000\n"
         "sys.exit(api.cli.main(['ask', 'question']))\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")}
