@@ -22,6 +22,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rag.askwords import (
+    EN_AGE,
+    EN_CLAIM,
+    EN_METHOD,
+    EN_PERCENT,
+    EN_PERSON,
+    EN_PLACE,
+    EN_QUANTITY,
+    EN_REASON,
+    EN_TIME,
+    JA_AGE,
+    JA_CLAIM,
+    JA_METHOD,
+    JA_PEOPLE,
+    JA_PERCENT,
+    JA_PERSON,
+    JA_PLACE,
+    JA_QUANTITY,
+    JA_REASON,
+    JA_TIME,
+)
 from rag.keyword import content_tokens
 from rag.textfacts import YEAR, YEARS
 
@@ -68,35 +89,6 @@ _NUMBER_WORDS = frozenset(
 _TIME_UNITS = frozenset({"년", "월", "일", "개월", "세기", "분기", "주"})
 _TIME_WORDS = frozenset({"작년", "재작년", "올해", "내년", "지난해", "어제", "오늘", "내일", "연초", "연말"})
 
-_EN_AGE = re.compile(r"\bhow old\b|\bage\b", re.I)
-_EN_PERCENT = re.compile(r"\bwhat (?:percentage|percent|share|proportion|fraction)\b|\bhow much of\b", re.I)
-_EN_QUANTITY = re.compile(
-    r"\bhow (?:many|much|long|big|large|far)\b|\bwhat (?:is|was|are|were) the (?:price|cost|number|amount|"
-    r"size|value|valuation|revenue|population)\b|\bnet worth\b",
-    re.I,
-)
-_EN_TIME = re.compile(r"\bwhen\b|\bwhat (?:year|month|date|day)\b|\bin which year\b", re.I)
-_JA_AGE = re.compile("何歳|何才|おいくつ")
-_JA_PEOPLE = re.compile("何人|人数|従業員数")
-_JA_PERCENT = re.compile("何割|何パーセント|何％|何%")
-_JA_QUANTITY = re.compile(
-    "いくら|何[個台倍回件年万億円ドル]|どれくらい|どのくらい|どれほど|金額|価格|時価総額|人口"
-)
-_JA_TIME = re.compile("いつ|何年に|何月|何日")
-_EN_REASON = re.compile(r"\bwhy\b|\breasons?\b|\bwhat for\b", re.I)
-_EN_METHOD = re.compile(r"\bhow\b|\bin what way\b|\bby what means\b", re.I)
-_EN_PERSON = re.compile(r"\bwho\b|\bwhom\b|\bwhose\b", re.I)
-_EN_PLACE = re.compile(r"\bwhere\b|\bwhich (?:country|city|place|region)\b", re.I)
-_EN_CLAIM = re.compile(
-    r"\b(?:say|said|says|claim|claimed|claims|promise|promised|predict|predicted|argue|argued|"
-    r"warn|warned|insist|insisted|tell|told|announce|announced|mean|meant)\b",
-    re.I,
-)
-_JA_REASON = re.compile("なぜ|どうして|理由|何のため|なんで")
-_JA_METHOD = re.compile("どうやって|どのように|どうやったら|方法|どうした")
-_JA_PERSON = re.compile("誰|だれ|どなた|どの人")
-_JA_PLACE = re.compile("どこ|どの国|どの都市|どちら")
-_JA_CLAIM = re.compile("言った|言って|述べ|約束|主張|予測|語っ|と言|発言|強調")
 # In the question: a Korean question word asking for a kind of answer, then a noun naming one.  The
 # word comes first: "건식 방식은 … 왜 잘 안 되나요" asks why, whatever "방식" names.
 _KO_ASKING = {"왜": "reason", "누구": "person", "어디": "place"}
@@ -175,14 +167,14 @@ def _expectation(question: str, morphs: Sequence[Any]) -> Expectation | None:
             return Expectation("quantity", _money(question, morphs))
         if m.form == "언제":
             return Expectation("time")
-    for pattern, units in ((_EN_AGE, "살"), (_JA_AGE, "살"), (_JA_PEOPLE, "명")):
+    for pattern, units in ((EN_AGE, "살"), (JA_AGE, "살"), (JA_PEOPLE, "명")):
         if pattern.search(question):
             return Expectation("quantity", _unit_set(units))
-    if _EN_PERCENT.search(question) or _JA_PERCENT.search(question):
+    if EN_PERCENT.search(question) or JA_PERCENT.search(question):
         return Expectation("quantity", _unit_set("%"))
-    if _EN_QUANTITY.search(question) or _JA_QUANTITY.search(question):
+    if EN_QUANTITY.search(question) or JA_QUANTITY.search(question):
         return Expectation("quantity", _money(question, morphs))
-    if _EN_TIME.search(question) or _JA_TIME.search(question):
+    if EN_TIME.search(question) or JA_TIME.search(question):
         return Expectation("time")
     return _soft(question, morphs)
 
@@ -211,11 +203,11 @@ def _soft(question: str, morphs: Sequence[Any]) -> Expectation | None:
     ):
         return Expectation("claim")
     for kind, patterns in (
-        ("reason", (_EN_REASON, _JA_REASON)),
-        ("person", (_EN_PERSON, _JA_PERSON)),
-        ("place", (_EN_PLACE, _JA_PLACE)),
-        ("method", (_EN_METHOD, _JA_METHOD)),
-        ("claim", (_EN_CLAIM, _JA_CLAIM)),
+        ("reason", (EN_REASON, JA_REASON)),
+        ("person", (EN_PERSON, JA_PERSON)),
+        ("place", (EN_PLACE, JA_PLACE)),
+        ("method", (EN_METHOD, JA_METHOD)),
+        ("claim", (EN_CLAIM, JA_CLAIM)),
     ):
         if any(p.search(question) for p in patterns):
             return Expectation(kind)

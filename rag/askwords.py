@@ -1,0 +1,37 @@
+"""How English and Japanese questions ask for each kind of answer (``rag.answertype.KINDS``).
+
+Korean questions are read through Kiwi's analysis instead (question words and the nouns naming a
+kind); these two languages are matched on their surface, which their question words make reliable.
+"""
+
+import re
+
+EN_AGE = re.compile(r"\bhow old\b|\bage\b", re.I)
+EN_PERCENT = re.compile(r"\bwhat (?:percentage|percent|share|proportion|fraction)\b|\bhow much of\b", re.I)
+EN_QUANTITY = re.compile(
+    r"\bhow (?:many|much|long|big|large|far)\b|\bwhat (?:is|was|are|were) the (?:price|cost|number|amount|"
+    r"size|value|valuation|revenue|population)\b|\bnet worth\b",
+    re.I,
+)
+EN_TIME = re.compile(r"\bwhen\b|\bwhat (?:year|month|date|day)\b|\bin which year\b", re.I)
+JA_AGE = re.compile("何歳|何才|おいくつ")
+JA_PEOPLE = re.compile("何人|人数|従業員数")
+JA_PERCENT = re.compile("何割|何パーセント|何％|何%")
+JA_QUANTITY = re.compile(
+    "いくら|何[個台倍回件年万億円ドル]|どれくらい|どのくらい|どれほど|金額|価格|時価総額|人口"
+)
+JA_TIME = re.compile("いつ|何年に|何月|何日")
+EN_REASON = re.compile(r"\bwhy\b|\breasons?\b|\bwhat for\b", re.I)
+EN_METHOD = re.compile(r"\bhow\b|\bin what way\b|\bby what means\b", re.I)
+EN_PERSON = re.compile(r"\bwho\b|\bwhom\b|\bwhose\b", re.I)
+EN_PLACE = re.compile(r"\bwhere\b|\bwhich (?:country|city|place|region)\b", re.I)
+EN_CLAIM = re.compile(
+    r"\b(?:say|said|says|claim|claimed|claims|promise|promised|predict|predicted|argue|argued|"
+    r"warn|warned|insist|insisted|tell|told|announce|announced|mean|meant)\b",
+    re.I,
+)
+JA_REASON = re.compile("なぜ|どうして|理由|何のため|なんで")
+JA_METHOD = re.compile("どうやって|どのように|どうやったら|方法|どうした")
+JA_PERSON = re.compile("誰|だれ|どなた|どの人")
+JA_PLACE = re.compile("どこ|どの国|どの都市|どちら")
+JA_CLAIM = re.compile("言った|言って|述べ|約束|主張|予測|語っ|と言|発言|強調")
