@@ -119,14 +119,19 @@ def _say(message: str) -> None:
 
 
 def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
-    from index.build import build, build_embedder, stale_reason
+    from index.build import build, build_embedder, left_out, stale_reason
     from index.lock import make_folder
     from rag.embedder import configured_model_id
 
     reason = stale_reason(settings, configured_model_id(settings))
     if reason is None and not args.force:
         print(f"index in {_where(settings)} is up to date with {settings.seeds_dir}")
-        return 0
+        failed, set_aside = left_out(settings)
+        for failure in failed:
+            _say(f"bad seed: {failure}")
+        for name, why in set_aside.items():
+            _say(f"{name}: not indexed: {why}")
+        return EXIT_ERROR if failed and args.strict else 0
     if settings.store == "faiss":
         # A folder that cannot hold an index is said now, not after the model has loaded.
         make_folder(settings.index_dir)

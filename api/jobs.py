@@ -102,6 +102,7 @@ class Jobs:
                 "kept": report.kept,
                 "failures": [_located(f) for f in report.failures],
                 "warnings": [_located(w) for w in report.warnings],
+                "notes": report.notes,
             }
             for failure in report.failures:
                 log.warning("bad seed: %s", failure)

@@ -16,6 +16,7 @@ from index.build import build, stale_reason
 from index.parts import BuildReport
 from rag.embedder import Embedder, load_embedder
 from rag.errors import RagError
+from rag.manifest import failure_of
 from rag.params import RetrievalParams
 from rag.retrieval import Searcher
 from rag.served import open_corpus, served_version
@@ -162,6 +163,8 @@ class Service:
                     passages=manifest.counts.get("passages", 0),
                     sentences=manifest.counts.get("sentences", 0),
                     reused=sorted(manifest.seeds),
+                    failures=[failure_of(record) for record in manifest.failed],
+                    notes=[f"{name}: not indexed: {why}" for name, why in manifest.set_aside.items()],
                     up_to_date=True,
                 )
         return build(self.settings, embedder)

@@ -72,7 +72,7 @@ def main() -> None:
     ]:
         shutil.copy(source, seeds / source.name)
     settings = load_settings(seeds_dir=seeds)
-    parsed, _ = parse_seeds(seeds)
+    parsed = parse_seeds(seeds).seeds
     analyzer = Analyzer()
     videos = [[analyzer.tokens(p.text) for p in chunk_seed(s, chunk_settings(settings))] for s in parsed]
     everything = [t for video in videos for t in video]

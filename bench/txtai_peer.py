@@ -220,9 +220,10 @@ def service_passages(seeds_dir: Path = Path("seeds")) -> list[Passage]:
     from rag.settings import load_settings
 
     settings = load_settings()
-    seeds, failures = parse_seeds(seeds_dir)
-    if failures:
-        raise RagError(f"seeds that do not parse: {', '.join(str(f) for f in failures)}")
+    parsed = parse_seeds(seeds_dir)
+    if parsed.failures:
+        raise RagError(f"seeds that do not parse: {', '.join(str(f) for f in parsed.failures)}")
+    seeds = parsed.seeds
     # The build orders videos by seed file name, passages in chunker order within each.
     seeds.sort(key=lambda s: s.path.name)
     return [p for seed in seeds for p in chunk_seed(seed, chunk_settings(settings))]

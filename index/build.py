@@ -27,9 +27,9 @@ from index.parts import (
 )
 from index.reuse import VideoPart, previous_parts
 from rag.embedder import Embedder, LazyEmbedder, configured_model_id, load_embedder
-from rag.errors import IndexMissingError, RagError
+from rag.errors import IndexMissingError, RagError, SeedError
 from rag.keyword import KeywordIndex, analyzer_signature
-from rag.manifest import Manifest
+from rag.manifest import Manifest, failure_of, failure_record
 from rag.settings import Settings
 from rag.sources import lone_sidecars
 from rag.store import read_manifest, remove_leftovers, write_index
@@ -40,6 +40,7 @@ __all__ = [
     "build",
     "build_embedder",
     "chunk_settings",
+    "left_out",
     "parse_seeds",
     "seed_files",
     "seed_hashes",
@@ -63,12 +64,29 @@ def stale_reason(settings: Settings, model_id: str) -> str | None:
         return f"model changed ({manifest.model_id} -> {model_id})"
     if manifest.prompts != prompts(settings) or manifest.chunking != chunking(settings):
         return "prompts or chunk settings changed"
-    if manifest.seeds != seed_hashes(settings.seeds_dir):
+    if (manifest.seen or manifest.seeds) != seed_hashes(settings.seeds_dir):
         return "seeds changed"
     if manifest.analyzer != analyzer_signature():
         # Questions are tokenized by the analyzer installed now: the index must match it.
         return "keyword analyzer changed"
     return None
+
+
+def left_out(settings: Settings) -> tuple[list[SeedError], dict[str, str]]:
+    """The served version's files that failed, and those set aside for another file of their video.
+
+    An up-to-date index still says them: a file left out is a problem until it is fixed or removed.
+    """
+    if settings.store == "milvus":
+        from index import milvus_build
+
+        manifest = milvus_build.served_manifest(settings)
+    else:
+        try:
+            manifest = read_manifest(settings.index_dir)
+        except RagError:
+            manifest = None
+    return ([failure_of(r) for r in manifest.failed], manifest.set_aside) if manifest else ([], {})
 
 
 def build_embedder(settings: Settings, log: Callable[[str], None] | None = None) -> Embedder:
@@ -117,7 +135,9 @@ def _build(settings: Settings, embedder: Embedder, progress: Progress | None) ->
         f"{name}: metadata without a transcript beside it, not indexed"
         for name in lone_sidecars(settings.seeds_dir, seed_files(settings.seeds_dir))
     ]
-    seeds, report.failures = parse_seeds(settings.seeds_dir)
+    parsed = parse_seeds(settings.seeds_dir)
+    parsed.fill(report)
+    seeds = parsed.seeds
     report.warnings = warnings_of(seeds)
     todo = plan(seeds, report.failures, {n: p.record for n, p in previous.items()}, settings.seeds_dir)
     todo.fill(report)
@@ -142,6 +162,9 @@ def _build(settings: Settings, embedder: Embedder, progress: Progress | None) ->
         seeds={name: parts[name].record.sha256 for name in sorted(parts)},
         counts={"videos": len(ordered), "passages": len(passages), "sentences": len(sentences)},
         analyzer=analyzer_signature(),
+        seen=report.seen,
+        failed=[failure_record(f) for f in report.failures],
+        set_aside=report.set_aside,
     )
     records = [p.record for p in ordered]
     write_index(settings.index_dir, manifest, records, passages, dense, sentences, keyword, tokens=tokens)

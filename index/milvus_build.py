@@ -71,7 +71,9 @@ def stale_reason(settings: Settings, model_id: str) -> str | None:
     if manifest is None:
         return "the served collection has no manifest"
     return _incompatible(manifest, settings, model_id) or (
-        "seeds changed" if manifest.get("seeds") != seed_hashes(settings.seeds_dir) else None
+        "seeds changed"
+        if (manifest.get("seen") or manifest.get("seeds")) != seed_hashes(settings.seeds_dir)
+        else None
     )
 
 
@@ -104,7 +106,9 @@ def build(settings: Settings, embedder: Embedder, progress: Progress | None = No
         f"{name}: metadata without a transcript beside it, not indexed"
         for name in lone_sidecars(settings.seeds_dir, seed_files(settings.seeds_dir))
     ]
-    seeds, report.failures = parse_seeds(settings.seeds_dir)
+    parsed = parse_seeds(settings.seeds_dir)
+    parsed.fill(report)
+    seeds = parsed.seeds
     report.warnings = warnings_of(seeds)
     if why_full or served is None:
         report.notes.append(f"full build into a new collection: {why_full}")
@@ -156,7 +160,7 @@ def _full(
     search = _create(milvus, collection, embedder.dimension, total)
     records, next_row = insert(milvus, collection, ordered, tokens, stats.avgdl, 0, settings, progress)
     ids = spread(0, total, BASELINE)
-    manifest = manifest_of(version, embedder, settings, {r.source: r.sha256 for r in records}, stats)
+    manifest = manifest_of(version, embedder, settings, {r.source: r.sha256 for r in records}, stats, report)
     sentences = sum(len(p.sentences) for part in ordered for p in part.passages)
     milvus.write(collection, properties(manifest, records, stats, search, ids, next_row, [], sentences))
     milvus.call("alter_alias" if milvus.served() else "create_alias", collection_name=collection, alias=alias)
@@ -218,7 +222,9 @@ def _incremental(
         len(p.sentences) for part in ordered for p in part.passages
     )
     version = new_version(sorted(v.sha256 for v in kept_records), settings)
-    manifest = manifest_of(version, embedder, settings, {v.source: v.sha256 for v in kept_records}, stats)
+    manifest = manifest_of(
+        version, embedder, settings, {v.source: v.sha256 for v in kept_records}, stats, report
+    )
     props = properties(
         manifest,
         kept_records,

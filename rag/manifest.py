@@ -11,7 +11,7 @@ from typing import Any
 
 from rag import ann
 from rag.chunking import Passage, Span
-from rag.errors import IndexMismatchError
+from rag.errors import IndexMismatchError, SeedError
 from rag.timed import Chapter
 
 # 2: videos carry their chapters, and sentence spans of cue-based transcripts their exact times.
@@ -56,6 +56,13 @@ class Manifest:
     dense_index: dict[str, Any] = field(default_factory=lambda: ann.DenseSpec().record())
     # rag.keyword.analyzer_signature() of the tokens in tokens.jsonl.
     analyzer: str = ""
+    # Every transcript the build found, indexed or not, by its hash: the folder is unchanged while
+    # these match, even with a broken file in it (``seeds`` alone would call it changed forever).
+    seen: dict[str, str] = field(default_factory=dict)
+    # Transcripts found but not indexed, with why: those that fail to parse (failure_record), and
+    # those another file of the same video is preferred to (file name -> why).
+    failed: list[dict[str, Any]] = field(default_factory=list)
+    set_aside: dict[str, str] = field(default_factory=dict)
 
 
 def check_compatible(manifest: Manifest, model_id: str, dimension: int | None, where: object) -> None:
@@ -86,3 +93,11 @@ def passage_from_json(row: dict[str, Any]) -> Passage:
 
 def video_from_json(row: dict[str, Any]) -> VideoRecord:
     return VideoRecord(**{**row, "chapters": tuple(Chapter(**c) for c in row.get("chapters", ()))})
+
+
+def failure_record(failure: SeedError) -> dict[str, Any]:
+    return {"file": failure.path, "line": failure.line, "reason": failure.reason, "source": failure.source}
+
+
+def failure_of(record: dict[str, Any]) -> SeedError:
+    return SeedError(record["file"], record["line"], record["reason"], record["source"])

@@ -12,6 +12,7 @@ from index.build import build
 from rag.embedder import FakeEmbedder
 from rag.errors import RagError
 from rag.settings import Settings
+from tests.conftest import SEED, VIDEO_ID
 
 RAG = str(Path(sys.executable).with_name("rag"))
 
@@ -37,6 +38,26 @@ def test_index_is_a_no_op_when_up_to_date(
     assert main(["index"]) == 0
     assert capsys.readouterr().out == (
         f"index in {fake_built.index_dir} is up to date with {fake_built.seeds_dir}\n"
+    )
+
+
+def test_an_up_to_date_index_still_names_the_files_it_left_out(
+    fake_built: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (fake_built.seeds_dir / "bad.txt").write_text("제목\n", encoding="utf-8")
+    (fake_built.seeds_dir / "copy.txt").write_bytes(SEED.read_bytes())
+    for key, value in {"SEEDS_DIR": fake_built.seeds_dir, "INDEX_DIR": fake_built.index_dir}.items():
+        monkeypatch.setenv(f"RAG_{key}", str(value))
+    monkeypatch.setenv("RAG_MODEL", "fake")
+    monkeypatch.setattr("index.build.build_embedder", lambda settings, log: FakeEmbedder())
+    assert main(["index"]) == 0
+    capsys.readouterr()
+    assert main(["index", "--strict"]) == 1
+    out, err = capsys.readouterr()
+    assert out == f"index in {fake_built.index_dir} is up to date with {fake_built.seeds_dir}\n"
+    assert err == (
+        f"bad seed: {fake_built.seeds_dir / 'bad.txt'}: no timestamp table (expected a '시간 | 요약 |' header line)\n"
+        f"copy.txt: not indexed: video {VIDEO_ID} is indexed from {SEED.name}\n"
     )
 
 

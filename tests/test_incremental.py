@@ -154,13 +154,16 @@ def test_a_broken_seed_keeps_its_last_good_version(fake_built: Settings) -> None
 
 
 def test_a_second_file_of_an_indexed_video_builds_as_a_fresh_folder_would(fake_built: Settings) -> None:
-    # It sorts first, so it serves the video, and the file indexed so far is reported and dropped.
+    # It sorts first, so it serves the video, and the file indexed so far is set aside and dropped.
     shutil.copy(SEED, fake_built.seeds_dir / "000_0_copy.txt")
     report = build(fake_built, FakeEmbedder())
-    assert (report.added, report.removed, report.kept) == (["000_0_copy.txt"], [SEED.name], [])
-    assert [str(f) for f in report.failures] == [
-        f"{fake_built.seeds_dir / SEED.name}: video {VIDEO_ID} is already indexed from 000_0_copy.txt"
-    ]
+    assert (report.added, report.removed, report.kept, report.failures) == (
+        ["000_0_copy.txt"],
+        [SEED.name],
+        [],
+        [],
+    )
+    assert report.notes == [f"{SEED.name}: not indexed: video {VIDEO_ID} is indexed from 000_0_copy.txt"]
     fresh = fake_built.model_copy(update={"index_dir": fake_built.index_dir.parent / "fresh"})
     same = build(fresh, FakeEmbedder())
     # A version is its time, then a digest of what it holds.

@@ -74,6 +74,33 @@ def test_every_kind_is_indexed_beside_the_seed_and_bad_files_are_named(settings:
     assert len(report.reused) == 4 and set(load_index(settings.index_dir).videos) == set(index.videos)
 
 
+def test_of_several_subtitle_languages_for_one_video_korean_is_indexed(settings: Settings) -> None:
+    vtt = VTT.read_text(encoding="utf-8")
+    (settings.seeds_dir / "Xq7LmN2pR4s.en.vtt").write_text(
+        vtt.replace("폐배터리", "battery"), encoding="utf-8"
+    )
+    report = build(settings, FakeEmbedder())
+    assert report.added == [SEED.name, "Xq7LmN2pR4s.en.vtt", "coffee_lecture.json", "haenyeo_talk.srt"]
+    # yt-dlp's Korean track arrives later: it replaces the English one, which is set aside, not failed.
+    shutil.copy(VTT, settings.seeds_dir)
+    report = build(settings, FakeEmbedder())
+    assert (report.added, report.removed, report.failures) == ([VTT.name], ["Xq7LmN2pR4s.en.vtt"], [])
+    assert report.notes == [
+        "Xq7LmN2pR4s.en.vtt: not indexed: video Xq7LmN2pR4s is indexed from Xq7LmN2pR4s.ko.vtt "
+        "(Korean subtitles first)"
+    ]
+    assert "폐배터리" in " ".join(p.text for p in load_index(settings.index_dir).passages)
+    # And an English track added beside an indexed Korean one leaves it indexed.
+    (settings.seeds_dir / "Xq7LmN2pR4s.en.vtt").unlink()
+    build(settings, FakeEmbedder())
+    (settings.seeds_dir / "Xq7LmN2pR4s.en.vtt").write_text(
+        vtt.replace("폐배터리", "battery"), encoding="utf-8"
+    )
+    report = build(settings, FakeEmbedder())
+    assert (report.added, report.removed, VTT.name in report.reused) == ([], [], True)
+    assert stale_reason(settings, "fake") is None
+
+
 def test_a_sidecar_arriving_later_reindexes_that_video_only(settings: Settings) -> None:
     shutil.copy(VTT, settings.seeds_dir)
     build(settings, FakeEmbedder())

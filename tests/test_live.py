@@ -139,6 +139,7 @@ def test_a_reindex_of_unchanged_seeds_builds_nothing_unless_forced(live: tuple[T
         "kept": [],
         "failures": [],
         "warnings": [],
+        "notes": [],
     }
     assert sorted((settings.index_dir / "versions").iterdir()) == versions
     forced = finished(client, force=True)

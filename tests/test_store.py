@@ -142,10 +142,25 @@ def test_bad_seeds_are_reported_and_the_rest_indexed(fake_built: Settings) -> No
     (fake_built.seeds_dir / "notes.md").write_text("ignored: not a .txt seed", encoding="utf-8")
     report = build(fake_built, FakeEmbedder())
     assert report.videos == [VIDEO_ID]
-    assert [str(f) for f in report.failures] == [
-        f"{fake_built.seeds_dir / 'bad.txt'}: no timestamp table (expected a '시간 | 요약 |' header line)",
-        f"{fake_built.seeds_dir / 'copy.txt'}: video {VIDEO_ID} is already indexed from 000_6959ead08c95735d.txt",
+    bad = f"{fake_built.seeds_dir / 'bad.txt'}: no timestamp table (expected a '시간 | 요약 |' header line)"
+    assert [str(f) for f in report.failures] == [bad]
+    # A second file of an indexed video is no fault of the file: a note says which one is indexed.
+    assert report.notes == [f"copy.txt: not indexed: video {VIDEO_ID} is indexed from {SEED.name}"]
+    # Nothing changed since: the folder is up to date, bad file and all, and the manifest says why
+    # each file was left out.
+    assert stale_reason(fake_built, "fake") is None
+    manifest = read_manifest(fake_built.index_dir)
+    assert manifest.failed == [
+        {
+            "file": str(fake_built.seeds_dir / "bad.txt"),
+            "line": None,
+            "reason": "no timestamp table (expected a '시간 | 요약 |' header line)",
+            "source": "bad.txt",
+        }
     ]
+    assert manifest.set_aside == {"copy.txt": f"video {VIDEO_ID} is indexed from {SEED.name}"}
+    (fake_built.seeds_dir / "bad.txt").write_text("제목\n요약\n고침\n", encoding="utf-8")
+    assert stale_reason(fake_built, "fake") == "seeds changed"
 
 
 def test_no_seeds_is_an_error(make_settings: object, tmp_path: Path) -> None:
