@@ -177,14 +177,17 @@ class Service:
                 self.reload()
 
     def _watch(self) -> None:
-        from watchfiles import watch
+        from api.watcher import watch_seeds
 
-        seeds = self.settings.seeds_dir
-        seeds.mkdir(parents=True, exist_ok=True)
-        log.info("watching %s for new, changed and removed seeds", seeds)
-        for changes in watch(seeds, debounce=self.settings.watch_debounce_ms, stop_event=self._stop):
-            log.info("seeds changed (%d files): rebuilding", len(changes))
-            self.jobs.start_or_queue()
+        settings = self.settings
+        watch_seeds(
+            settings.seeds_dir,
+            settings.watch_debounce_ms,
+            self._stop,
+            lambda: stale_reason(settings, self.embedder.model_id),
+            self.jobs.start_or_queue,
+            settings.reload_interval,
+        )
 
     def start(self, *, background: bool = True, watch: bool = False) -> None:
         targets: list[Callable[[], None]] = [self._poll] + ([self._watch] if watch else [])
