@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -26,6 +27,7 @@ from rag.timed import Chapter, Cue
 from rag.whisper import read_whisper
 
 KINDS = {".txt": "seed", ".vtt": "vtt", ".srt": "srt", ".json": "whisper"}
+LIVE_CHAT_SUFFIX = ".live_chat.json"
 EXPECTED = "*.txt, *.vtt, *.srt or speech-to-text *.json transcripts"
 # yt-dlp names subtitles <id>.<lang>.vtt: ko, en-US, zh-Hans, ko-orig (YouTube's own captions).
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
@@ -76,7 +78,9 @@ def find_sources(folder: Path) -> list[Source]:
         path = files[name]
         # Windows tools and cameras name files "Talk.SRT": the extension's case says nothing.
         kind = KINDS.get(path.suffix.lower())
-        if _is_sidecar(name) or kind is None:
+        # yt-dlp's live chat replay (<id>.live_chat.json, written with the subtitles of a
+        # streamed video) is viewers' messages, not the talk.
+        if _is_sidecar(name) or kind is None or name.lower().endswith(LIVE_CHAT_SUFFIX):
             continue
         sidecar = None
         if kind != "seed":
@@ -146,7 +150,10 @@ def read_source(source: Source, window_ms: int | None = None) -> Seed:
 
 
 def _video(path: Path, sidecar: Sidecar | None, lines: list[TimedLine]) -> Video:
-    base, _ = split_language(path.stem)
+    # macOS writes file names decomposed (NFD): an id or title taken from one looks like the typed
+    # name but never equals it, so both are composed (NFC), as typed text is.
+    stem = unicodedata.normalize("NFC", path.stem)
+    base, _ = split_language(stem)
     video_id = sidecar.video_id if sidecar else base
     # A file name has no "/", but may have a control character or be ".." ("...srt").
     if sidecar is None and (problem := id_problem(video_id)):
@@ -167,7 +174,7 @@ def _video(path: Path, sidecar: Sidecar | None, lines: list[TimedLine]) -> Video
         info.setdefault(INFO_URL, url)
     return Video(
         video_id=video_id,
-        title=(sidecar.title if sidecar and sidecar.title else path.stem),
+        title=(sidecar.title if sidecar and sidecar.title else stem),
         summary="",
         channel=sidecar.channel if sidecar else None,
         upload_date=sidecar.upload_date if sidecar else None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -49,6 +50,7 @@ def test_sources_pair_transcripts_with_their_sidecars(tmp_path: Path) -> None:
         "talk.info.json",
         "lone.info.json",
         "x.json",
+        "abc.live_chat.json",
         "n.md",
     ]:
         (tmp_path / name).write_text("{}", encoding="utf-8")
@@ -56,7 +58,7 @@ def test_sources_pair_transcripts_with_their_sidecars(tmp_path: Path) -> None:
     assert [(s.name, s.kind, s.sidecar and s.sidecar.name) for s in sources] == [
         ("abc.ko.vtt", "vtt", "abc.info.json"),
         ("talk.srt", "srt", "talk.info.json"),
-        ("x.json", "whisper", None),  # *.info.json is never a transcript
+        ("x.json", "whisper", None),  # *.info.json and yt-dlp's *.live_chat.json are no transcripts
     ]
     assert lone_sidecars(tmp_path, sources) == ["lone.info.json"]
     before = source_hash(sources[0])
@@ -135,6 +137,18 @@ def test_a_youtube_shaped_id_links_to_youtube(tmp_path: Path) -> None:
         "dQw4w9WgXcQ",
         "dQw4w9WgXcQ.ko",
         "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+    )
+
+
+def test_a_decomposed_file_name_gives_the_composed_id_and_title(tmp_path: Path) -> None:
+    # As macOS names files: 강연 as six jamo.
+    name = unicodedata.normalize("NFD", "강연 녹화.ko.srt")
+    shutil.copy(SRT, tmp_path / name)
+    v = read_source(Source(tmp_path / name)).video
+    assert (v.video_id, v.title, v.url) == (
+        "강연 녹화",
+        "강연 녹화.ko",
+        "/videos/%EA%B0%95%EC%97%B0%20%EB%85%B9%ED%99%94",
     )
 
 
