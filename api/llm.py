@@ -39,6 +39,14 @@ class Trace:
     finish_reason: str | None = None
 
 
+def completions_url(base: str) -> str:
+    """The chat completions endpoint under ``base``, keeping its query (Azure's ?api-version=…)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(base.strip())
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/chat/completions"))
+
+
 class LlmClient:
     def __init__(
         self,
@@ -46,7 +54,7 @@ class LlmClient:
         metrics: LlmMetrics | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.url = settings.llm_url.rstrip("/") + "/chat/completions" if settings.llm_url else None
+        self.url = completions_url(settings.llm_url) if settings.llm_url else None
         self.model = settings.llm_model
         self.timeout = settings.llm_timeout
         self.max_tokens = settings.llm_max_tokens

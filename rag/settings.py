@@ -78,11 +78,21 @@ class Settings(BaseSettings):
     milvus_collection: str = Field(default="rag", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,150}$")
     milvus_timeout: float = Field(default=10.0, gt=0, le=600, description="seconds per call to Milvus")
 
-    @field_validator("llm_url", "llm_model", "llm_api_key", "milvus_token", mode="before")
+    @field_validator("llm_url", "llm_model", "llm_api_key", "milvus_token", "admin_token", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: Any) -> Any:
-        # `RAG_LLM_URL= rag serve` is how a shell turns a variable off for one command.
-        return None if value == "" else value
+        # `RAG_LLM_URL= rag serve` is how a shell turns a variable off for one command; an empty
+        # admin token would otherwise open the admin routes to an empty bearer token.
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("llm_url")
+    @classmethod
+    def _llm_url(cls, value: str | None) -> str | None:
+        # The pattern lets "http://llm:99999/v1" or "http://[::1" through, and every written
+        # answer would then fail inside the HTTP client: say it once, at start-up.
+        if value is not None:
+            check_web_address(value, "http://127.0.0.1:8080/v1")
+        return value
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -119,15 +129,23 @@ class Settings(BaseSettings):
         return check_server_url(value) if value else None
 
 
-def check_server_url(url: str) -> str:
-    """A server address as given, without a trailing slash; ValueError when it is not http(s)."""
+def check_web_address(url: str, example: str) -> None:
+    """ValueError unless ``url`` is an http(s) address with a host and a valid port, if any."""
     from urllib.parse import urlsplit
 
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(
-            f"expected an http:// or https:// address such as http://127.0.0.1:8000, got {url!r}"
-        )
+    expected = f"expected an http:// or https:// address such as {example}, got {url!r}"
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 -- raises ValueError for "llm:abc" or a port past 65535
+    except ValueError as exc:
+        raise ValueError(f"{expected} ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(expected)
+
+
+def check_server_url(url: str) -> str:
+    """A server address as given, without a trailing slash; ValueError when it is not http(s)."""
+    check_web_address(url, "http://127.0.0.1:8000")
     return url.strip().rstrip("/")
 
 

@@ -57,3 +57,50 @@ def test_a_list_item_given_in_code_is_named_by_its_variable() -> None:
 
 def test_origins_given_in_code_are_kept_as_given() -> None:
     assert Settings(cors_origins=["https://a.example"]).cors_origins == ["https://a.example"]
+
+
+@pytest.mark.parametrize("value", ["", "  "])
+def test_an_empty_admin_token_leaves_the_admin_routes_off(
+    value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Otherwise "Authorization: Bearer " (an empty token) would match it.
+    monkeypatch.setenv("RAG_ADMIN_TOKEN", value)
+    assert load_settings().admin_token is None
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ("http://llm:abc/v1", " (Port could not be cast to integer value as 'abc')"),
+        ("http://127.0.0.1:99999/v1", " (Port out of range 0-65535)"),
+        ("http://[::1/v1", " (Invalid IPv6 URL)"),
+        ("http://:8080/v1", ""),
+    ],
+)
+def test_an_llm_url_the_client_could_not_call_is_refused_at_start(
+    value: str, why: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RAG_LLM_URL", value)
+    with pytest.raises(RagError) as info:
+        load_settings()
+    assert str(info.value) == (
+        "bad settings: RAG_LLM_URL: Value error, expected an http:// or https:// address such as "
+        f"http://127.0.0.1:8080/v1, got {value!r}{why}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("base", "endpoint"),
+    [
+        ("http://127.0.0.1:8080/v1", "http://127.0.0.1:8080/v1/chat/completions"),
+        ("http://127.0.0.1:8080/v1/", "http://127.0.0.1:8080/v1/chat/completions"),
+        (
+            "https://x.openai.azure.com/openai/deployments/d?api-version=2024-06-01",
+            "https://x.openai.azure.com/openai/deployments/d/chat/completions?api-version=2024-06-01",
+        ),
+    ],
+)
+def test_the_completions_endpoint_keeps_the_base_urls_query(base: str, endpoint: str) -> None:
+    from api.llm import completions_url
+
+    assert completions_url(base) == endpoint
