@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from rag.errors import RagError
+from rag.question import checked
 from rag.settings import Settings
 
 if TYPE_CHECKING:
@@ -30,6 +31,9 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
             "--generate writes the answer with this machine's RAG_LLM_URL; a server writes its own: "
             'ask its POST /v1/ask with "generate": true'
         )
+    # Checked here first: a bad k or question is said before the model loads, and in the same
+    # words whether this machine or a server would answer.
+    checked(args.question, args.k)
     body = _ask_server(url, args) if url else _ask_here(settings, args)
     if args.json:
         print(json.dumps(body, ensure_ascii=False, indent=2))

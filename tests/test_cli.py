@@ -98,6 +98,24 @@ def _no_model(*args: Any, **kwargs: Any) -> None:
     raise AssertionError("the model was loaded")
 
 
+@pytest.mark.parametrize("server", [None, "http://127.0.0.1:9"])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [(["-k", "0", "질문"], "k must be between 1 and 50, got 0"), (["  "], "the question is empty")],
+)
+def test_a_bad_question_or_k_is_said_before_anything_loads_the_same_at_every_door(
+    server: str | None,
+    argv: list[str],
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr("rag.embedder.load_embedder", _no_model)
+    monkeypatch.setattr("api.client.remote", _no_model)
+    assert main(["ask", *argv, *(["--server", server] if server else [])]) == 1
+    assert capsys.readouterr().err == f"error: {message}\n"
+
+
 def test_bad_cors_origins_are_a_message(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
