@@ -43,7 +43,8 @@ async def _result(call: Awaitable[dict[str, Any]], text: Callable[[dict[str, Any
     return CallToolResult(content=[TextContent(type="text", text=text(body))], structured_content=body)
 
 
-def build(api: Api) -> MCPServer:
+def build(api: Api, base: str | None = None) -> MCPServer:
+    """The tools over ``api``; ``base`` is the server that links to a video's page are relative to."""
     server: MCPServer = MCPServer(name="rag", instructions=INSTRUCTIONS, log_level="WARNING")
 
     @server.tool(annotations=READ_ONLY)
@@ -55,7 +56,7 @@ def build(api: Api) -> MCPServer:
         """Answer a question from the transcripts: the sentence that answers it, with its timestamp
         and link, and the passages it was chosen from. answer is null (low_confidence true) when the
         transcripts do not seem to say; the closest passages are still returned."""
-        return await _result(api.ask(question, k, video_id), render.ask)
+        return await _result(api.ask(question, k, video_id), lambda body: render.ask(body, base))
 
     @server.tool(annotations=READ_ONLY)
     async def search_transcripts(
@@ -65,12 +66,12 @@ def build(api: Api) -> MCPServer:
     ) -> Annotated[CallToolResult, SearchResponse]:
         """The transcript passages closest to a question, best first, each with its video, timestamp,
         section summary and a link that opens the video there."""
-        return await _result(api.search(question, k, video_id), render.search)
+        return await _result(api.search(question, k, video_id), lambda body: render.search(body, base))
 
     @server.tool(annotations=READ_ONLY)
     async def list_videos() -> Annotated[CallToolResult, VideosResponse]:
         """The indexed videos: id, title, summary, channel, upload date, length, link and passage count."""
-        return await _result(api.videos(), render.videos)
+        return await _result(api.videos(), lambda body: render.videos(body, base))
 
     @server.tool(annotations=READ_ONLY)
     async def get_transcript(
@@ -91,7 +92,9 @@ def serve_mcp(settings: Settings, server_url: str | None, http_port: int | None,
 
     async def run() -> None:
         async with connect(settings, server_url) as api:
-            server = build(api)
+            # An assistant cannot open a path: a video's page is on the server forwarded to, or
+            # on the `rag serve` these settings describe.
+            server = build(api, server_url or render.address(settings.host, settings.port))
             if http_port is None:
                 await server.run_stdio_async()
             else:

@@ -55,16 +55,17 @@ def ask(body: dict[str, Any], base: str | None = None) -> str:
     return "\n".join(head + _passages(body["passages"], base))
 
 
-def search(body: dict[str, Any]) -> str:
+def search(body: dict[str, Any], base: str | None = None) -> str:
     if not body["results"]:
         return "No passages found."
-    return "\n".join(_passages(body["results"]))
+    return "\n".join(_passages(body["results"], base))
 
 
-def videos(body: dict[str, Any]) -> str:
+def videos(body: dict[str, Any], base: str | None = None) -> str:
     lines = [f"{len(body['videos'])} video(s) in index {body['index_version']}:"]
     for v in body["videos"]:
-        lines.append(f"- {v['video_id']}: {v['title']} ({v['length']}, {v['passages']} passages) {v['url']}")
+        link = _link(v["url"], base)
+        lines.append(f"- {v['video_id']}: {v['title']} ({v['length']}, {v['passages']} passages) {link}")
     return "\n".join(lines)
 
 

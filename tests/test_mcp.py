@@ -204,3 +204,29 @@ def test_in_process_with_the_fake_embedder(fake_built: Settings) -> None:
             assert wrong.is_error and _text(wrong).startswith("Error executing tool ask: 1 validation error")
 
     _run(scenario)
+
+
+def test_links_to_a_video_page_name_the_server(fake_built: Settings) -> None:
+    """A video without a URL of its own links to its page: the text says on which server."""
+    import shutil
+
+    from index.build import build as build_index
+
+    shutil.copy(ROOT / "tests" / "data" / "formats" / "haenyeo_talk.srt", fake_built.seeds_dir)
+    build_index(fake_built, FakeEmbedder())
+
+    async def scenario() -> None:
+        base = "http://rag.example:8000"
+        async with local(fake_built, lambda _: FakeEmbedder()) as api, Client(build(api, base)) as client:
+            listed = _text(await client.call_tool("list_videos", {}))
+            assert f"{base}/videos/haenyeo_talk" in listed
+            found = await client.call_tool(
+                "search_transcripts", {"question": "해녀", "video_id": "haenyeo_talk", "k": 1}
+            )
+            assert found.structured_content is not None
+            url = found.structured_content["results"][0]["url"]
+            assert (
+                url.startswith("/videos/haenyeo_talk?t=") and f"   {base}{url}" in _text(found).splitlines()
+            )
+
+    _run(scenario)
