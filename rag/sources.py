@@ -22,7 +22,7 @@ from urllib.parse import quote
 from rag.errors import RagError, SeedError
 from rag.seed import INFO_LENGTH, INFO_URL, Section, Seed, Video, read_seed
 from rag.sidecar import SIDECAR_SUFFIX, Sidecar, id_problem, korean_length, read_sidecar
-from rag.subtitles import TimedLine, read_subtitles
+from rag.subtitles import SpokenLines, TimedLine, read_subtitles
 from rag.timed import Chapter, Cue
 from rag.whisper import read_whisper
 
@@ -149,7 +149,7 @@ def read_source(source: Source, window_ms: int | None = None) -> Seed:
     return Seed(source.path, _combined(raw, sidecar_raw), video, (), sections, warnings)
 
 
-def _video(path: Path, sidecar: Sidecar | None, lines: list[TimedLine]) -> Video:
+def _video(path: Path, sidecar: Sidecar | None, lines: SpokenLines) -> Video:
     # macOS writes file names decomposed (NFD): an id or title taken from one looks like the typed
     # name but never equals it, so both are composed (NFC), as typed text is.
     stem = unicodedata.normalize("NFC", path.stem)
@@ -158,7 +158,8 @@ def _video(path: Path, sidecar: Sidecar | None, lines: list[TimedLine]) -> Video
     # A file name has no "/", but may have a control character or be ".." ("...srt").
     if sidecar is None and (problem := id_problem(video_id)):
         raise SeedError(str(path), None, f"{problem} (taken from the file's name)")
-    spoken = max(line.end_ms for line in lines)
+    # Where the last cue or segment ends, said or not: a silent ending is still the video's.
+    spoken = lines.end_ms
     duration = max(sidecar.duration_ms or 0, spoken) if sidecar else spoken
     url = sidecar.url if sidecar and sidecar.url else None
     if url is None:

@@ -1,18 +1,20 @@
 """Read WebVTT and SRT subtitles into timed lines of speech, each said once.
 
-The files are parsed by webvtt-py (cue blocks, timings, settings, comments, styles and tags);
-this module adds what an index needs on top: where a bad cue is (webvtt-py reports none), clean
-text, and the undoing of YouTube's rolling auto-captions.  Those show two lines at a time and
-scroll: each cue repeats the line before it and adds the one being said, whose words carry inline
-times (``여러분<00:00:01.520><c> 안녕하세요</c>``), followed by a 10 ms cue holding the finished
-line alone.  Read cue by cue, every line would appear two or three times.
+Files are split into cues here, by blocks of lines, so that every problem names its line and no
+said line is lost or glued to another (webvtt-py, used before, glued an SRT cue without its number
+into the one before and named no line).  On top come clean text and the undoing of YouTube's
+rolling auto-captions.  Those show two lines at a time and scroll: each cue repeats the line before
+it and adds the one being said, whose words carry inline times (``여러분<00:00:01.520><c> 안녕하세요</c>``),
+followed by a 10 ms cue holding the finished line alone.  Read cue by cue, every line would
+appear two or three times.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
 from typing import Literal
@@ -21,17 +23,30 @@ from rag.errors import SeedError
 from rag.textfile import decode_text
 
 Format = Literal["vtt", "srt"]
-# WebVTT's line terminators, as webvtt-py splits lines: line numbers must agree with it.
+# WebVTT's line terminators: CR, LF and CRLF, and no others (U+2028 stays inside a line).
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # An inline word time inside a cue's text: only YouTube's auto-captions carry these.
 _WORD_TIME = re.compile(r"<(?:\d+:)?\d{2}:\d{2}\.\d{3}>")
-# Two clock times at the start of a line: a timing line, even when its arrow is broken ("->"),
-# which the SRT reader would silently take for text of the cue before.
-_TIMING_LIKE = re.compile(r"^\s*(?:\d+:)?\d{1,2}:\d{2}[,.]\d+\s*\S*\s*(?:\d+:)?\d{1,2}:\d{2}[,.]\d+")
+# WebVTT's timestamps are strict: two-digit fields and a three-digit fraction.  What follows the
+# end time is cue settings, which only place the text on screen; a player ignores the ones it does
+# not know or cannot read, so they are not read at all (an index has no use for them).
+_VTT_TIME = r"(?:(\d{2,10}):)?(\d{2}):(\d{2})\.(\d{3})"
+_VTT_TIMING = re.compile(rf"\s*{_VTT_TIME}\s*-->\s*{_VTT_TIME}(?=\s|$)")
+# SRT's, as its writers write them: hours always, one- or two-digit fields, ',' or '.', any number
+# of fraction digits; anything after the end time (SubRip's "X1:… Y2:…" box) is ignored.
+_SRT_TIME = r"(\d{1,10}):(\d{1,2}):(\d{1,2})[,.](\d+)"
+_SRT_TIMING = re.compile(rf"\s*{_SRT_TIME}\s*-->\s*{_SRT_TIME}")
+# Two clock times at the start of a line in a timing line's place: a timing line with a broken
+# arrow ("->", "-"), which would otherwise be read as text.  Only punctuation may stand between
+# them: "1:02.33 대 1:03.10 으로 앞섰습니다" is speech.
+_TIMING_LIKE = re.compile(r"\s*(?:\d+:)?\d{1,2}:\d{2}[,.]\d+\s*[^\w\s]*\s*(?:\d+:)?\d{1,2}:\d{2}[,.]\d+")
+# WebVTT blocks that are no cue: comments (never read as timings or text), styles and regions.
+_NOT_CUE = re.compile(r"NOTE(?:[ \t].*)?|STYLE[ \t]*|REGION[ \t]*")
+_CUE_NUMBER = re.compile(r"\s*[0-9]+\s*")
 # The tags a cue's text may carry: WebVTT's (class, italic, bold, underline, ruby; voice and
 # language with an annotation; word times) and SRT's (those, strike-through, font, and web
 # exports' span).  Anything else between '<' and '>' is said text: "수익률이 <5% 이면 손실이고 >10%
-# 이면" or "a<b 그리고 b>c", which stripping every <…> (webvtt-py's Caption.text) would cut out.
+# 이면" or "a<b 그리고 b>c", which stripping every <…> would cut out.
 _CUE_TAG = re.compile(
     r"</?(?:c|i|b|u|s|ruby|rt)(?:\.[\w-]+)*>|<(?:v|lang)(?:\.[\w-]+)*(?:\s[^<>]*)?>|</(?:v|lang)>"
     rf"|<font\b[^<>]*>|</font>|<span\b[^<>]*>|</span>|{_WORD_TIME.pattern}",
@@ -47,6 +62,8 @@ _ASS_BREAK = re.compile(r"\\N")
 # Without word times, a file rolls when most cues of two lines or more begin with the line the
 # previous cue ended with.
 _ROLLING_SHARE = 0.5
+_FOLLOWS_TEXT = "a cue must follow a blank line (this timing line follows text)"
+_NOT_SRT = "not an SRT file: expected a cue number, then a timing line first"
 
 
 @dataclass(frozen=True)
@@ -60,34 +77,39 @@ class TimedLine:
     line: int | None = None
 
 
+class SpokenLines(list[TimedLine]):
+    """A transcript's lines of speech (a list, as before) and ``end_ms``, where its last cue or
+    segment ends: one without text has no line, but the video still runs to its end."""
+
+    def __init__(self, lines: Iterable[TimedLine], end_ms: int) -> None:
+        super().__init__(lines)
+        self.end_ms = end_ms
+
+
 @dataclass(frozen=True)
 class _Cue:
     start_ms: int
     end_ms: int
-    raw: list[str]  # payload lines with their tags
-    texts: list[str]  # the same lines as plain text, blank ones removed
-    line: int
+    line: int  # its timing line
+    raw: list[str]  # payload lines with their tags (filled while the file is read)
+    texts: list[str] = field(default_factory=list)  # the same lines as plain text, blank ones removed
 
 
-def read_subtitles(raw: bytes, path: Path, fmt: Format) -> list[TimedLine]:
+@dataclass(frozen=True)
+class _Block:
+    start: int  # the index of its first line
+    lines: list[str]
+    # Only lines of spaces part it from the block before: WebVTT keeps those inside a cue (YouTube
+    # writes one as an empty caption line), though a cue may start after one.
+    soft: bool
+
+
+def read_subtitles(raw: bytes, path: Path, fmt: Format) -> SpokenLines:
     """The spoken lines of a WebVTT or SRT file in time order, or a SeedError naming the line."""
     text = decode_text(raw, path)
     lines = _LINE_BREAK.split(text)
-    if lines and lines[0].startswith("\ufeff"):
-        lines[0] = lines[0][1:]
-    # SRT writers leave blank lines before the first cue and spaces after a cue number ("1 "):
-    # webvtt-py takes either for a file that is no SRT.  Lines keep their numbers for messages.
-    skipped = 0
-    if fmt == "srt":
-        lines = [line.rstrip() for line in lines]
-        while skipped < len(lines) - 1 and not lines[skipped]:
-            skipped += 1
-    try:
-        cues = [replace(c, line=c.line + skipped) for c in _parse(lines[skipped:], path, fmt)]
-    except SeedError as exc:
-        if exc.line is None or not skipped:
-            raise
-        raise SeedError(exc.path, exc.line + skipped, exc.reason, exc.source) from None
+    read = _vtt_cues(lines, path) if fmt == "vtt" else _srt_cues(lines, path)
+    cues = [replace(c, texts=[t for t in (_clean(r, fmt) for r in c.raw) if t]) for c in read]
     if not cues:
         raise SeedError(str(path), None, "no cues (expected 'HH:MM:SS.mmm --> HH:MM:SS.mmm' timing lines)")
     previous: _Cue | None = None
@@ -105,93 +127,136 @@ def read_subtitles(raw: bytes, path: Path, fmt: Format) -> list[TimedLine]:
     spoken = _unrolled(cues) if _rolling(cues) else [_whole(c) for c in cues if c.texts]
     if not spoken:
         raise SeedError(str(path), None, "no text in any cue")
-    return spoken
+    return SpokenLines(spoken, max(c.end_ms for c in cues))
 
 
-def _parse(lines: list[str], path: Path, fmt: Format) -> list[_Cue]:
-    import webvtt
-    from webvtt.errors import MalformedCaptionError, MalformedFileError
+def _blocks(lines: list[str]) -> list[_Block]:
+    """The runs of lines that are not blank; a line of spaces counts as blank."""
+    blocks: list[_Block] = []
+    inside = soft = False
+    for i, line in enumerate(lines):
+        if line.strip():
+            if inside:
+                blocks[-1].lines.append(line)
+            else:
+                blocks.append(_Block(i, [line], soft))
+            inside = True
+        else:
+            soft = (soft or inside) and bool(line)
+            inside = False
+    return blocks
 
-    # Before the library reads them: a first cue with a broken arrow would read as "no SRT file".
-    for i, text in enumerate(lines):
-        if "-->" not in text and _TIMING_LIKE.match(text):
-            raise SeedError(str(path), i + 1, f"a timing line without its '-->' arrow: {text.strip()!r}")
-    try:
-        # Strict: a malformed cue is an error to report, not a line of speech silently lost.
-        captions = webvtt.WebVTT.from_buffer(lines, format=fmt, strict=True).captions
-    except MalformedFileError:
-        expected = "'WEBVTT'" if fmt == "vtt" else "a cue number, then a timing line"
-        raise SeedError(str(path), 1, f"not {_NAMES[fmt]} file: expected {expected} first") from None
-    except MalformedCaptionError as exc:
-        at, reason = _locate(lines, fmt) or (None, str(exc))
-        raise SeedError(str(path), at, reason) from None
-    timings = [i for i, text in enumerate(lines) if "-->" in text]
-    if len(timings) != len(captions):
-        # The SRT reader drops cues it cannot read: find the first one it dropped.
-        found = _locate(lines, fmt)
-        if found:
-            raise SeedError(str(path), *found)
-        # Empty cues are dropped too, legitimately: match the rest to their lines by their times.
-        timings = _match(lines, timings, [(c.start_time, c.end_time) for c in captions], fmt)
-    cues = []
-    for caption, at in zip(captions, timings, strict=True):
-        raw = list(caption.lines)
-        texts = [_clean(t, fmt) for t in caption.raw_text.split("\n")]
-        cues.append(
-            _Cue(
-                caption.start_time.in_milliseconds(),
-                caption.end_time.in_milliseconds(),
-                raw,
-                [t for t in texts if t],
-                at + 1,
-            )
-        )
+
+def _vtt_cues(lines: list[str], path: Path) -> list[_Cue]:
+    if not lines[0].startswith("WEBVTT"):
+        raise SeedError(str(path), 1, "not a WebVTT file: expected 'WEBVTT' first")
+    blocks = _blocks(lines)
+    header = blocks[0]
+    # A timing line ends the header even without a blank line before it, as in the spec's parser.
+    if cut := next((k for k, t in enumerate(header.lines) if k and "-->" in t), None):
+        blocks[1:1] = [_Block(header.start + cut, header.lines[cut:], False)]
+    cues: list[_Cue] = []
+    after_cue = False  # whether the block before is a cue (rather than the header or a comment)
+    for block in blocks[1:]:
+        b = block.lines
+        not_cue = bool(_NOT_CUE.fullmatch(b[0]))
+        # A cue block is an optional identifier, then the timing line; a comment is never a cue.
+        timing = 0 if "-->" in b[0] and not not_cue else None
+        if len(b) > 1 and "-->" in b[1] and "-->" not in b[0]:
+            timing = 1
+        for k, t in enumerate(b):
+            if "-->" in t and k != timing and not (k == 0 and not_cue):
+                raise SeedError(str(path), block.start + k + 1, _FOLLOWS_TEXT)
+        if timing is not None:
+            cues.append(_cue(b[timing], block.start + timing, "vtt", path))
+            cues[-1].raw.extend(b[timing + 1 :])
+            after_cue = True
+        elif block.soft and not after_cue:
+            continue  # more of the header or of a comment
+        elif block.soft:
+            _no_broken_arrow(b[:2], block.start, path)
+            cues[-1].raw.extend(b)
+        elif not_cue:
+            after_cue = False
+        else:
+            # A blank line ends a cue, so this text belongs to none: refused (WebVTT is read
+            # strictly), where a player would drop it without a word.
+            _no_broken_arrow(b[:2], block.start, path)
+            reason = f"text outside any cue (a blank line ends a cue): {b[0].strip()!r}"
+            raise SeedError(str(path), block.start + 1, reason)
     return cues
 
 
-_NAMES = {"vtt": "a WebVTT", "srt": "an SRT"}
+def _srt_cues(lines: list[str], path: Path) -> list[_Cue]:
+    blocks = _blocks(lines)
+    cues: list[_Cue] = []
+
+    def more(text: list[str]) -> None:
+        """Lines with no timing line of their own: more of the cue before (SRT writers leave blank
+        lines inside a cue's text, and leave out the one before a cue's number)."""
+        if text and not cues:
+            raise SeedError(str(path), blocks[0].start + 1, _NOT_SRT)
+        if text:
+            cues[-1].raw.extend(text)
+
+    for n, block in enumerate(blocks):
+        b, after = block.lines, blocks[n + 1 : n + 2]
+        _no_broken_arrow(b[:2] if _CUE_NUMBER.fullmatch(b[0]) else b[:1], block.start, path)
+        if len(b) == 1 and _CUE_NUMBER.fullmatch(b[0]) and after and "-->" in after[0].lines[0]:
+            continue  # a cue number, a blank line, then its cue
+        rest = 0  # the first line not yet given to a cue
+        for k, line in enumerate(b):
+            if "-->" not in line:
+                continue
+            # A timing line starts a cue at the top of a block (many files number no cue), after
+            # its number there, or after a number that follows text.
+            if k and not _CUE_NUMBER.fullmatch(b[k - 1]):
+                if not cues:
+                    raise SeedError(str(path), block.start + 1, _NOT_SRT)
+                if k > 1:
+                    raise SeedError(str(path), block.start + k + 1, _FOLLOWS_TEXT)
+                # Not taken for the cue's label: it may as well be speech of the cue before, which
+                # lost its blank line, as this cue its number.  Refused with its line rather than
+                # guessed, which would either drop a said line or read a label as speech.
+                reason = f"expected a cue number or a blank line before the timing line, got {b[0].strip()!r}"
+                raise SeedError(str(path), block.start + 1, reason)
+            more(b[rest : max(k - 1, 0)])
+            cues.append(_cue(line, block.start + k, "srt", path))
+            rest = k + 1
+        more(b[rest:])
+    return cues
 
 
-def _one(timing: str, fmt: Format) -> tuple[object, object] | None:
-    """The times webvtt-py reads from a lone timing line, or None if it cannot read them."""
-    import webvtt
-    from webvtt.errors import MalformedCaptionError, MalformedFileError
+def _cue(timing: str, at: int, fmt: Format, path: Path) -> _Cue:
+    times = _times(timing, fmt)
+    if times is None:
+        raise SeedError(str(path), at + 1, f"cannot read the cue timing {timing.strip()!r}")
+    return _Cue(times[0], times[1], at + 1, [])
 
-    cue = ["WEBVTT", "", timing, "x"] if fmt == "vtt" else ["1", timing, "x"]
-    try:
-        captions = webvtt.WebVTT.from_buffer(cue, format=fmt, strict=True).captions
-    except (MalformedCaptionError, MalformedFileError):
+
+def _no_broken_arrow(lines: list[str], start: int, path: Path) -> None:
+    """Refuse a line in a timing line's place that is one but for its arrow."""
+    for k, text in enumerate(lines):
+        if "-->" not in text and _TIMING_LIKE.match(text):
+            raise SeedError(
+                str(path), start + k + 1, f"a timing line without its '-->' arrow: {text.strip()!r}"
+            )
+
+
+def _times(line: str, fmt: Format) -> tuple[int, int] | None:
+    match = (_VTT_TIMING if fmt == "vtt" else _SRT_TIMING).match(line)
+    if not match:
         return None
-    return (captions[0].start_time, captions[0].end_time) if captions else None
-
-
-def _locate(lines: list[str], fmt: Format) -> tuple[int, str] | None:
-    """The first timing line the library cannot read, or that no blank line separates from text."""
-    for i, line in enumerate(lines):
-        if "-->" not in line:
-            continue
-        if _one(line, fmt) is None:
-            return i + 1, f"cannot read the cue timing {line.strip()!r}"
-        # A cue block is an optional identifier (SRT: its number), then the timing line.
-        before = 0
-        while before < i and lines[i - before - 1].strip():
-            before += 1
-        if fmt == "vtt" and before > 1:
-            return i + 1, "a cue must follow a blank line (this timing line follows text)"
-    return None
-
-
-def _match(
-    lines: list[str], timings: list[int], wanted: list[tuple[object, object]], fmt: Format
-) -> list[int]:
-    out: list[int] = []
-    candidates = iter(timings)
-    for times in wanted:
-        for i in candidates:
-            if _one(lines[i], fmt) == times:
-                out.append(i)
-                break
-    return out
+    times = []
+    for hours, minutes, seconds, fraction in (match.groups()[:4], match.groups()[4:]):
+        # SRT's fields past their range carry over ("00:00:75,000" is 75 s), as its players read them.
+        if fmt == "vtt" and (int(minutes) > 59 or int(seconds) > 59):
+            return None
+        # A fraction of a second, as in WebVTT: ",5" is 500 ms and ",05" 50 ms (not 5 ms, as reading
+        # the digits as a count of milliseconds has it); digits past the millisecond are dropped.
+        ms = int(fraction[:3].ljust(3, "0"))
+        times.append(((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + ms)
+    return times[0], times[1]
 
 
 def _clean(text: str, fmt: Format) -> str:

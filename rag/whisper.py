@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from rag.errors import SeedError
-from rag.jsonfile import load_json, milliseconds
-from rag.subtitles import TimedLine
+from rag.jsonfile import Node, load_json, milliseconds
+from rag.subtitles import SpokenLines, TimedLine
 
 
-def read_whisper(raw: bytes, path: Path) -> list[TimedLine]:
+def read_whisper(raw: bytes, path: Path) -> SpokenLines:
     doc = load_json(raw, path)
     if not isinstance(doc.value, dict):
         raise doc.expected('an object with "segments"')
@@ -23,6 +23,7 @@ def read_whisper(raw: bytes, path: Path) -> list[TimedLine]:
         raise doc.get("segments").error("no segments")
     out: list[TimedLine] = []
     previous = 0.0
+    end_ms = 0  # a segment without text still runs the video to its end
     for seg in segments:
         start, end = seg.get("start").seconds(), seg.get("end").seconds()
         if end < start:
@@ -32,9 +33,18 @@ def read_whisper(raw: bytes, path: Path) -> list[TimedLine]:
                 f"{start:g} s is before the previous segment's start ({previous:g} s)"
             )
         previous = start
-        text = " ".join(seg.get("text").text().split())
+        end_ms = max(end_ms, milliseconds(end))
+        text = " ".join(_text(seg).split())
         if text:
             out.append(TimedLine(milliseconds(start), milliseconds(end), text))
     if not out:
         raise SeedError(str(path), None, "no text in any segment")
-    return out
+    return SpokenLines(out, end_ms)
+
+
+def _text(segment: Node) -> str:
+    # "text": null says nothing was said: an empty segment, as "" is, not a reason to keep the whole
+    # transcript out.  A segment with no "text" at all is still refused: it is not this format.
+    if isinstance(segment.value, dict) and "text" in segment.value and segment.value["text"] is None:
+        return ""
+    return segment.get("text").text()

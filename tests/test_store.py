@@ -187,7 +187,7 @@ def test_removing_every_transcript_keeps_the_last_version_and_says_so(fake_built
 def test_a_folder_of_bad_files_names_each_and_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("index.parts.SHOWN_FAILURES", 2)
     for name in ("a.srt", "b.srt", "c.srt"):
-        (tmp_path / name).write_text("00:00:01,000 --> 00:00:02,000\n안녕\n", encoding="utf-8")
+        (tmp_path / name).write_text("안녕\n00:00:01,000 --> 00:00:02,000\n", encoding="utf-8")
     settings = Settings(seeds_dir=tmp_path, index_dir=tmp_path / "i", model="fake")
     with pytest.raises(RagError) as info:
         build(settings, FakeEmbedder())

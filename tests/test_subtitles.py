@@ -158,6 +158,58 @@ def test_substation_line_breaks_left_in_an_srt_are_spaces() -> None:
 def test_an_empty_srt_cue_is_skipped_and_the_rest_keep_their_lines() -> None:
     text = "1\n00:00:01,000 --> 00:00:02,000\n안녕\n\n2\n00:00:03,000 --> 00:00:04,000\n\n3\n00:00:05,000 --> 00:00:06,000\n끝\n"
     assert read(text, "srt") == [TimedLine(1000, 2000, "안녕", 2), TimedLine(5000, 6000, "끝", 9)]
+    # An empty last cue still runs the video to its end.
+    lines = read(text + "\n4\n00:00:07,000 --> 00:00:09,000\n\n", "srt")
+    assert [line.text for line in lines] == ["안녕", "끝"] and lines.end_ms == 9000
+
+
+def test_srt_cues_without_their_number_are_cues() -> None:
+    text = (
+        "1\n00:00:01,000 --> 00:00:02,000\n첫째\n\n2\n00:00:03,000 --> 00:00:04,000\n둘째\n\n"
+        "00:00:05,000 --> 00:00:06,000\n번호 빠짐\n\n4\n00:00:07,000 --> 00:00:08,000\n넷째\n"
+    )
+    assert read(text, "srt") == [
+        TimedLine(1000, 2000, "첫째", 2),
+        TimedLine(3000, 4000, "둘째", 6),
+        TimedLine(5000, 6000, "번호 빠짐", 9),
+        TimedLine(7000, 8000, "넷째", 13),
+    ]
+    assert read("00:00:01,000 --> 00:00:02,000\n안녕\n", "srt") == [TimedLine(1000, 2000, "안녕", 1)]
+
+
+def test_srt_fractions_are_fractions_of_a_second() -> None:
+    text = "1\n0:00:01,5 --> 0:00:02,05\n가\n\n2\n00:00:03,500 --> 00:00:04,5009\n나\n"
+    assert [(line.start_ms, line.end_ms) for line in read(text, "srt")] == [(1500, 2050), (3500, 4500)]
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        "align:middle",
+        "position:50%,middle",
+        "size:80",
+        "line:abc",
+        "foo:bar",
+        "X-foo",
+        "align:sideways line:0",
+    ],
+)
+def test_cue_settings_are_ignored_whatever_they_say(settings: str) -> None:
+    text = f"WEBVTT\n\n00:00:01.000 --> 00:00:02.000 {settings}\n안녕\n"
+    assert read(text) == [TimedLine(1000, 2000, "안녕", 3)]
+
+
+def test_a_line_of_spaces_ends_a_webvtt_cue_where_a_cue_follows() -> None:
+    text = "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n안녕\n \n00:00:03.000 --> 00:00:04.000\n끝\n\t\n"
+    assert read(text) == [TimedLine(1000, 2000, "안녕", 3), TimedLine(3000, 4000, "끝", 6)]
+
+
+def test_clock_times_in_cue_text_and_comments_are_no_timing_lines() -> None:
+    said = "1:02.33 대 1:03.10 으로 앞섰습니다."
+    vtt = f"WEBVTT\n\nNOTE\n00:05.000 - 00:07.000 구간 번역 확인 필요\n\n00:00:01.000 --> 00:00:02.000\n{said}\n"
+    assert read(vtt) == [TimedLine(1000, 2000, said, 6)]
+    srt = f"1\n00:00:01,000 --> 00:00:02,000\n{said}\n\n{said}\n"
+    assert read(srt, "srt") == [TimedLine(1000, 2000, f"{said} {said}", 2)]
 
 
 def test_cp949_subtitles_are_read() -> None:
@@ -171,7 +223,8 @@ GOOD = "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n안녕\n\n"
     ("fmt", "text", "message"),
     [
         ("vtt", GOOD + "00:00:03.000 --> 00:00:0x.000\n나쁜 줄\n", "t.vtt:6: cannot read the cue timing '00:00:03.000 --> 00:00:0x.000'"),
-        ("vtt", GOOD + "00:00:03.000 --> 00:00:04.000 align:sideways\n나쁜 설정\n", "t.vtt:6: cannot read the cue timing '00:00:03.000 --> 00:00:04.000 align:sideways'"),
+        ("vtt", GOOD + "00:00:03.000 --> 00:00:04.000\n첫줄\n\n이어지는 둘째 줄\n\n00:00:05.000 --> 00:00:06.000\n셋\n", "t.vtt:9: text outside any cue (a blank line ends a cue): '이어지는 둘째 줄'"),
+        ("vtt", "WEBVTT\n\n안녕\n\n00:00:01.000 --> 00:00:02.000\n끝\n", "t.vtt:3: text outside any cue (a blank line ends a cue): '안녕'"),
         ("vtt", GOOD[:-1] + "00:00:03.000 --> 00:00:04.000\n붙은 줄\n", "t.vtt:5: a cue must follow a blank line (this timing line follows text)"),
         ("vtt", GOOD + "00:00:03.000 - 00:00:04.000\n화살표\n", "t.vtt:6: a timing line without its '-->' arrow: '00:00:03.000 - 00:00:04.000'"),
         ("vtt", "00:00:01.000 --> 00:00:02.000\n안녕\n", "t.vtt:1: not a WebVTT file: expected 'WEBVTT' first"),
@@ -182,6 +235,8 @@ GOOD = "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n안녕\n\n"
         ("srt", "1\n00:00:01,000 --> 00:00:02,000\n안녕\n\n2\n00:00:03,000 -> 00:00:04,000\n화살표\n", "t.srt:6: a timing line without its '-->' arrow: '00:00:03,000 -> 00:00:04,000'"),
         ("srt", "1\n00:00:01,000 --> 00:00:02,000\n안녕\n\n2\n00:00:03,000 --> 00:00:0x,000\n나쁨\n", "t.srt:6: cannot read the cue timing '00:00:03,000 --> 00:00:0x,000'"),
         ("srt", "안녕\n00:00:01,000 --> 00:00:02,000\n", "t.srt:1: not an SRT file: expected a cue number, then a timing line first"),
+        ("srt", "1\n00:00:01,000 --> 00:00:02,000\n첫째\n\n2\n00:00:03,000 --> 00:00:04,000\n둘째\n\nthree\n00:00:05,000 --> 00:00:06,000\n셋째\n", "t.srt:9: expected a cue number or a blank line before the timing line, got 'three'"),
+        ("srt", "1\n00:00:01,000 --> 00:00:02,000\n첫째\n00:00:03,000 --> 00:00:04,000\n둘째\n", "t.srt:4: a cue must follow a blank line (this timing line follows text)"),
         ("srt", "1\n00:00:01,000 --> 00:00:02,000\n\x00\n", "t.srt:3: binary data (NUL byte) in a text file"),
     ],
 )  # fmt: skip
