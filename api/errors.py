@@ -34,6 +34,12 @@ def error_response(status: int, code: str, message: str, **extra: str) -> JSONRe
 def _describe(exc: RequestValidationError) -> str:
     parts = []
     for err in exc.errors():
+        if err.get("type") == "json_invalid":
+            # FastAPI's location is ("body", character offset) and its message only "JSON decode error".
+            at = err.get("loc", ())[-1]
+            why = (err.get("ctx") or {}).get("error")
+            parts.append(f"the request body is not valid JSON (at character {at}{f': {why}' if why else ''})")
+            continue
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "request"
         message = err.get("msg", "invalid")
         if err.get("type") == "string_pattern_mismatch" and where in ("query.q", "question"):

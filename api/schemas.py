@@ -125,8 +125,9 @@ class AskResponse(BaseModel):
     )
     low_confidence: bool = Field(
         description="true when no passage seems to answer (confidence below the threshold, no span stating the "
-        "quantity or time asked, or a year or model name the question names in none of the first three "
-        "passages): answer is then null"
+        "quantity or time asked, a year or model name the question names in none of the first three "
+        "passages, or a question with no word to look for, such as an emoji alone): answer is then null, "
+        "whatever the confidence"
     )
     unmentioned: list[str] = Field(
         default_factory=list,
