@@ -55,7 +55,9 @@ def create_app(
     errors.install(app)
     # Innermost (added first): logged and counted as the HEAD it was, routed as a GET.
     app.add_middleware(HeadAsGet)
-    app.add_middleware(BodyLimit)
+    routers = [search, videos, transcript, admin, page, metrics, docs]
+    # A body refused before routing is still counted under the route it was sent to.
+    app.add_middleware(BodyLimit, routes=[r for m in routers for r in m.router.routes])
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -64,13 +66,8 @@ def create_app(
             allow_headers=["*"],
         )
     app.add_middleware(RequestContext, metrics=service.metrics)
-    app.include_router(search.router)
-    app.include_router(videos.router)
-    app.include_router(transcript.router)
-    app.include_router(admin.router)
-    app.include_router(page.router)
-    app.include_router(metrics.router)
-    app.include_router(docs.router)
+    for module in routers:
+        app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=page.STATIC), name="static")
     app.mount(docs.ASSETS, StaticFiles(directory=docs.assets_folder()), name="docs-assets")
     return app

@@ -284,6 +284,16 @@ def test_request_id_and_metrics(client: TestClient) -> None:
     assert 'rag_index_info{version="' in text and "rag_request_seconds_bucket" in text
 
 
+def test_bodies_refused_before_routing_are_counted_under_their_route(client: TestClient) -> None:
+    client.post("/v1/ask", content=b"question=x", headers={"content-type": "text/plain"})
+    client.post("/v1/ask", content=b"x" * 70_000, headers={"content-type": "application/json"})
+    client.post("/nowhere", content=b"x" * 70_000)
+    text = client.get("/metrics").text
+    assert 'rag_requests_total{method="POST",route="/v1/ask",status="415"} 1.0' in text
+    assert 'rag_requests_total{method="POST",route="/v1/ask",status="413"} 1.0' in text
+    assert 'rag_requests_total{method="POST",route="unmatched",status="413"} 1.0' in text
+
+
 def test_logs_are_json_with_the_request_id() -> None:
     import json
     import logging
