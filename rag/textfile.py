@@ -1,4 +1,5 @@
-"""Text files as people save them: UTF-8 (with or without BOM), or CP949/EUC-KR from Korean Windows."""
+"""Text files as people save them: UTF-8 (with or without BOM), UTF-16 with its BOM (Windows
+Notepad's "Unicode"), or CP949/EUC-KR from Korean Windows."""
 
 from __future__ import annotations
 
@@ -13,7 +14,16 @@ COMMON_SHARE = 0.9
 
 
 def decode_text(raw: bytes, path: Path) -> str:
-    """The file's text (UTF-8, or CP949/EUC-KR when that reads as Korean), or an error naming the line."""
+    """The file's text (UTF-8, UTF-16 with a BOM, or CP949/EUC-KR when that reads as Korean), or an
+    error naming the line."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # A UTF-16 file always opens with its BOM when Windows writes it: "utf-16" reads the order.
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].decode("utf-16", "replace").count("\n") + 1
+            raise SeedError(str(path), line, "not valid UTF-16 text (it starts with a UTF-16 BOM)") from exc
+        return _no_nul(text, path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -27,6 +37,10 @@ def decode_text(raw: bytes, path: Path) -> str:
             raise SeedError(
                 str(path), line, "not valid UTF-8 text (and no Korean when read as CP949)"
             ) from exc
+    return _no_nul(text, path)
+
+
+def _no_nul(text: str, path: Path) -> str:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise SeedError(str(path), line, "binary data (NUL byte) in a text file")

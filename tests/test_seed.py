@@ -161,6 +161,18 @@ def test_cp949_seed_is_read(seed_text: str) -> None:
     assert seed.video.channel == "교양이를 부탁해" and len(seed.sections) == 9
 
 
+@pytest.mark.parametrize("big_endian", [False, True])
+def test_utf16_with_its_bom_is_read(seed_text: str, big_endian: bool) -> None:
+    # Windows Notepad's "Unicode" (little-endian) and "Unicode big endian" both open with a BOM.
+    text = seed_text.replace("\n", "\r\n")
+    raw = ("\ufeff" + text).encode("utf-16-be") if big_endian else text.encode("utf-16")
+    seed = parse_seed(raw, Path("u.txt"))
+    assert seed.video.channel == "교양이를 부탁해" and len(seed.sections) == 9
+    with pytest.raises(SeedError) as info:
+        parse_seed("제목\n요약\n".encode("utf-16") + b"\x00", Path("u.txt"))
+    assert str(info.value) == "u.txt:3: not valid UTF-16 text (it starts with a UTF-16 BOM)"
+
+
 def test_latin1_and_binary_are_rejected() -> None:
     with pytest.raises(SeedError) as info:
         parse_seed("title\ncafé\n".encode("latin-1"), Path("l.txt"))
