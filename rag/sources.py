@@ -32,6 +32,8 @@ EXPECTED = "*.txt, *.vtt, *.srt or speech-to-text *.json transcripts"
 # yt-dlp names subtitles <id>.<lang>.vtt: ko, en-US, zh-Hans, ko-orig (YouTube's own captions).
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+# yt-dlp's default output template, "%(title)s [%(id)s].%(ext)s".
+_YT_DLP_NAME = re.compile(r"(.+?) \[([A-Za-z0-9_-]{11})\]")
 # Without chapters, a transcript is cut into sections of this length (no passage or result
 # crosses one).  Chosen by `python -m bench.windows`, retrieval on the seed read as unpunctuated
 # rolling auto-captions without chapters (docs/formats.md): dev hit@1 / MRR@10 0.734 / 0.815 at
@@ -155,6 +157,10 @@ def _video(path: Path, sidecar: Sidecar | None, lines: SpokenLines) -> Video:
     stem = unicodedata.normalize("NFC", path.stem)
     base, _ = split_language(stem)
     video_id = sidecar.video_id if sidecar else base
+    title = stem
+    # yt-dlp's own file names are "<title> [<id>]": the YouTube id and the title, not one id.
+    if not sidecar and (named := _YT_DLP_NAME.fullmatch(base)):
+        title, video_id = named.group(1), named.group(2)
     # A file name has no "/", but may have a control character or be ".." ("...srt").
     if sidecar is None and (problem := id_problem(video_id)):
         raise SeedError(str(path), None, f"{problem} (taken from the file's name)")
@@ -175,7 +181,7 @@ def _video(path: Path, sidecar: Sidecar | None, lines: SpokenLines) -> Video:
         info.setdefault(INFO_URL, url)
     return Video(
         video_id=video_id,
-        title=(sidecar.title if sidecar and sidecar.title else stem),
+        title=(sidecar.title if sidecar and sidecar.title else title),
         summary="",
         channel=sidecar.channel if sidecar else None,
         upload_date=sidecar.upload_date if sidecar else None,

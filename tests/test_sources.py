@@ -140,6 +140,18 @@ def test_a_youtube_shaped_id_links_to_youtube(tmp_path: Path) -> None:
     )
 
 
+def test_yt_dlps_own_file_names_give_the_youtube_id_and_the_title(tmp_path: Path) -> None:
+    # yt-dlp names files "%(title)s [%(id)s].%(ext)s" unless told otherwise.
+    name = "Ep. 19 AI 전쟁 [PR3c4Q63rOs].ko.vtt"
+    shutil.copy(VTT, tmp_path / name)
+    v = read_source(Source(tmp_path / name)).video
+    assert (v.video_id, v.title, v.url) == (
+        "PR3c4Q63rOs",
+        "Ep. 19 AI 전쟁",
+        "https://www.youtube.com/watch?v=PR3c4Q63rOs",
+    )
+
+
 def test_a_decomposed_file_name_gives_the_composed_id_and_title(tmp_path: Path) -> None:
     # As macOS names files: 강연 as six jamo.
     name = unicodedata.normalize("NFD", "강연 녹화.ko.srt")
