@@ -119,7 +119,7 @@ def _say(message: str) -> None:
 
 
 def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
-    from index.build import build, build_embedder, left_out, stale_reason
+    from index.build import build, build_embedder, left_out, seed_files, stale_reason
     from index.lock import make_folder
     from rag.embedder import configured_model_id
 
@@ -132,8 +132,10 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
         for name, why in set_aside.items():
             _say(f"{name}: not indexed: {why}")
         return EXIT_ERROR if failed and args.strict else 0
+    # A seeds folder that is not there, or a folder that cannot hold an index, is said now, not
+    # after the model has loaded.
+    seed_files(settings.seeds_dir)
     if settings.store == "faiss":
-        # A folder that cannot hold an index is said now, not after the model has loaded.
         make_folder(settings.index_dir)
     _say(f"building index: {reason or 'forced'}")
     embedder = build_embedder(settings, log=_say)

@@ -71,7 +71,7 @@ def _is_sidecar(name: str) -> bool:
 def find_sources(folder: Path) -> list[Source]:
     """The transcripts in ``folder``, by file name, each with its sidecar when there is one."""
     if not folder.is_dir():
-        raise RagError(f"seeds folder {folder} does not exist")
+        raise RagError(f"seeds folder {folder} {'is not a folder' if folder.exists() else 'does not exist'}")
     files = {p.name: p for p in folder.iterdir() if p.is_file()}
     # A sidecar is found whatever the case of its name, as its transcript is ("Talk.INFO.JSON").
     sidecars = {name.lower(): path for name, path in files.items() if _is_sidecar(name)}

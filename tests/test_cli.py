@@ -98,6 +98,20 @@ def _no_model(*args: Any, **kwargs: Any) -> None:
     raise AssertionError("the model was loaded")
 
 
+@pytest.mark.parametrize(("make", "what"), [(False, "does not exist"), (True, "is not a folder")])
+def test_a_seeds_folder_that_is_not_one_is_said_before_the_model_loads(
+    make: bool, what: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seeds = tmp_path / "seeds"
+    if make:
+        seeds.write_text("a file", encoding="utf-8")
+    monkeypatch.setenv("RAG_SEEDS_DIR", str(seeds))
+    monkeypatch.setenv("RAG_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setattr("index.build.build_embedder", _no_model)
+    assert main(["index"]) == 1
+    assert capsys.readouterr().err == f"error: seeds folder {seeds} {what}\n"
+
+
 @pytest.mark.parametrize("server", [None, "http://127.0.0.1:9"])
 @pytest.mark.parametrize(
     ("argv", "message"),
