@@ -69,6 +69,9 @@ class Node:
 
     def count(self) -> int:
         v = self.value
+        # 12.0 is a whole number too: JSON has one number type, and some writers emit floats.
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
         if isinstance(v, bool) or not isinstance(v, int) or v < 0:
             raise self.expected("a whole number")
         return v

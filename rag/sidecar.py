@@ -94,7 +94,8 @@ def read_sidecar(raw: bytes, path: Path) -> Sidecar:
     if channel:
         info[INFO_CHANNEL] = channel
     for key, name in _COUNTS:
-        if doc.has(key):
+        # null: yt-dlp could not read it (a hidden like count), as if it were left out.
+        if doc.has(key) and doc.get(key).value is not None:
             info[name] = f"{doc.get(key).count():,}"
     if upload_date:
         info[INFO_UPLOADED] = upload_date
@@ -102,7 +103,8 @@ def read_sidecar(raw: bytes, path: Path) -> Sidecar:
         info[INFO_LENGTH] = korean_length(duration)
     if url:
         info[INFO_URL] = url
-    chapters = _chapters(doc.get("chapters")) if doc.has("chapters") else ()
+    chapters, dropped = _chapters(doc.get("chapters")) if doc.has("chapters") else ((), ())
+    warnings += dropped
     return Sidecar(video_id, title, channel, upload_date, duration, url, chapters, info, warnings)
 
 
@@ -135,17 +137,25 @@ def _date(node: Node) -> str | None:
     return f"{m[1]}-{m[2]}-{m[3]}"
 
 
-def _chapters(node: Node) -> tuple[Chapter, ...]:
+def _chapters(node: Node) -> tuple[tuple[Chapter, ...], tuple[SeedError, ...]]:
+    """The chapters, and a warning for each empty one left out (it starts where it ends)."""
+    if node.value is None:
+        return (), ()
     out: list[Chapter] = []
+    dropped: list[SeedError] = []
     for item in node.items():
         start, end = item.get("start_time").seconds(), item.get("end_time").seconds()
-        if end <= start:
-            raise item.get("end_time").error(
-                f"the chapter ends at {end:g} s, not after it starts ({start:g} s)"
-            )
+        if end < start:
+            raise item.get("end_time").error(f"the chapter ends at {end:g} s, before it starts ({start:g} s)")
         if out and milliseconds(start) < out[-1].start_ms:
             raise item.get("start_time").error(f"{start:g} s is before the previous chapter's start")
-        out.append(
-            Chapter(milliseconds(start), milliseconds(end), " ".join(item.get("title").text().split()))
-        )
-    return tuple(out)
+        if milliseconds(end) == milliseconds(start):
+            dropped.append(
+                item.get("end_time").error(
+                    f"the chapter is empty (it starts and ends at {start:g} s): left out"
+                )
+            )
+            continue
+        title = item.get("title").optional_text() or ""
+        out.append(Chapter(milliseconds(start), milliseconds(end), " ".join(title.split())))
+    return tuple(out), tuple(dropped)

@@ -218,9 +218,10 @@ def test_bad_whisper_json_names_the_json_path_or_line(text: str, message: str) -
         ({"upload_date": "2025-09-14"}, 's.info.json: $.upload_date: expected a date as YYYYMMDD, got "2025-09-14"'),
         ({"view_count": -3}, "s.info.json: $.view_count: expected a whole number, got -3"),
         ({"duration": "3:05"}, 's.info.json: $.duration: expected a number of seconds, got "3:05"'),
-        ({"chapters": [{"start_time": 5, "end_time": 5, "title": "a"}]}, "s.info.json: $.chapters[0].end_time: the chapter ends at 5 s, not after it starts (5 s)"),
+        ({"chapters": [{"start_time": 5, "end_time": 4, "title": "a"}]}, "s.info.json: $.chapters[0].end_time: the chapter ends at 4 s, before it starts (5 s)"),
+        ({"view_count": 12.5}, "s.info.json: $.view_count: expected a whole number, got 12.5"),
         ({"chapters": [{"start_time": 5, "end_time": 9, "title": "a"}, {"start_time": 1, "end_time": 2, "title": "b"}]}, "s.info.json: $.chapters[1].start_time: 1 s is before the previous chapter's start"),
-        ({"chapters": [{"start_time": 0, "end_time": 9}]}, "s.info.json: $.chapters[0].title: expected a string, got nothing"),
+        ({"chapters": [{"start_time": 0, "end_time": 9, "title": 3}]}, "s.info.json: $.chapters[0].title: expected a string, got 3"),
     ],
 )  # fmt: skip
 def test_bad_sidecars_name_the_json_path(changes: dict[str, object], message: str) -> None:
@@ -228,6 +229,28 @@ def test_bad_sidecars_name_the_json_path(changes: dict[str, object], message: st
     with pytest.raises(SeedError) as info:
         read_sidecar(json.dumps(doc).encode(), Path("s.info.json"))
     assert str(info.value) == message
+
+
+def test_what_yt_dlp_writes_for_missing_metadata_keeps_the_transcript_in() -> None:
+    # null counts (a hidden like count), float counts, chapters with no title or none at all, and an
+    # empty chapter: nothing to refuse the transcript for.
+    doc = {
+        **json.loads(INFO.read_text(encoding="utf-8")),
+        "like_count": None,
+        "view_count": 1234.0,
+        "chapters": [
+            {"start_time": 0, "end_time": 0, "title": "빈 장"},
+            {"start_time": 0, "end_time": 9, "title": None},
+            {"start_time": 9, "end_time": 20},
+        ],
+    }
+    sidecar = read_sidecar(json.dumps(doc).encode(), Path("s.info.json"))
+    assert (sidecar.info["조회수"], "좋아요 수" in sidecar.info) == ("1,234", False)
+    assert [(c.start_ms, c.end_ms, c.title) for c in sidecar.chapters] == [(0, 9000, ""), (9000, 20000, "")]
+    assert [str(w) for w in sidecar.warnings] == [
+        "s.info.json: $.chapters[0].end_time: the chapter is empty (it starts and ends at 0 s): left out"
+    ]
+    assert read_sidecar(json.dumps({**doc, "chapters": None}).encode(), Path("s.info.json")).chapters == ()
 
 
 def test_a_bad_sidecar_keeps_its_transcript_out_and_says_which(tmp_path: Path) -> None:
