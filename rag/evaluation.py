@@ -6,7 +6,6 @@ questions are counted here because they are not ranking metrics.
 
 from __future__ import annotations
 
-import json
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -15,6 +14,10 @@ from pathlib import Path
 from rag.chunking import Passage, squash_text
 from rag.errors import RagError
 from rag.moments import Hit
+
+# Re-exported (``as``): callers read the question set through this module.
+from rag.questionset import Question as Question
+from rag.questionset import load_questions as load_questions
 from rag.result import Result
 
 METRICS = ("hit_rate@1", "hit_rate@3", "hit_rate@5", "mrr@10", "ndcg@10")
@@ -69,20 +72,6 @@ DEV_SPLITS = frozenset(SPLITS) - {"report"} - UNSPENT
 REDUNDANCY_AT = 5
 
 
-@dataclass(frozen=True)
-class Question:
-    id: str
-    lang: str
-    kind: str
-    split: str
-    question: str
-    evidence: str | None
-
-    @property
-    def answerable(self) -> bool:
-        return self.evidence is not None
-
-
 @dataclass
 class Outcome:
     question: Question
@@ -115,22 +104,6 @@ class Outcome:
 class Report:
     rows: dict[str, dict[str, float]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
-
-
-def load_questions(path: Path) -> list[Question]:
-    questions: list[Question] = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise RagError(f"{path}: cannot read the question set ({exc.strerror or exc})") from None
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            questions.append(Question(**json.loads(line)))
-        except (json.JSONDecodeError, TypeError) as exc:
-            raise RagError(f"{path}:{number}: not a question record ({exc})") from None
-    return questions
 
 
 def in_split(question: Question, split: str) -> bool:

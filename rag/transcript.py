@@ -29,12 +29,27 @@ class Segment:
     text: str
 
 
-def check_range(start_ms: int | None, end_ms: int | None) -> None:
-    for name, value in (("start", start_ms), ("end", end_ms)):
+def check_range(start: float | None, end: float | None) -> None:
+    """Refuse a range in seconds that starts or ends below 0 or ends before it starts.
+
+    The HTTP route checks the seconds it was given: rounded to milliseconds, or bounded far past
+    any video's end, a backward range could turn into an empty or a one-moment one.
+    """
+    for name, value in (("start", start), ("end", end)):
         if value is not None and value < 0:
-            raise QueryError(f"{name} must be 0 seconds or more, got {value / 1000:g}")
-    if start_ms is not None and end_ms is not None and end_ms < start_ms:
-        raise QueryError(f"end ({end_ms / 1000:g} s) is before start ({start_ms / 1000:g} s)")
+            raise QueryError(f"{name} must be 0 seconds or more, got {_shown(value)}")
+    if start is not None and end is not None and end < start:
+        raise QueryError(f"end ({_shown(end)} s) is before start ({_shown(start)} s)")
+
+
+def _shown(value: float) -> str:
+    """``value`` short ("10", "2e+09") unless that would hide how it differs: "5.0000001", not "5"."""
+    short = f"{value:g}"
+    return short if float(short) == value else repr(value)
+
+
+def _seconds(ms: int | None) -> float | None:
+    return None if ms is None else ms / 1000
 
 
 def transcript(
@@ -43,7 +58,7 @@ def transcript(
     """The video's segments that overlap ``[start_ms, end_ms]`` (either end open when None)."""
     if video_id not in index.videos:
         raise NotFoundError(f"no video with id {video_id!r} in the index")
-    check_range(start_ms, end_ms)
+    check_range(_seconds(start_ms), _seconds(end_ms))
     low = start_ms if start_ms is not None else -1
     overlap = int(index.manifest.chunking.get("overlap_sentences", 0))
     return [

@@ -1,3 +1,4 @@
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -78,6 +79,47 @@ def test_bad_question_file(tmp_path: Path) -> None:
     path.write_text('{"id": "q1"}\n', encoding="utf-8")
     with pytest.raises(RagError, match=r"q\.jsonl:1: not a question record"):
         load_questions(path)
+
+
+_RECORD = {"id": "q1", "lang": "ko", "kind": "fact", "split": "report", "question": "질문", "evidence": "답"}
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        # Blank evidence is inside every passage: it would score 1.000 on every metric.
+        (
+            {**_RECORD, "evidence": ""},
+            "question q1: the evidence is blank (an unanswerable question's is null)",
+        ),
+        (
+            {**_RECORD, "evidence": " \n"},
+            "question q1: the evidence is blank (an unanswerable question's is null)",
+        ),
+        ({**_RECORD, "question": ""}, "question q1: the question is empty"),
+        ({**_RECORD, "question": "a\x00b"}, "question q1: the question contains control characters"),
+        (
+            {"id": "q1", "lang": "ko"},
+            "not a question record (missing field(s): kind, split, question, evidence)",
+        ),
+        ({**_RECORD, "answer": "x"}, "not a question record (unknown field(s): answer)"),
+        (
+            {**_RECORD, "id": 7, "evidence": 5},
+            "not a question record (id must be a string; evidence must be a string or null)",
+        ),
+        (
+            {"id": "q1", "lang": "ko", "kind": "fact", "split": "report", "q": "질문", "evidence": None},
+            "not a question record (missing field(s): question; unknown field(s): q)",
+        ),
+        (["q1"], "not a question record (a JSON object is expected)"),
+    ],
+)
+def test_odd_records_are_refused_by_file_and_line(tmp_path: Path, record: object, message: str) -> None:
+    path = tmp_path / "q.jsonl"
+    path.write_text(f"{json.dumps(_RECORD)}\n\n{json.dumps(record)}\n", encoding="utf-8")
+    with pytest.raises(RagError) as caught:
+        load_questions(path)
+    assert str(caught.value) == f"{path}:3: {message}"
 
 
 def test_splits_select_their_questions() -> None:

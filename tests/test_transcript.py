@@ -1,5 +1,6 @@
 """A video's transcript read back from the index: the core function and its HTTP route."""
 
+import re
 import shutil
 from collections.abc import Iterator
 
@@ -7,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.transcript_schemas import ChapterOut, SegmentOut, TranscriptResponse
 from rag.chunking import section_sentences, split_sentences
 from rag.embedder import FakeEmbedder
 from rag.errors import NotFoundError, QueryError
@@ -63,6 +65,8 @@ def test_a_range_keeps_the_segments_that_overlap_it(index: LocalCorpus) -> None:
         (-1000, None, "start must be 0 seconds or more, got -1"),
         (None, -1500, "end must be 0 seconds or more, got -1.5"),
         (20_000, 10_000, "end (10 s) is before start (20 s)"),
+        # Shown to the millisecond, not rounded to six digits into the same "1234.57 s".
+        (1_234_568, 1_234_567, "end (1234.567 s) is before start (1234.568 s)"),
     ],
 )
 def test_bad_ranges_are_refused(index: LocalCorpus, start: int | None, end: int | None, message: str) -> None:
@@ -114,6 +118,28 @@ def test_transcript_route(client: TestClient) -> None:
     [
         ("/v1/videos/nope/transcript", 404, "no video with id 'nope' in the index"),
         (f"/v1/videos/{VIDEO_ID}/transcript?start=20&end=10", 422, "end (10 s) is before start (20 s)"),
+        # Compared as given: bounded to 1e9 s or rounded to milliseconds, these were let through (a
+        # 200 echoing a start after its end).
+        (
+            f"/v1/videos/{VIDEO_ID}/transcript?start=2e9&end=1.5e9",
+            422,
+            "end (1.5e+09 s) is before start (2e+09 s)",
+        ),
+        (
+            f"/v1/videos/{VIDEO_ID}/transcript?start=1.7e308&end=1e305",
+            422,
+            "end (1e+305 s) is before start (1.7e+308 s)",
+        ),
+        (
+            f"/v1/videos/{VIDEO_ID}/transcript?start=0.0004&end=0.0001",
+            422,
+            "end (0.0001 s) is before start (0.0004 s)",
+        ),
+        (
+            f"/v1/videos/{VIDEO_ID}/transcript?start=5.0000001&end=5",
+            422,
+            "end (5 s) is before start (5.0000001 s)",
+        ),
         (
             f"/v1/videos/{VIDEO_ID}/transcript?start=-1",
             422,
@@ -146,3 +172,17 @@ def test_cue_transcripts_come_back_cue_by_cue_at_exact_times(fake_built: Setting
     assert not any(g.estimated for g in segments)
     (at,) = transcript(LocalCorpus(load_index(fake_built.index_dir)), "Xq7LmN2pR4s", 102_000, 102_000)
     assert at.text.startswith("이제 공장 이야기를") and at.section_summary == "포항 공장과 투자 계획"
+
+
+def _keys(text: str) -> list[str]:
+    return re.findall(r'"(\w+)"', text)
+
+
+def test_the_api_doc_lists_what_the_transcript_holds() -> None:
+    doc = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    (row,) = [line for line in doc.splitlines() if line.startswith("| `GET /v1/videos/{video_id}/transcript")]
+    (segment,) = re.findall(r"A segment is `(\{.*?\})`", doc)
+    (chapter,) = re.findall(r"every chapter in order, each `(\{.*?\})`", doc)
+    assert _keys(row.split("`")[3]) == list(TranscriptResponse.model_fields)
+    assert _keys(segment) == list(SegmentOut.model_fields)
+    assert _keys(chapter) == list(ChapterOut.model_fields)

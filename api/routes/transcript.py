@@ -8,6 +8,7 @@ from api.deps import SearcherDep
 from api.schemas import ErrorResponse
 from api.transcript_schemas import ChapterOut, SegmentOut, TranscriptResponse
 from rag.timefmt import seconds
+from rag.transcript import check_range
 from rag.transcript import transcript as read_transcript
 
 router = APIRouter(prefix="/v1", responses={code: {"model": ErrorResponse} for code in (404, 422, 503)})
@@ -33,6 +34,8 @@ def transcript(
         float | None, Query(ge=0, allow_inf_nan=False, description="seconds; omitted: to the end")
     ] = None,
 ) -> TranscriptResponse:
+    # Before _ms bounds and rounds them: 2e9 > 1.5e9 s, both past _LATEST_S, would read as one moment.
+    check_range(start, end)
     index = searcher.index
     segments = read_transcript(index, video_id, _ms(start), _ms(end))
     video = index.videos[video_id]
