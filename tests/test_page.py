@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.conftest import ROOT, SEED, VIDEO_ID
-from tests.llm_stub import Reply, StubLlm, answer_chunks, serve
+from tests.llm_stub import Reply, StubLlm, answer_chunks, serve, wait_for
 from tests.server import RAG, rag_env, running_server
 
 pytestmark = pytest.mark.slow
@@ -125,6 +125,69 @@ def test_shared_link_asks_on_open(base: str, browser: object) -> None:
     assert "현대가 한 80%" in page.inner_text("#passages li:first-child")  # type: ignore[attr-defined]
 
 
+def test_back_to_the_address_without_a_question_shows_the_empty_page(base: str, browser: object) -> None:
+    # Back to `/` left the last question in the box and its results on the page, under an address
+    # that asks nothing: the page must be what loading that address shows.
+    page = open_page(browser)
+    page.route("https://www.youtube-nocookie.com/**", lambda route: route.abort())  # type: ignore[attr-defined]
+    page.goto(base)  # type: ignore[attr-defined]
+    page.fill("#q", QUESTION)  # type: ignore[attr-defined]
+    page.press("#q", "Enter")  # type: ignore[attr-defined]
+    page.wait_for_selector("#answer:not([hidden]) mark")  # type: ignore[attr-defined]
+    first_url = page.url  # type: ignore[attr-defined]
+    first = page.locator("#passages li p").all_inner_texts()  # type: ignore[attr-defined]
+    # A timestamp opens the player: a fresh `/` has none either.
+    page.click("#passages li:first-child a.time")  # type: ignore[attr-defined]
+    assert page.is_visible("#player-box")  # type: ignore[attr-defined]
+    page.fill("#q", "보스턴 다이내믹스 지분")  # type: ignore[attr-defined]
+    page.press("#q", "Enter")  # type: ignore[attr-defined]
+    page.wait_for_selector("#passages li:first-child:has-text('현대가 한 80%')")  # type: ignore[attr-defined]
+    # Back to the first question: its own results again (asked anew), not the second's.
+    page.go_back()  # type: ignore[attr-defined]
+    assert page.url == first_url  # type: ignore[attr-defined]
+    page.locator("#passages li:first-child p", has_text=first[0]).wait_for(timeout=10_000)  # type: ignore[attr-defined]
+    assert page.input_value("#q") == QUESTION  # type: ignore[attr-defined]
+    assert page.locator("#passages li p").all_inner_texts() == first  # type: ignore[attr-defined]
+    assert "25,000달러" in page.inner_text("#answer mark")  # type: ignore[attr-defined]
+    # Back to the page before any question: empty, as a fresh load of `/` is.
+    page.go_back()  # type: ignore[attr-defined]
+    assert page.url == f"{base}/"  # type: ignore[attr-defined]
+    page.wait_for_selector("#passages-box", state="hidden", timeout=5_000)  # type: ignore[attr-defined]
+    assert page.input_value("#q") == ""  # type: ignore[attr-defined]
+    assert page.locator("#passages li").count() == 0  # type: ignore[attr-defined]
+    assert page.is_hidden("#answer") and page.text_content("#answer-passage") == ""  # type: ignore[attr-defined]
+    assert page.is_hidden("#written") and page.text_content("#written-text") == ""  # type: ignore[attr-defined]
+    assert page.is_hidden("#player-box") and page.get_attribute("#player", "src") is None  # type: ignore[attr-defined]
+    assert page.inner_text("#status") == ""  # type: ignore[attr-defined]
+    assert page.errors == [] or all("ERR_" in e for e in page.errors)  # type: ignore[attr-defined]
+
+
+def test_back_to_the_address_without_a_question_drops_the_question_still_asked(
+    base: str, browser: object
+) -> None:
+    # Back while the page still waits for an answer: that question is no longer the address's, so
+    # neither its answer nor the error of its dropped request may land on the empty page.
+    page = open_page(browser)
+    page.goto(base)  # type: ignore[attr-defined]
+    page.fill("#q", QUESTION)  # type: ignore[attr-defined]
+    page.press("#q", "Enter")  # type: ignore[attr-defined]
+    page.wait_for_selector("#answer:not([hidden]) mark")  # type: ignore[attr-defined]
+    page.go_back()  # type: ignore[attr-defined]
+    page.wait_for_selector("#passages-box", state="hidden", timeout=5_000)  # type: ignore[attr-defined]
+    held: list[object] = []
+    page.route("**/v1/ask", lambda route: held.append(route))  # type: ignore[attr-defined]  # never answered
+    with page.expect_request("**/v1/ask"):  # type: ignore[attr-defined]
+        page.go_forward()  # type: ignore[attr-defined]
+    assert page.get_attribute("#ask", "aria-busy") == "true"  # type: ignore[attr-defined]
+    page.go_back()  # type: ignore[attr-defined]
+    assert page.url == f"{base}/"  # type: ignore[attr-defined]
+    page.wait_for_timeout(1_000)  # type: ignore[attr-defined]  # for the dropped request to fail
+    assert held and page.inner_text("#status") == "" and page.input_value("#q") == ""  # type: ignore[attr-defined]
+    assert page.get_attribute("#ask", "aria-busy") is None and page.is_enabled("#submit")  # type: ignore[attr-defined]
+    assert page.is_hidden("#passages-box") and page.is_hidden("#answer")  # type: ignore[attr-defined]
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 def test_a_shared_link_to_a_video_the_index_lacks_says_so(base: str, browser: object) -> None:
     # It searched every video without a word, the address still naming the missing one.
     page = open_page(browser)
@@ -190,6 +253,29 @@ def test_the_written_answer_streams_in_above_the_extracted_one(
     assert f"/embed/{VIDEO_ID}?start=754" in str(page.locator("#player").get_attribute("src"))  # type: ignore[attr-defined]
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "page-written.png"), full_page=True)  # type: ignore[attr-defined]
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_back_to_the_address_without_a_question_stops_the_written_answer(
+    written_base: str, stub_llm: tuple[StubLlm, str], browser: object
+) -> None:
+    # Cleared but still streaming, the answer to a question the address no longer asks would write
+    # itself back onto the empty page, and the LLM would keep writing it for nobody.
+    llm = stub_llm[0]
+    left = llm.abandoned
+    llm.then(Reply(events=answer_chunks("H100 하나는 [1]", " 약 25,000달러입니다.")[:2], hold=True))
+    page = open_page(browser)
+    page.goto(written_base)  # type: ignore[attr-defined]
+    page.fill("#q", QUESTION)  # type: ignore[attr-defined]
+    page.press("#q", "Enter")  # type: ignore[attr-defined]
+    page.wait_for_selector("#written[aria-busy=true] a.cite")  # type: ignore[attr-defined]
+    page.go_back()  # type: ignore[attr-defined]
+    assert page.url == f"{written_base}/"  # type: ignore[attr-defined]
+    page.wait_for_selector("#written", state="hidden", timeout=5_000)  # type: ignore[attr-defined]
+    assert page.text_content("#written-text") == ""  # type: ignore[attr-defined]
+    assert page.get_attribute("#written", "aria-busy") is None  # type: ignore[attr-defined]
+    # The page let go of the stream: the server closed its request to the LLM.
+    wait_for(lambda: llm.abandoned == left + 1, seconds=10)
     assert page.errors == []  # type: ignore[attr-defined]
 
 
@@ -284,6 +370,19 @@ def test_the_video_page_embeds_only_youtube(base: str, other_base: str, browser:
     page.goto(f"{other_base}/videos/76979871?t=60")  # type: ignore[attr-defined]
     page.wait_for_selector('#segments li[aria-current="true"]')  # type: ignore[attr-defined]
     assert page.is_hidden("#player-box") and page.get_attribute("#player", "src") is None  # type: ignore[attr-defined]
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+NO_VIDEO = "이 주소는 어떤 영상도 가리키지 않습니다 (영상 ID의 %-인코딩이 잘못되었습니다)."
+
+
+def test_a_video_address_with_a_malformed_escape_says_it_names_no_video(base: str, browser: object) -> None:
+    # decodeURIComponent threw on `%ZZ` before anything ran: "loading…" forever, an uncaught error.
+    page = open_page(browser)
+    page.goto(f"{base}/videos/%ZZ")  # type: ignore[attr-defined]
+    page.wait_for_selector("#status.error", timeout=10_000)  # type: ignore[attr-defined]
+    assert page.inner_text("#status") == NO_VIDEO  # type: ignore[attr-defined]
+    assert page.is_hidden("#find") and page.is_hidden("#transcript-box")  # type: ignore[attr-defined]
     assert page.errors == []  # type: ignore[attr-defined]
 
 

@@ -4,6 +4,8 @@
 const $ = (id) => document.getElementById(id);
 const form = $("ask"), input = $("q"), select = $("video"), button = $("submit"), statusLine = $("status");
 let videos = {};
+// The number of the page's latest question; an answer arriving for an older one is not shown.
+let asked = 0;
 
 function say(text, isError = false) {
   statusLine.textContent = text;
@@ -89,6 +91,7 @@ function renderPassages(passages) {
 }
 
 async function ask(question, videoId, push = true) {
+  const mine = ++asked;
   button.disabled = true;
   form.setAttribute("aria-busy", "true");
   say("찾는 중…");
@@ -96,6 +99,7 @@ async function ask(question, videoId, push = true) {
     // generate.js: the passages as soon as they are found, the written answer streaming after them.
     const response = await ragStream.ask({ question, k: 5, video_id: videoId || null });
     const body = await response.json();
+    if (mine !== asked) return;
     if (!response.ok) {
       say(body.error ? body.error.message : `오류 ${response.status}`, true);
       return;
@@ -112,11 +116,29 @@ async function ask(question, videoId, push = true) {
       history.pushState({ q: question, videoId }, "", `/?${params}`);
     }
   } catch (error) {
-    say(`서버에 연결할 수 없습니다: ${error.message}`, true);
+    // Replaced (its request aborted, or answered late): not this question's error to show.
+    if (mine === asked) say(`서버에 연결할 수 없습니다: ${error.message}`, true);
   } finally {
-    button.disabled = false;
-    form.removeAttribute("aria-busy");
+    if (mine === asked) {
+      button.disabled = false;
+      form.removeAttribute("aria-busy");
+    }
   }
+}
+
+// The page as loading `/` shows it: an address without a question (Back to it) asks nothing, and
+// what an earlier question left (input, results, answers, the player) would not be its page.
+function clear() {
+  asked++;
+  ragStream.cancel();
+  input.value = "";
+  renderAnswer({ answer: null });
+  renderPassages([]);
+  $("player").removeAttribute("src");
+  $("player-box").hidden = true;
+  say("");
+  button.disabled = false;
+  form.removeAttribute("aria-busy");
 }
 
 async function loadVideos() {
@@ -130,7 +152,9 @@ async function loadVideos() {
   } catch { /* the page still works without the filter */ }
 }
 
-function fromAddress(push) {
+// `moved`: the address changed under a page already in use (Back, Forward). On the first load the
+// page is already empty, and clearing it then could wipe a question typed while the menu loaded.
+function fromAddress(moved) {
   const params = new URLSearchParams(location.search);
   const q = params.get("q");
   // The address's video, not the menu's: an id the index lacks leaves the menu at "all videos",
@@ -139,7 +163,9 @@ function fromAddress(push) {
   select.value = videoId;
   if (q) {
     input.value = q;
-    ask(q, videoId, push);
+    ask(q, videoId, false);
+  } else if (moved) {
+    clear();
   }
 }
 
@@ -149,5 +175,5 @@ form.addEventListener("submit", (event) => {
   if (!question) { say("질문을 입력하세요.", true); return; }
   ask(question, select.value);
 });
-window.addEventListener("popstate", () => fromAddress(false));
+window.addEventListener("popstate", () => fromAddress(true));
 loadVideos().then(() => fromAddress(false));

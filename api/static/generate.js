@@ -119,5 +119,12 @@ const ragStream = (() => {
     return { ok: true, status: 200, json: async () => body };
   }
 
-  return { ask };
+  // Stops the answer being read (a fetch or stream in flight) and empties the written answer.
+  function cancel() {
+    if (inFlight) inFlight.abort();
+    inFlight = null;
+    reset();
+  }
+
+  return { ask, cancel };
 })();

@@ -4,7 +4,15 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const videoId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() || "");
+// null where the address's id is no valid percent-encoding (/videos/%ZZ): it names no video, and
+// decodeURIComponent's URIError here, before anything ran, would leave "loading…" up for good.
+const videoId = (() => {
+  try {
+    return decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() || "");
+  } catch {
+    return null;
+  }
+})();
 let segments = []; // {start, node}, in time order
 let chapterItems = []; // {start, node}
 let current = null;
@@ -175,6 +183,10 @@ async function find(question) {
 }
 
 async function load() {
+  if (videoId === null) {
+    say("이 주소는 어떤 영상도 가리키지 않습니다 (영상 ID의 %-인코딩이 잘못되었습니다).", true);
+    return;
+  }
   const t = Number.parseFloat(new URLSearchParams(location.search).get("t"));
   let body;
   try {
