@@ -140,28 +140,30 @@ def test_a_youtube_shaped_id_links_to_youtube(tmp_path: Path) -> None:
     )
 
 
-def test_yt_dlps_own_file_names_give_the_youtube_id_and_the_title(tmp_path: Path) -> None:
-    # yt-dlp names files "%(title)s [%(id)s].%(ext)s" unless told otherwise.
-    name = "Ep. 19 AI 전쟁 [PR3c4Q63rOs].ko.vtt"
-    shutil.copy(VTT, tmp_path / name)
+@pytest.mark.parametrize(
+    ("name", "source", "video"),
+    [
+        # yt-dlp names files "%(title)s [%(id)s].%(ext)s" unless told otherwise.
+        (
+            "Ep. 19 AI 전쟁 [PR3c4Q63rOs].ko.vtt",
+            VTT,
+            ("PR3c4Q63rOs", "Ep. 19 AI 전쟁", "https://www.youtube.com/watch?v=PR3c4Q63rOs"),
+        ),
+        # As macOS names files: 강연 as six jamo, composed for the id and the title.
+        (
+            unicodedata.normalize("NFD", "강연 녹화.ko.srt"),
+            SRT,
+            ("강연 녹화", "강연 녹화.ko", "/videos/%EA%B0%95%EC%97%B0%20%EB%85%B9%ED%99%94"),
+        ),
+    ],
+    ids=["yt-dlp", "nfd"],
+)
+def test_names_as_tools_write_them_give_the_id_and_title_people_type(
+    tmp_path: Path, name: str, source: Path, video: tuple[str, str, str]
+) -> None:
+    shutil.copy(source, tmp_path / name)
     v = read_source(Source(tmp_path / name)).video
-    assert (v.video_id, v.title, v.url) == (
-        "PR3c4Q63rOs",
-        "Ep. 19 AI 전쟁",
-        "https://www.youtube.com/watch?v=PR3c4Q63rOs",
-    )
-
-
-def test_a_decomposed_file_name_gives_the_composed_id_and_title(tmp_path: Path) -> None:
-    # As macOS names files: 강연 as six jamo.
-    name = unicodedata.normalize("NFD", "강연 녹화.ko.srt")
-    shutil.copy(SRT, tmp_path / name)
-    v = read_source(Source(tmp_path / name)).video
-    assert (v.video_id, v.title, v.url) == (
-        "강연 녹화",
-        "강연 녹화.ko",
-        "/videos/%EA%B0%95%EC%97%B0%20%EB%85%B9%ED%99%94",
-    )
+    assert (v.video_id, v.title, v.url) == video
 
 
 def test_lines_before_the_first_chapter_make_section_zero() -> None:
