@@ -18,13 +18,15 @@ from rag.timed import Chapter, Cue
 from rag.timefmt import format_clock, parse_clock, parse_duration
 from rag.weburl import is_web_url, video_id_from_url
 
-_TABLE_HEADER = re.compile(r"^\s*시간\s*\|\s*요약\s*\|?\s*$")
-_TABLE_RULE = re.compile(r"^\s*-{3,}\s*\|\s*-{3,}\s*\|?\s*$")
-_TABLE_ROW = re.compile(r"^\s*([0-9:]+)\s*\|\s*(.*?)\s*\|?\s*$")
+# Markdown editors write the table with outer pipes ("| 시간 | 요약 |") and aligned rules (":---").
+_TABLE_HEADER = re.compile(r"^\s*\|?\s*시간\s*\|\s*요약\s*\|?\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*\|\s*:?-{3,}:?\s*\|?\s*$")
+_TABLE_ROW = re.compile(r"^\s*\|?\s*([0-9:]+)\s*\|\s*(.*?)\s*\|?\s*$")
 _SCRIPT_HEADER = re.compile(r"^\s*2\.\s*스크립트\s*$")
 _INFO_HEADER = re.compile(r"^\s*3\.\s*영상\s*정보\s*$")
 _MARKER = re.compile(r"^\s*2\.(\d+)\.(?:\s+(.*))?$")
-_INFO_LINE = re.compile(r"^\s*-\s*([^:]+?)\s*:\s*(.*)$")
+# A Korean keyboard's full-width colon (U+FF1A) is a colon too.
+_INFO_LINE = re.compile("^\\s*-\\s*([^:\uff1a]+?)\\s*[:\uff1a]\\s*(.*)$")
 _TITLE_NUMBER = re.compile(r"^1\.\s+")
 _SUMMARY_LABEL = re.compile(r"^한줄\s*요약\s*:\s*")
 

@@ -173,6 +173,16 @@ def test_utf16_with_its_bom_is_read(seed_text: str, big_endian: bool) -> None:
     assert str(info.value) == "u.txt:3: not valid UTF-16 text (it starts with a UTF-16 BOM)"
 
 
+def test_a_markdown_table_and_full_width_colons_are_read(seed_text: str) -> None:
+    # As a Markdown editor writes the table ("| 시간 | 요약 |", ":---"), and a full-width colon.
+    text = re.sub(r"^(\d+:\d+ \|)", r"| \1", seed_text, flags=re.M)
+    text = text.replace("시간 | 요약 |", "| 시간 | 요약 |").replace("---|---|", "|:---|---:|")
+    text = text.replace("- 조회수:", "- 조회수\uff1a")
+    seed = parse(text)
+    assert seed.table == parse(seed_text).table and len(seed.table) == 8
+    assert seed.video.info["조회수"] == parse(seed_text).video.info["조회수"]
+
+
 def test_latin1_and_binary_are_rejected() -> None:
     with pytest.raises(SeedError) as info:
         parse_seed("title\ncafé\n".encode("latin-1"), Path("l.txt"))
