@@ -290,17 +290,17 @@ SHOWN_FAILURES = 10
 
 
 def nothing_to_index(settings: Settings, report: BuildReport) -> RagError:
+    # An index of nothing would answer nothing: the last version stays, and says so.
+    kept = (
+        f"the index keeps its last version, with {', '.join(report.removed)}, until" if report.removed else ""
+    )
     if not report.failures:
         message = f"no seed files in {settings.seeds_dir} (expected {EXPECTED})"
-        if report.removed:
-            # An index of nothing would answer nothing: the last version stays, and says so.
-            message += (
-                f"; the index keeps its last version, with {', '.join(report.removed)}, "
-                "until a transcript is added"
-            )
-        return RagError(message)
+        return RagError(f"{message}; {kept} a transcript is added" if kept else message)
     lines = [f"no seed file could be parsed in {settings.seeds_dir} (expected {EXPECTED}):"]
     lines += [f"  {failure}" for failure in report.failures[:SHOWN_FAILURES]]
     if len(report.failures) > SHOWN_FAILURES:
         lines.append(f"  and {len(report.failures) - SHOWN_FAILURES} more")
+    if kept:
+        lines.append(f"{kept[0].upper()}{kept[1:]} a transcript can be read.")
     return RagError("\n".join(lines))

@@ -184,6 +184,19 @@ def test_removing_every_transcript_keeps_the_last_version_and_says_so(fake_built
     assert list(load_index(fake_built.index_dir).videos) == [VIDEO_ID]
 
 
+def test_replacing_every_transcript_by_bad_files_keeps_the_last_version_and_says_so(
+    fake_built: Settings,
+) -> None:
+    (fake_built.seeds_dir / SEED.name).unlink()
+    (fake_built.seeds_dir / "new.srt").write_text("안녕\n", encoding="utf-8")
+    with pytest.raises(RagError) as info:
+        build(fake_built, FakeEmbedder())
+    assert str(info.value).splitlines()[-1] == (
+        f"The index keeps its last version, with {SEED.name}, until a transcript can be read."
+    )
+    assert list(load_index(fake_built.index_dir).videos) == [VIDEO_ID]
+
+
 def test_a_folder_of_bad_files_names_each_and_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("index.parts.SHOWN_FAILURES", 2)
     for name in ("a.srt", "b.srt", "c.srt"):
