@@ -34,9 +34,11 @@ def transcript(
         float | None, Query(ge=0, allow_inf_nan=False, description="seconds; omitted: to the end")
     ] = None,
 ) -> TranscriptResponse:
-    # Before _ms bounds and rounds them: 2e9 > 1.5e9 s, both past _LATEST_S, would read as one moment.
-    check_range(start, end)
     index = searcher.index
+    # An unknown video is a 404 whatever the range; a range is checked on the seconds given, before
+    # _ms bounds and rounds them (2e9 > 1.5e9 s, both past _LATEST_S, would read as one moment).
+    if video_id in index.videos:
+        check_range(start, end)
     segments = read_transcript(index, video_id, _ms(start), _ms(end))
     video = index.videos[video_id]
     return TranscriptResponse(
