@@ -6,7 +6,6 @@ must stay flat, and requests in flight when SIGTERM arrives must still be answer
 
 from __future__ import annotations
 
-import shutil
 import signal
 import statistics
 import subprocess
@@ -18,8 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import SEED
-from tests.server import RAG, rag_env, server_process
+from tests.server import server_process
 
 pytestmark = pytest.mark.slow
 CLIENTS, SECONDS = 32, 60
@@ -51,14 +49,10 @@ def rss_kib(pid: int) -> int:
 
 @pytest.fixture(scope="module")
 def server(
-    tmp_path_factory: pytest.TempPathFactory, model_cache: Path
+    tmp_path_factory: pytest.TempPathFactory, seed_env: dict[str, str]
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    root = tmp_path_factory.mktemp("load")
-    (root / "seeds").mkdir()
-    shutil.copy(SEED, root / "seeds")
-    env = rag_env(root, model_cache)
-    subprocess.run([RAG, "index"], env=env, check=True, capture_output=True, timeout=600)
-    with server_process(env, root / "server.log") as running:
+    # Its own process over the session's index of the seed: serving only reads the folder.
+    with server_process(seed_env, tmp_path_factory.mktemp("load") / "server.log") as running:
         yield running
 
 
