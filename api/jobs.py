@@ -71,20 +71,32 @@ class Jobs:
         with self._lock:
             if self._running is not None:
                 raise BusyError(self._running.id)
-            job = self._running = Job(uuid.uuid4().hex[:12])
-            self._jobs[job.id] = job
-            for old in list(self._jobs)[:-KEEP_JOBS]:
-                del self._jobs[old]
-        threading.Thread(target=self._run, args=(job, force), name=f"rag-job-{job.id}", daemon=True).start()
+            job = self._claim()
+        self._launch(job, force)
         return job
 
     def start_or_queue(self) -> None:
-        """For the watcher: changes during a build trigger one more build after it."""
-        try:
-            self.start()
-        except BusyError:
-            with self._lock:
+        """For the watcher: changes during a build trigger one more build after it.
+
+        Checked and queued under one hold of the lock: a build ending in between would otherwise
+        miss the request and leave the change unbuilt until the next one.
+        """
+        with self._lock:
+            if self._running is not None:
                 self._again = True
+                return
+            job = self._claim()
+        self._launch(job, False)
+
+    def _claim(self) -> Job:
+        job = self._running = Job(uuid.uuid4().hex[:12])
+        self._jobs[job.id] = job
+        for old in list(self._jobs)[:-KEEP_JOBS]:
+            del self._jobs[old]
+        return job
+
+    def _launch(self, job: Job, force: bool) -> None:
+        threading.Thread(target=self._run, args=(job, force), name=f"rag-job-{job.id}", daemon=True).start()
 
     def _run(self, job: Job, force: bool) -> None:
         try:

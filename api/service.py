@@ -153,20 +153,16 @@ class Service:
         such a build too.
         """
         embedder = self.embedder
-        searcher = self._searcher
-        if not force and searcher is not None and stale_reason(self.settings, embedder.model_id) is None:
-            manifest = searcher.index.manifest
-            if manifest.version == served_version(self.settings):
-                return BuildReport(
-                    version=manifest.version,
-                    videos=list(searcher.index.videos),
-                    passages=manifest.counts.get("passages", 0),
-                    sentences=manifest.counts.get("sentences", 0),
-                    reused=sorted(manifest.seeds),
-                    failures=[failure_of(record) for record in manifest.failed],
-                    notes=[f"{name}: not indexed: {why}" for name, why in manifest.set_aside.items()],
-                    up_to_date=True,
-                )
+        searcher, served = self._searcher, self._served
+        # `served` is the store's name for the version (a Milvus collection's includes the collection).
+        if (
+            not force
+            and searcher is not None
+            and served is not None
+            and stale_reason(self.settings, embedder.model_id) is None
+            and served == served_version(self.settings)
+        ):
+            return _unchanged(searcher)
         return build(self.settings, embedder)
 
     def _poll(self) -> None:
@@ -202,3 +198,22 @@ class Service:
 
     def stop(self) -> None:
         self._stop.set()
+
+
+def _unchanged(searcher: Searcher) -> BuildReport:
+    """The report of a rebuild that found the served version up to date, as a build would give it."""
+    manifest = searcher.index.manifest
+    failures = [failure_of(record) for record in manifest.failed]
+    # A file that no longer parses keeps its last good version: indexed, and failed.
+    kept = sorted({f.source for f in failures} & set(manifest.seeds))
+    return BuildReport(
+        version=manifest.version,
+        videos=list(searcher.index.videos),
+        passages=manifest.counts.get("passages", 0),
+        sentences=manifest.counts.get("sentences", 0),
+        reused=sorted(set(manifest.seeds) - set(kept)),
+        kept=kept,
+        failures=failures,
+        notes=[f"{name}: not indexed: {why}" for name, why in manifest.set_aside.items()],
+        up_to_date=True,
+    )

@@ -375,3 +375,27 @@ def test_a_row_deleted_between_search_and_read_is_left_out(
     searcher = Searcher(open_corpus(settings), FakeEmbedder(), PARAMS)
     result = searcher.ask(question, 5)
     assert result.hits and top not in {r for h in result.hits for r, _ in h.sentence_refs()}
+
+
+def test_a_reindex_of_an_unchanged_folder_builds_no_new_collection(stores: tuple[Settings, Settings]) -> None:
+    import time
+
+    from api.service import Service
+
+    _, settings = stores
+    service = Service(settings, lambda s: FakeEmbedder(), PARAMS)
+    service.load()
+    served = served_version(settings)
+
+    def finished(force: bool) -> dict[str, Any]:
+        job = service.jobs.start(force)
+        deadline = time.monotonic() + 60
+        while job.state == "running":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert job.state == "succeeded", job.error
+        assert job.result is not None
+        return job.result
+
+    assert finished(False)["up_to_date"] is True and served_version(settings) == served
+    assert finished(True)["up_to_date"] is False and served_version(settings) != served
