@@ -71,6 +71,7 @@ def _written(
     """With --generate: the written answer, streamed to stdout unless --json (then only returned)."""
     import io
 
+    from api import render
     from api.terminal import sources, stream_written
 
     out = io.StringIO() if args.json else sys.stdout
@@ -83,7 +84,7 @@ def _written(
     print("\n")
     if written.invalid_citations:
         _say(f"({written.invalid_citations} citation(s) naming no passage were dropped)")
-    for line in sources(written, videos):
+    for line in sources(written, videos, render.address(settings.host, settings.port)):
         print(line)
     print()
     return written

@@ -87,7 +87,7 @@ def _checked(check: Callable[[str], T]) -> Callable[[str], T]:
 class _Progress:
     """Progress on stderr: a live line on a terminal, a few plain lines in logs."""
 
-    def __init__(self, stream: TextIO, doing: str = "embedding") -> None:
+    def __init__(self, stream: TextIO, doing: str = "") -> None:
         self.stream = stream
         self.doing = doing
         self.tty = stream.isatty()
@@ -96,14 +96,18 @@ class _Progress:
     def __call__(self, stage: str, done: int, total: int) -> None:
         if self.tty:
             end = "\n" if done >= total else ""
-            self.stream.write(f"\r  {self.doing} {stage}: {done}/{total}{end}")
+            self.stream.write(f"\r  {self._what(stage)}: {done}/{total}{end}")
         else:
             tenth = done * 10 // max(total, 1)
             if tenth == self.last_tenth.get(stage):
                 return
             self.last_tenth[stage] = tenth
-            self.stream.write(f"  {self.doing} {stage}: {done}/{total}\n")
+            self.stream.write(f"  {self._what(stage)}: {done}/{total}\n")
         self.stream.flush()
+
+    def _what(self, stage: str) -> str:
+        # A build's stages say what they do ("embedding texts", "writing milvus rows").
+        return f"{self.doing} {stage}" if self.doing else stage
 
 
 def _where(settings: Settings) -> str:

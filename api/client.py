@@ -43,7 +43,10 @@ class Api:
         return await self._call("GET", "/v1/search", params=params)
 
     async def ask(self, question: str, k: int = 5, video_id: str | None = None) -> dict[str, Any]:
-        return await self._call("POST", "/v1/ask", json={"question": question, "k": k, "video_id": video_id})
+        # Not written: a server with an LLM would otherwise write an answer (seconds, or past this
+        # client's timeout) that `rag ask` and the MCP ask tool neither show nor wait for.
+        body = {"question": question, "k": k, "video_id": video_id, "generate": False}
+        return await self._call("POST", "/v1/ask", json=body)
 
     async def videos(self) -> dict[str, Any]:
         return await self._call("GET", "/v1/videos")

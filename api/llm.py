@@ -91,7 +91,8 @@ class LlmClient:
         if self._in_flight >= self.concurrency:
             raise LlmFailure(
                 "llm_busy",
-                f"already writing {self._in_flight} answers, the most RAG_LLM_CONCURRENCY allows: try again shortly",
+                f"already writing {self._in_flight} answer{'s' if self._in_flight != 1 else ''}, "
+                "the most RAG_LLM_CONCURRENCY allows: try again shortly",
             )
         self.breaker.admit()
         self._in_flight += 1
@@ -134,9 +135,12 @@ class LlmClient:
         try:
             if response.status_code >= 400:
                 # The body is not passed on: a provider's 401 can quote part of the key.
+                # A 404 is most often the address: name the one called and the setting it came from.
+                where = f" at {_shown_url(url)} (is RAG_LLM_URL the base URL, ending in /v1?)"
                 raise LlmFailure(
                     "llm_error",
-                    f"the LLM server answered HTTP {response.status_code}",
+                    f"the LLM server answered HTTP {response.status_code}"
+                    + (where if response.status_code == 404 else ""),
                     counts=response.status_code >= 500,
                 )
             if 300 <= response.status_code < 400:
@@ -205,6 +209,11 @@ def _redirected(response: httpx.Response) -> str:
     base = shown.removesuffix("/chat/completions")
     hint = base if base != shown else "the final address"
     return f"the LLM server redirected to {shown} (set RAG_LLM_URL to {hint})"
+
+
+def _shown_url(url: str) -> str:
+    """Scheme, host and path: user info or a query (an Azure key) could carry credentials."""
+    return str(httpx.URL(url).copy_with(userinfo=b"", query=None, fragment=None))
 
 
 def _reason(exc: httpx.TransportError) -> str:

@@ -14,7 +14,7 @@ def address(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def _link(url: str, base: str | None) -> str:
+def link(url: str, base: str | None) -> str:
     """A video without a URL of its own links to its page, a path on the server: ``base`` says which."""
     return base.rstrip("/") + url if base and url.startswith("/") else url
 
@@ -31,7 +31,7 @@ def _passages(passages: list[dict[str, Any]], base: str | None = None) -> list[s
         lines.append(f"{p['rank']}. [{approx}{p['timestamp']}]  (score {p['score']:.3f})")
         if p["section"]:
             lines.append(f"   section: {p['section']}")
-        lines += [f"   {p['text']}", f"   {_link(p['url'], base)}", ""]
+        lines += [f"   {p['text']}", f"   {link(p['url'], base)}", ""]
     return lines
 
 
@@ -49,7 +49,7 @@ def ask(body: dict[str, Any], base: str | None = None) -> str:
         approx = "~" if answer["estimated"] else ""
         head = [
             f"Answer [{approx}{answer['timestamp']}] {answer['text']}",
-            f"  {_link(answer['url'], base)}",
+            f"  {link(answer['url'], base)}",
             "",
         ]
     return "\n".join(head + _passages(body["passages"], base))
@@ -64,8 +64,8 @@ def search(body: dict[str, Any], base: str | None = None) -> str:
 def videos(body: dict[str, Any], base: str | None = None) -> str:
     lines = [f"{len(body['videos'])} video(s) in index {body['index_version']}:"]
     for v in body["videos"]:
-        link = _link(v["url"], base)
-        lines.append(f"- {v['video_id']}: {v['title']} ({v['length']}, {v['passages']} passages) {link}")
+        shown = link(v["url"], base)
+        lines.append(f"- {v['video_id']}: {v['title']} ({v['length']}, {v['passages']} passages) {shown}")
     return "\n".join(lines)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +38,10 @@ _NOT_FOUND = 100
 _NOT_LOADED = 101
 T = TypeVar("T")
 log = logging.getLogger("rag.milvus")
+
+
+# "http://user:password@host:19530": pymilvus takes credentials there too; messages must not.
+_USERINFO = re.compile(r"://[^/@]*@")
 
 
 @dataclass(frozen=True)
@@ -57,8 +62,9 @@ class MilvusConfig:
 
     @property
     def where(self) -> str:
-        """The URI and alias, for messages: never the token."""
-        return f"Milvus at {self.uri} (collection {self.alias!r})"
+        """The URI and alias, for messages: never the token, nor credentials written in the URI."""
+        shown = _USERINFO.sub("://", self.uri)
+        return f"Milvus at {shown} (collection {self.alias!r})"
 
 
 class Milvus:

@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     watch_debounce_ms: int = Field(default=500, ge=50, le=60_000)
     # Written answers from an OpenAI-compatible server (llama.cpp, vLLM, Ollama, OpenAI); unset: off.
-    llm_url: str | None = Field(default=None, pattern=r"^https?://\S+$", description="base URL, e.g. …/v1")
+    llm_url: str | None = Field(default=None, description="base URL, e.g. …/v1")
     # Sent as "model"; unset: not sent (llama.cpp and vLLM then use the model they serve).
     llm_model: str | None = None
     # Sent as a bearer token; never logged or echoed.
@@ -67,11 +67,7 @@ class Settings(BaseSettings):
     # "milvus" a Milvus collection (Milvus Lite in a local .db file, or a server or cluster) that
     # several servers can share, with no local index folder.
     store: Literal["faiss", "milvus"] = "faiss"
-    milvus_uri: str = Field(
-        default="var/milvus.db",
-        pattern=r"^(https?://\S+|.*\.db)$",
-        description="a .db path or http(s)://host:19530",
-    )
+    milvus_uri: str = Field(default="var/milvus.db", description="a .db path or http(s)://host:19530")
     # Never logged or echoed.
     milvus_token: SecretStr | None = None
     # The alias the served collection goes by; each full build is a collection of its own.
@@ -88,11 +84,30 @@ class Settings(BaseSettings):
     @field_validator("llm_url")
     @classmethod
     def _llm_url(cls, value: str | None) -> str | None:
-        # The pattern lets "http://llm:99999/v1" or "http://[::1" through, and every written
-        # answer would then fail inside the HTTP client: say it once, at start-up.
+        # "localhost:8080", "http://llm:99999/v1" or "http://[::1" would fail every written answer
+        # inside the HTTP client: say it once, at start-up, in words.
         if value is not None:
             check_web_address(value, "http://127.0.0.1:8080/v1")
         return value
+
+    @field_validator("milvus_uri")
+    @classmethod
+    def _milvus_uri(cls, value: str) -> str:
+        # A server address with a bad port or host was a traceback, and `rag serve` stayed "starting".
+        if value.startswith(("http://", "https://")):
+            check_web_address(value, "http://milvus:19530")
+        elif not value.endswith(".db"):
+            raise ValueError(
+                f"expected a local path ending in .db (Milvus Lite) or an http(s):// address such as "
+                f"http://milvus:19530, got {value!r}"
+            )
+        return value
+
+    @field_validator("host", mode="before")
+    @classmethod
+    def _host(cls, value: Any) -> Any:
+        # An empty RAG_HOST would listen on every interface: empty is unset, here as elsewhere.
+        return "127.0.0.1" if isinstance(value, str) and not value.strip() else value
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -139,7 +154,7 @@ def check_web_address(url: str, example: str) -> None:
         parts.port  # noqa: B018 -- raises ValueError for "llm:abc" or a port past 65535
     except ValueError as exc:
         raise ValueError(f"{expected} ({exc})") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url.strip()):
         raise ValueError(expected)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import anyio
 import httpx
 import pytest
@@ -62,3 +64,18 @@ def test_an_address_with_its_v1_says_to_leave_the_path_out(fake_built: Settings)
         "the rag server at http://rag.test/v1 has no /v1/videos: give its address without a path, "
         "e.g. http://127.0.0.1:8000"
     )
+
+
+def test_questions_asked_through_a_server_ask_for_no_written_answer() -> None:
+    # A server with an LLM writes one by default: seconds that rag ask and MCP neither show nor wait for.
+    bodies: list[bytes] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        bodies.append(request.content)
+        return httpx.Response(200, json={"answer": None})
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handle), base_url="http://127.0.0.1:1")
+    anyio.run(Api(client, "http://127.0.0.1:1").ask, "질문", 3)
+    assert [json.loads(body) for body in bodies] == [
+        {"question": "질문", "k": 3, "video_id": None, "generate": False}
+    ]

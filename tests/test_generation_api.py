@@ -147,6 +147,20 @@ def test_a_failing_llm_still_answers_with_passages(
     assert f'rag_generation_errors_total{{code="{code}"}} 1.0' in metrics
 
 
+def test_a_404_names_the_address_called_and_its_setting(
+    app_of: AppOf, scripted_llm: tuple[StubLlm, str]
+) -> None:
+    llm, url = scripted_llm
+    llm.then(Reply(status=404, raw=b"{}"))
+    with TestClient(app_of(llm_url=url + "?api-key=sk-1")) as client:
+        error = ask(client)["generation"]["error"]
+    assert error == {
+        "code": "llm_error",
+        "message": f"the LLM server answered HTTP 404 at {url}/chat/completions "
+        "(is RAG_LLM_URL the base URL, ending in /v1?)",
+    }
+
+
 def test_a_redirect_is_not_followed_nor_held_against_the_server(
     app_of: AppOf, scripted_llm: tuple[StubLlm, str]
 ) -> None:

@@ -156,7 +156,7 @@ def test_past_the_concurrency_cap_the_answer_is_busy_at_once(
         assert second.status_code == 200 and len(second.json()["passages"]) == 5
         assert second.json()["generation"]["error"] == {
             "code": "llm_busy",
-            "message": "already writing 1 answers, the most RAG_LLM_CONCURRENCY allows: try again shortly",
+            "message": "already writing 1 answer, the most RAG_LLM_CONCURRENCY allows: try again shortly",
         }
         assert len(llm.requests) == 1
         wait_for(lambda: llm.active == 0)

@@ -104,3 +104,46 @@ def test_the_completions_endpoint_keeps_the_base_urls_query(base: str, endpoint:
     from api.llm import completions_url
 
     assert completions_url(base) == endpoint
+
+
+def test_an_empty_host_is_the_default_not_every_interface(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RAG_HOST", "")
+    assert load_settings().host == "127.0.0.1"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        (
+            "RAG_LLM_URL",
+            "localhost:8080",
+            "expected an http:// or https:// address such as http://127.0.0.1:8080/v1, got 'localhost:8080'",
+        ),
+        (
+            "RAG_MILVUS_URI",
+            "http://127.0.0.1:99999",
+            "expected an http:// or https:// address such as http://milvus:19530, "
+            "got 'http://127.0.0.1:99999' (Port out of range 0-65535)",
+        ),
+        (
+            "RAG_MILVUS_URI",
+            "milvus.sqlite",
+            "expected a local path ending in .db (Milvus Lite) or an http(s):// address such as "
+            "http://milvus:19530, got 'milvus.sqlite'",
+        ),
+    ],
+)
+def test_addresses_are_checked_in_words(
+    variable: str, value: str, message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(RagError) as info:
+        load_settings()
+    assert str(info.value) == f"bad settings: {variable}: Value error, {message}"
+
+
+def test_credentials_in_a_milvus_uri_stay_out_of_messages() -> None:
+    from rag.milvus import MilvusConfig
+
+    config = MilvusConfig.of(Settings(milvus_uri="https://root:S3cret@milvus.example:19530"))
+    assert config.where == "Milvus at https://milvus.example:19530 (collection 'rag')"
