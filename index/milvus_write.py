@@ -185,7 +185,7 @@ def flush(
     n = len(rows)
     rows.clear()
     if progress:
-        progress("milvus rows", done + n, total)
+        progress("writing milvus rows", done + n, total)
     return n
 
 

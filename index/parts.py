@@ -201,7 +201,7 @@ def embed_seeds(
     sentences = [p.text[s.start : s.end] for p in passages for s in p.sentences]
     # Passages and sentences share the passage prompt: embed every distinct text once, in one pass.
     unique = list(dict.fromkeys([embedding_text(p) for p in passages] + sentences))
-    vectors = embed(unique, embedder, "passage", "texts", progress)
+    vectors = embed(unique, embedder, "passage", "embedding texts", progress)
     where = {text: i for i, text in enumerate(unique)}
     dense = vectors[[where[embedding_text(p)] for p in passages]] if passages else vectors
     sentence_vectors = vectors[[where[t] for t in sentences]] if sentences else vectors
