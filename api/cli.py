@@ -7,16 +7,13 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO, TypeVar
+from typing import TextIO, TypeVar
 
 from api.askcmd import cmd_ask
 from rag.errors import RagError
 from rag.evaluation import SPLITS
 from rag.params import RetrievalParams
 from rag.settings import Settings, check_port, check_server_url, load_settings
-
-if TYPE_CHECKING:
-    pass
 
 # What `rag eval` compares: each retriever alone, plain fusion, and the shipped defaults.
 EVAL_MODES = {

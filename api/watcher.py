@@ -53,16 +53,21 @@ def watch_seeds(
             continue
         missing_said = False
         log.info("watching %s for new, changed and removed seeds", folder)
-        _catch_up(stale, rebuild, stop, poll_seconds)
-        for changes in watch(folder, debounce=debounce_ms, stop_event=stop, raise_interrupt=False):
-            log.info("seeds changed (%d files): rebuilding", len(changes))
-            rebuild()
-            # The folder itself deleted (its inode may come back with a new folder of the same
-            # name, so the event says it, not the inode), or replaced: watch what is there now.
-            if any(Path(path) in (folder, folder.absolute()) for _, path in changes) or (
-                _identity(folder) != identity
-            ):
-                break
+        try:
+            _catch_up(stale, rebuild, stop, poll_seconds)
+            for changes in watch(folder, debounce=debounce_ms, stop_event=stop, raise_interrupt=False):
+                log.info("seeds changed (%d files): rebuilding", len(changes))
+                rebuild()
+                # The folder itself deleted (its inode may come back with a new folder of the same
+                # name, so the event says it, not the inode), or replaced: watch what is there now.
+                if any(Path(path) in (folder, folder.absolute()) for _, path in changes) or (
+                    _identity(folder) != identity
+                ):
+                    break
+        except OSError:
+            # Removed between the check above and the watch (watchfiles: "No path was found"), or
+            # while the catch-up read it: round again, to wait for it.
+            continue
 
 
 def _catch_up(

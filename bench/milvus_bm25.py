@@ -20,7 +20,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from index.parts import chunk_settings, parse_seeds
+from index.folder import parse_seeds
+from index.parts import chunk_settings
 from rag import bm25sparse
 from rag.bm25sparse import KeywordStats
 from rag.chunking import chunk_seed

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from index.folder import parse_seeds
 from index.lock import build_lock
 from index.parts import (
     BuildReport,
@@ -17,7 +18,6 @@ from index.parts import (
     embed_seeds,
     new_version,
     nothing_to_index,
-    parse_seeds,
     part_tokens,
     plan,
     prompts,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from index.folder import parse_seeds
 from index.milvus_write import (
     BASELINE,
     delete,
@@ -38,7 +39,6 @@ from index.parts import (
     embed_seeds,
     new_version,
     nothing_to_index,
-    parse_seeds,
     part_tokens,
     plan,
     prompts,

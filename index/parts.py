@@ -21,7 +21,7 @@ from rag.languages import spoken
 from rag.manifest import VideoRecord
 from rag.seed import Seed
 from rag.settings import Settings
-from rag.sources import EXPECTED, Source, find_sources, read_source, source_hash, split_language
+from rag.sources import EXPECTED, Source, find_sources, source_hash
 
 Progress = Callable[[str, int, int], None]
 
@@ -135,62 +135,6 @@ def chunking(settings: Settings) -> dict[str, int]:
 def warnings_of(seeds: list[Seed]) -> list[SeedError]:
     """What the parsed files read but look wrong in (rag.seed.Seed.warnings), for the report."""
     return [w for seed in seeds for w in seed.warnings]
-
-
-@dataclass(frozen=True)
-class Parsed:
-    """The seeds folder read: what is indexed, what failed, what another file's video displaces."""
-
-    seeds: list[Seed]
-    failures: list[SeedError]
-    # Parsed, but another file of the same video is preferred: file name -> why (a note, no error).
-    set_aside: dict[str, str]
-    # Every transcript's hash as read (rag.sources.source_hash), failures included.
-    seen: dict[str, str]
-
-    def fill(self, report: BuildReport) -> None:
-        report.failures, report.set_aside, report.seen = self.failures, self.set_aside, self.seen
-        report.notes += [f"{name}: not indexed: {why}" for name, why in self.set_aside.items()]
-
-
-def _preference(seed: Seed) -> tuple[int, str]:
-    """Which of several files of one video is indexed: Korean subtitles first, then by name.
-
-    yt-dlp writes one file per language (<id>.ko.vtt, <id>.en.vtt, <id>.ko-orig.vtt): the product
-    answers Korean first, so a Korean track wins over an English one whatever their names.
-    """
-    _, language = split_language(seed.path.stem)
-    if language is None:
-        rank = 2
-    elif language.lower() == "ko":
-        rank = 0
-    else:
-        rank = 1 if language.lower().startswith("ko-") else 3
-    return rank, seed.path.name
-
-
-def parse_seeds(seeds_dir: Path) -> Parsed:
-    parsed: list[Seed] = []
-    failures: list[SeedError] = []
-    seen: dict[str, str] = {}
-    for source in seed_files(seeds_dir):
-        try:
-            # Hashed before it is read: a file changing in between only makes the next build redo it.
-            seen[source.name] = source_hash(source)
-            parsed.append(read_source(source))
-        except SeedError as exc:
-            failures.append(exc)
-    chosen: dict[str, Seed] = {}
-    for seed in sorted(parsed, key=_preference):
-        chosen.setdefault(seed.video.video_id, seed)
-    set_aside = {
-        seed.path.name: f"video {seed.video.video_id} is indexed from {owner.path.name}"
-        + (" (Korean subtitles first)" if _preference(owner)[0] < _preference(seed)[0] else "")
-        for seed in parsed
-        if (owner := chosen[seed.video.video_id]) is not seed
-    }
-    seeds = [seed for seed in parsed if seed.path.name not in set_aside]
-    return Parsed(seeds, failures, dict(sorted(set_aside.items())), seen)
 
 
 def embed_seeds(

@@ -148,7 +148,8 @@ def _blocks(lines: list[str]) -> list[_Block]:
 
 
 def _vtt_cues(lines: list[str], path: Path) -> list[_Cue]:
-    if not lines[0].startswith("WEBVTT"):
+    # "WEBVTT" alone or followed by a space or tab and text, as the spec has it ("WEBVTTX" is not).
+    if not re.match(r"WEBVTT(?:[ \t]|$)", lines[0]):
         raise SeedError(str(path), 1, "not a WebVTT file: expected 'WEBVTT' first")
     blocks = _blocks(lines)
     header = blocks[0]

@@ -101,6 +101,17 @@ def test_of_several_subtitle_languages_for_one_video_korean_is_indexed(settings:
     assert stale_reason(settings, "fake") is None
 
 
+def test_a_seed_stays_indexed_beside_its_videos_korean_subtitles(settings: Settings) -> None:
+    # A seed carries its summary table and info, which yt-dlp's <id>.ko.vtt of the same video lacks.
+    vtt = VTT.read_text(encoding="utf-8")
+    (settings.seeds_dir / f"{VIDEO_ID}.ko.vtt").write_text(vtt, encoding="utf-8")
+    report = build(settings, FakeEmbedder())
+    assert SEED.name in report.added and f"{VIDEO_ID}.ko.vtt" not in report.added
+    assert report.notes == [
+        f"{VIDEO_ID}.ko.vtt: not indexed: video {VIDEO_ID} is indexed from {SEED.name} (a seed first)"
+    ]
+
+
 def test_a_sidecar_arriving_later_reindexes_that_video_only(settings: Settings) -> None:
     shutil.copy(VTT, settings.seeds_dir)
     build(settings, FakeEmbedder())

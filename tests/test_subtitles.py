@@ -228,6 +228,7 @@ GOOD = "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n안녕\n\n"
         ("vtt", GOOD[:-1] + "00:00:03.000 --> 00:00:04.000\n붙은 줄\n", "t.vtt:5: a cue must follow a blank line (this timing line follows text)"),
         ("vtt", GOOD + "00:00:03.000 - 00:00:04.000\n화살표\n", "t.vtt:6: a timing line without its '-->' arrow: '00:00:03.000 - 00:00:04.000'"),
         ("vtt", "00:00:01.000 --> 00:00:02.000\n안녕\n", "t.vtt:1: not a WebVTT file: expected 'WEBVTT' first"),
+        ("vtt", "WEBVTTX\n\n00:00:01.000 --> 00:00:02.000\n안녕\n", "t.vtt:1: not a WebVTT file: expected 'WEBVTT' first"),
         ("vtt", "WEBVTT\n\n00:00:05.000 --> 00:00:04.000\n거꾸로\n", "t.vtt:3: cue ends at 00:00:04.000, before it starts"),
         ("vtt", "WEBVTT\n\n00:00:05.000 --> 00:00:06.000\n하나\n\n00:00:03.000 --> 00:00:04.000\n둘\n", "t.vtt:6: cue starts at 00:00:03.000, before the cue on line 3 (00:00:05.000)"),
         ("vtt", "WEBVTT\n\nNOTE 아직 비어 있음\n", "t.vtt: no cues (expected 'HH:MM:SS.mmm --> HH:MM:SS.mmm' timing lines)"),

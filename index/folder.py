@@ -1,0 +1,80 @@
+"""Reading the seeds folder for a build: every transcript parsed, and one file indexed per video.
+
+Shared by the FAISS build (``index.build``) and the Milvus build (``index.milvus_build``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.parts import BuildReport, seed_files
+from rag.errors import SeedError
+from rag.seed import Seed
+from rag.sources import read_source, source_hash, split_language
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The seeds folder read: what is indexed, what failed, what another file's video displaces."""
+
+    seeds: list[Seed]
+    failures: list[SeedError]
+    # Parsed, but another file of the same video is preferred: file name -> why (a note, no error).
+    set_aside: dict[str, str]
+    # Every transcript's hash as read (rag.sources.source_hash), failures included.
+    seen: dict[str, str]
+
+    def fill(self, report: BuildReport) -> None:
+        report.failures, report.set_aside, report.seen = self.failures, self.set_aside, self.seen
+        report.notes += [f"{name}: not indexed: {why}" for name, why in self.set_aside.items()]
+
+
+def _preference(seed: Seed) -> tuple[int, str]:
+    """Which of several files of one video is indexed: a seed, then Korean subtitles, then by name.
+
+    A seed (.txt) carries its summary table and info, which no subtitle file has.  yt-dlp writes
+    one file per language (<id>.ko.vtt, <id>.en.vtt, <id>.ko-orig.vtt): the product answers Korean
+    first, so a Korean track wins over an English one whatever their names.
+    """
+    _, language = split_language(seed.path.stem)
+    if seed.path.suffix.lower() == ".txt":
+        rank = 0
+    elif language is None:
+        rank = 3
+    elif language.lower() == "ko":
+        rank = 1
+    else:
+        rank = 2 if language.lower().startswith("ko-") else 4
+    return rank, seed.path.name
+
+
+def _why_first(owner: Seed, other: Seed) -> str:
+    first, second = _preference(owner)[0], _preference(other)[0]
+    if first == second:
+        return ""  # by name
+    return " (a seed first)" if first == 0 else " (Korean subtitles first)"
+
+
+def parse_seeds(seeds_dir: Path) -> Parsed:
+    parsed: list[Seed] = []
+    failures: list[SeedError] = []
+    seen: dict[str, str] = {}
+    for source in seed_files(seeds_dir):
+        try:
+            # Hashed before it is read: a file changing in between only makes the next build redo it.
+            seen[source.name] = source_hash(source)
+            parsed.append(read_source(source))
+        except SeedError as exc:
+            failures.append(exc)
+    chosen: dict[str, Seed] = {}
+    for seed in sorted(parsed, key=_preference):
+        chosen.setdefault(seed.video.video_id, seed)
+    set_aside = {
+        seed.path.name: f"video {seed.video.video_id} is indexed from {owner.path.name}"
+        + _why_first(owner, seed)
+        for seed in parsed
+        if (owner := chosen[seed.video.video_id]) is not seed
+    }
+    seeds = [seed for seed in parsed if seed.path.name not in set_aside]
+    return Parsed(seeds, failures, dict(sorted(set_aside.items())), seen)
