@@ -94,3 +94,29 @@ def test_a_watching_server_builds_a_folder_never_indexed_without_waiting_for_a_c
     with TestClient(app) as client:
         wait_for(lambda: client.get("/healthz").status_code == 200)
         assert [v["video_id"] for v in client.get("/v1/videos").json()["videos"]] == [VIDEO_ID]
+
+
+def test_a_folder_gone_between_the_check_and_the_watch_is_waited_for(tmp_path: Path) -> None:
+    folder = tmp_path / "seeds"
+    stop = threading.Event()
+    rebuilds: list[str] = []
+
+    def stale() -> str | None:
+        if not rebuilds:
+            shutil.rmtree(folder)  # gone after the watch's check, before watchfiles opens it
+            return "seeds changed"
+        return None
+
+    thread = threading.Thread(
+        target=watch_seeds, args=(folder, 50, stop, stale, lambda: rebuilds.append("x"), 0.05)
+    )
+    thread.start()
+    wait_for(lambda: rebuilds == ["x"])
+    time.sleep(0.3)
+    assert thread.is_alive()
+    folder.mkdir()
+    time.sleep(0.5)
+    (folder / "a.txt").write_text("a", encoding="utf-8")
+    wait_for(lambda: len(rebuilds) == 2)
+    stop.set()
+    thread.join(5)
