@@ -111,8 +111,10 @@ class Service:
                 version = served_version(self.settings)
             except RagError as exc:
                 # The store is unreachable: keep serving what is loaded (its questions fail on
-                # their own, as 503s) and say why when nothing is.
+                # their own, as 503s) and say why when nothing is, in the log too (once a cause).
                 if self._searcher is None:
+                    if self._problem != str(exc):
+                        log.error("no index served: %s", exc)
                     self._problem = str(exc)
                 return False
             if version is not None:

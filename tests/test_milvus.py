@@ -267,9 +267,13 @@ def test_questions_get_503_while_lite_is_stopped_and_recover(stores: tuple[Setti
 
 
 def test_unreachable_milvus_at_start_is_a_503_naming_the_uri_not_the_token(
-    make_settings: Callable[..., Settings],
+    make_settings: Callable[..., Settings], caplog: pytest.LogCaptureFixture
 ) -> None:
+    import logging
+
     from api.app import create_app
+
+    caplog.set_level(logging.ERROR, logger="rag.api")
 
     settings = make_settings(
         model="fake",
@@ -286,6 +290,9 @@ def test_unreachable_milvus_at_start_is_a_503_naming_the_uri_not_the_token(
     message = health.json()["error"]["message"]
     assert message.startswith("Milvus at http://127.0.0.1:9 (collection 'rag') is unreachable")
     assert "s3cret" not in health.text + asked.text
+    # Said in the log too, once: an operator reads the log, not /healthz.
+    logged = [r.getMessage() for r in caplog.records if r.getMessage().startswith("no index served")]
+    assert logged == [f"no index served: {message}"]
 
 
 def test_store_errors_name_the_store(make_settings: Callable[..., Settings]) -> None:
