@@ -123,6 +123,7 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
     from index.build import build, build_embedder, left_out, seed_files, stale_reason
     from index.lock import make_folder
     from rag.embedder import configured_model_id
+    from rag.sources import EXPECTED
 
     reason = stale_reason(settings, configured_model_id(settings))
     if reason is None and not args.force:
@@ -133,9 +134,10 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
         for name, why in set_aside.items():
             _say(f"{name}: not indexed: {why}")
         return EXIT_ERROR if failed and args.strict else 0
-    # A seeds folder that is not there, or a folder that cannot hold an index, is said now, not
-    # after the model has loaded.
-    seed_files(settings.seeds_dir)
+    # A seeds folder that is not there, or empty with no index to keep, or a folder that cannot
+    # hold an index, is said now, not after the model has loaded.
+    if not seed_files(settings.seeds_dir) and reason == "no index yet":
+        raise RagError(f"no seed files in {settings.seeds_dir} (expected {EXPECTED})")
     if settings.store == "faiss":
         make_folder(settings.index_dir)
     _say(f"building index: {reason or 'forced'}")

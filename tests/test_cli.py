@@ -98,18 +98,32 @@ def _no_model(*args: Any, **kwargs: Any) -> None:
     raise AssertionError("the model was loaded")
 
 
-@pytest.mark.parametrize(("make", "what"), [(False, "does not exist"), (True, "is not a folder")])
+@pytest.mark.parametrize(
+    ("make", "what"),
+    [
+        (None, "seeds folder {} does not exist"),
+        ("file", "seeds folder {} is not a folder"),
+        ("empty", "no seed files in {} (expected *.txt, *.vtt, *.srt or speech-to-text *.json transcripts)"),
+    ],
+)
 def test_a_seeds_folder_that_is_not_one_is_said_before_the_model_loads(
-    make: bool, what: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    make: str | None,
+    what: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     seeds = tmp_path / "seeds"
-    if make:
+    if make == "file":
         seeds.write_text("a file", encoding="utf-8")
+    elif make == "empty":
+        seeds.mkdir()
     monkeypatch.setenv("RAG_SEEDS_DIR", str(seeds))
     monkeypatch.setenv("RAG_INDEX_DIR", str(tmp_path / "index"))
     monkeypatch.setattr("index.build.build_embedder", _no_model)
     assert main(["index"]) == 1
-    assert capsys.readouterr().err == f"error: seeds folder {seeds} {what}\n"
+    assert capsys.readouterr().err == f"error: {what.format(seeds)}\n"
+    assert not (tmp_path / "index").exists()  # nor a build lock left behind
 
 
 @pytest.mark.parametrize("server", [None, "http://127.0.0.1:9"])
