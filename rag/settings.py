@@ -44,7 +44,9 @@ class Settings(BaseSettings):
     cache_size: int = Field(default=1024, ge=0, le=1_000_000)
     # Unset: the admin routes are off.  Never logged or echoed.
     admin_token: SecretStr | None = None
-    reload_interval: float = Field(default=1.0, gt=0, le=60, description="seconds between index checks")
+    reload_interval: float = Field(
+        default=1.0, gt=0, le=60, allow_inf_nan=False, description="seconds between index checks"
+    )
     # Origins allowed to call the API from a browser; empty (the default) sends no CORS headers.
     # NoDecode: the variable is read by _origins below, not json-decoded by pydantic-settings
     # (whose error for anything else is a traceback naming no variable).
@@ -56,12 +58,14 @@ class Settings(BaseSettings):
     llm_model: str | None = None
     # Sent as a bearer token; never logged or echoed.
     llm_api_key: SecretStr | None = None
-    llm_timeout: float = Field(default=30.0, gt=0, le=600, description="seconds for a whole generation")
+    llm_timeout: float = Field(
+        default=30.0, gt=0, le=600, allow_inf_nan=False, description="seconds for a whole generation"
+    )
     llm_max_tokens: int = Field(default=512, ge=1, le=32_768)
     llm_concurrency: int = Field(default=4, ge=1, le=1024)
     # After this many failures in a row the LLM is not called for llm_breaker_seconds.
     llm_breaker_failures: int = Field(default=3, ge=1, le=1000)
-    llm_breaker_seconds: float = Field(default=30.0, gt=0, le=3600)
+    llm_breaker_seconds: float = Field(default=30.0, gt=0, le=3600, allow_inf_nan=False)
 
     # Where the index lives: "faiss" (the default) is a folder under index_dir served from memory;
     # "milvus" a Milvus collection (Milvus Lite in a local .db file, or a server or cluster) that
@@ -72,7 +76,9 @@ class Settings(BaseSettings):
     milvus_token: SecretStr | None = None
     # The alias the served collection goes by; each full build is a collection of its own.
     milvus_collection: str = Field(default="rag", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,150}$")
-    milvus_timeout: float = Field(default=10.0, gt=0, le=600, description="seconds per call to Milvus")
+    milvus_timeout: float = Field(
+        default=10.0, gt=0, le=600, allow_inf_nan=False, description="seconds per call to Milvus"
+    )
 
     @field_validator("llm_url", "llm_model", "llm_api_key", "milvus_token", "admin_token", mode="before")
     @classmethod

@@ -147,3 +147,13 @@ def test_credentials_in_a_milvus_uri_stay_out_of_messages() -> None:
 
     config = MilvusConfig.of(Settings(milvus_uri="https://root:S3cret@milvus.example:19530"))
     assert config.where == "Milvus at https://milvus.example:19530 (collection 'rag')"
+
+
+@pytest.mark.parametrize(
+    "variable", ["RAG_LLM_TIMEOUT", "RAG_RELOAD_INTERVAL", "RAG_LLM_BREAKER_SECONDS", "RAG_MILVUS_TIMEOUT"]
+)
+def test_nan_seconds_are_no_number(variable: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(variable, "nan")
+    with pytest.raises(RagError) as info:
+        load_settings()
+    assert str(info.value) == f"bad settings: {variable}: Input should be a finite number"
