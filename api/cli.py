@@ -13,7 +13,7 @@ from api.askcmd import cmd_ask
 from rag.errors import RagError
 from rag.evaluation import SPLITS
 from rag.params import RetrievalParams
-from rag.settings import Settings, check_port, check_server_url, load_settings
+from rag.settings import Settings, check_port, check_server_url, load_settings, unknown_variables
 
 # What `rag eval` compares: each retriever alone, plain fusion, and the shipped defaults.
 EVAL_MODES = {
@@ -219,6 +219,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # `rag eval --store milvus` scores the Milvus index with the rest of the settings unchanged.
         settings = load_settings(**({"store": args.store} if getattr(args, "store", None) else {}))
+        for unknown in unknown_variables(os.environ):
+            _say(f"warning: {unknown}")
         code = COMMANDS[args.command](settings, args)
         sys.stdout.flush()  # here, so that a reader gone (`rag ask … | head -1`) is met below
         return code

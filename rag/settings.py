@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -195,3 +196,21 @@ def load_settings(**overrides: Any) -> Settings:
     except SettingsError as exc:
         # pydantic-settings' own decoding of a variable (none is left to it today): still a message.
         raise RagError(f"bad settings: {exc}") from None
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """A sentence for each ``RAG_*`` variable that is no setting: a misspelt one is otherwise ignored.
+
+    ``RAG_TEST_*`` belong to the test suite, not to the service.
+    """
+    import difflib
+
+    known = {f"RAG_{name.upper()}" for name in Settings.model_fields}
+    said = []
+    for name in sorted(environ):
+        if not name.startswith("RAG_") or name in known or name.startswith("RAG_TEST_"):
+            continue
+        # Compared without the prefix every name shares, which would make anything look close.
+        close = difflib.get_close_matches(name[4:], [k[4:] for k in known], n=1, cutoff=0.75)
+        said.append(f"{name} is not a setting" + (f"; did you mean RAG_{close[0]}?" if close else ""))
+    return said

@@ -88,6 +88,19 @@ def test_domain_errors_become_messages(
     )
 
 
+def test_a_misspelt_setting_is_warned_of(
+    fake_built: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for key, value in {"SEEDS_DIR": fake_built.seeds_dir, "INDEX_DIR": fake_built.index_dir}.items():
+        monkeypatch.setenv(f"RAG_{key}", str(value))
+    monkeypatch.setenv("RAG_MODEL", "fake")
+    monkeypatch.setenv("RAG_LLM_TIMOUT", "5")
+    assert main(["index"]) == 0
+    assert capsys.readouterr().err == (
+        "warning: RAG_LLM_TIMOUT is not a setting; did you mean RAG_LLM_TIMEOUT?\n"
+    )
+
+
 def test_missing_seeds_folder(tmp_path: Path) -> None:
     settings = Settings(seeds_dir=tmp_path / "none", index_dir=tmp_path / "i", model="fake")
     with pytest.raises(RagError, match=r"seeds folder .*none does not exist"):

@@ -157,3 +157,19 @@ def test_nan_seconds_are_no_number(variable: str, monkeypatch: pytest.MonkeyPatc
     with pytest.raises(RagError) as info:
         load_settings()
     assert str(info.value) == f"bad settings: {variable}: Input should be a finite number"
+
+
+def test_a_misspelt_variable_is_named_with_the_setting_it_may_mean() -> None:
+    from rag.settings import unknown_variables
+
+    environ = {
+        "RAG_LLM_TIMOUT": "5",
+        "RAG_PORT": "8000",
+        "RAG_WHATEVER": "x",
+        "RAG_TEST_MODEL_CACHE": "/m",
+        "HOME": "/",
+    }
+    assert unknown_variables(environ) == [
+        "RAG_LLM_TIMOUT is not a setting; did you mean RAG_LLM_TIMEOUT?",
+        "RAG_WHATEVER is not a setting",
+    ]
