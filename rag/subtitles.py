@@ -11,7 +11,6 @@ appear two or three times.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -19,14 +18,13 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Literal
 
+from rag.cuetext import WORD_TIME, clean_cue_text
 from rag.errors import SeedError
 from rag.textfile import decode_text
 
 Format = Literal["vtt", "srt"]
 # WebVTT's line terminators: CR, LF and CRLF, and no others (U+2028 stays inside a line).
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-# An inline word time inside a cue's text: only YouTube's auto-captions carry these.
-_WORD_TIME = re.compile(r"<(?:\d+:)?\d{2}:\d{2}\.\d{3}>")
 # WebVTT's timestamps are strict: two-digit fields and a three-digit fraction.  What follows the
 # end time is cue settings, which only place the text on screen; a player ignores the ones it does
 # not know or cannot read, so they are not read at all (an index has no use for them).
@@ -43,22 +41,6 @@ _TIMING_LIKE = re.compile(r"\s*(?:\d+:)?\d{1,2}:\d{2}[,.]\d+\s*[^\w\s]*\s*(?:\d+
 # WebVTT blocks that are no cue: comments (never read as timings or text), styles and regions.
 _NOT_CUE = re.compile(r"NOTE(?:[ \t].*)?|STYLE[ \t]*|REGION[ \t]*")
 _CUE_NUMBER = re.compile(r"\s*[0-9]+\s*")
-# The tags a cue's text may carry: WebVTT's (class, italic, bold, underline, ruby; voice and
-# language with an annotation; word times) and SRT's (those, strike-through, font, and web
-# exports' span).  Anything else between '<' and '>' is said text: "수익률이 <5% 이면 손실이고 >10%
-# 이면" or "a<b 그리고 b>c", which stripping every <…> would cut out.
-_CUE_TAG = re.compile(
-    r"</?(?:c|i|b|u|s|ruby|rt)(?:\.[\w-]+)*>|<(?:v|lang)(?:\.[\w-]+)*(?:\s[^<>]*)?>|</(?:v|lang)>"
-    rf"|<font\b[^<>]*>|</font>|<span\b[^<>]*>|</span>|{_WORD_TIME.pattern}",
-    re.IGNORECASE,
-)
-# A web export's line break inside a cue: a space between the words it parts.
-_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
-# SubStation override tags some SRT writers leave in the text ({\an8} puts a line on top).
-_ASS_TAG = re.compile(r"\{\\[^}]*\}")
-# SubStation's hard line break, left as text by converters from .ass ("첫 줄\N둘째 줄").  Not its
-# soft "\n": a path or code said in a talk ("C:\new") holds that too.
-_ASS_BREAK = re.compile(r"\\N")
 # Without word times, a file rolls when most cues of two lines or more begin with the line the
 # previous cue ended with.
 _ROLLING_SHARE = 0.5
@@ -109,7 +91,9 @@ def read_subtitles(raw: bytes, path: Path, fmt: Format) -> SpokenLines:
     text = decode_text(raw, path)
     lines = _LINE_BREAK.split(text)
     read = _vtt_cues(lines, path) if fmt == "vtt" else _srt_cues(lines, path)
-    cues = [replace(c, texts=[t for t in (_clean(r, fmt) for r in c.raw) if t]) for c in read]
+    cues = [
+        replace(c, texts=[t for t in (clean_cue_text(r, fmt == "srt") for r in c.raw) if t]) for c in read
+    ]
     if not cues:
         raise SeedError(str(path), None, "no cues (expected 'HH:MM:SS.mmm --> HH:MM:SS.mmm' timing lines)")
     previous: _Cue | None = None
@@ -169,6 +153,10 @@ def _vtt_cues(lines: list[str], path: Path) -> list[_Cue]:
             if "-->" in t and k != timing and not (k == 0 and not_cue):
                 raise SeedError(str(path), block.start + k + 1, _FOLLOWS_TEXT)
         if timing is not None:
+            if timing and block.soft and after_cue:
+                # Only spaces part it from a cue: WebVTT reads the line as that cue's text, not as
+                # the next cue's identifier (which would drop a said line).
+                cues[-1].raw.append(b[0])
             cues.append(_cue(b[timing], block.start + timing, "vtt", path))
             cues[-1].raw.extend(b[timing + 1 :])
             after_cue = True
@@ -260,13 +248,6 @@ def _times(line: str, fmt: Format) -> tuple[int, int] | None:
     return times[0], times[1]
 
 
-def _clean(text: str, fmt: Format) -> str:
-    text = _CUE_TAG.sub("", _BREAK_TAG.sub(" ", text))
-    if fmt == "srt":
-        text = _ASS_BREAK.sub(" ", _ASS_TAG.sub("", text))
-    return " ".join(html.unescape(text).split())
-
-
 def _clock(ms: int) -> str:
     hours, rest = divmod(ms, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
@@ -286,7 +267,7 @@ def _carried(before: list[str], now: list[str]) -> int:
 
 
 def _rolling(cues: list[_Cue]) -> bool:
-    if any(_WORD_TIME.search(line) for c in cues for line in c.raw):
+    if any(WORD_TIME.search(line) for c in cues for line in c.raw):
         return True
     multi = [(a, b) for a, b in pairwise(cues) if len(b.texts) > 1]
     return (

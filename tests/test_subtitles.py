@@ -243,3 +243,9 @@ GOOD = "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n안녕\n\n"
 )  # fmt: skip
 def test_malformed_subtitles_name_the_line(fmt: Format, text: str, message: str) -> None:
     assert error_of(text, fmt) == message
+
+
+def test_a_line_after_a_line_of_spaces_is_the_cues_text_not_the_next_ones_identifier() -> None:
+    # WebVTT: a line of spaces does not end a cue, so "more" is said in the first cue.
+    text = b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nhi\n \nmore\n00:00:03.000 --> 00:00:04.000\nthere\n"
+    assert [line.text for line in read_subtitles(text, Path("t.vtt"), "vtt")] == ["hi more", "there"]
