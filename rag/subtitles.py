@@ -188,15 +188,33 @@ def _srt_cues(lines: list[str], path: Path) -> list[_Cue]:
         if text:
             cues[-1].raw.extend(text)
 
+    number: int | None = None  # the last cue's number, when it had one
     for n, block in enumerate(blocks):
         b, after = block.lines, blocks[n + 1 : n + 2]
         _no_broken_arrow(b[:2] if _CUE_NUMBER.fullmatch(b[0]) else b[:1], block.start, path)
         if len(b) == 1 and _CUE_NUMBER.fullmatch(b[0]) and after and "-->" in after[0].lines[0]:
+            number = int(b[0])
             continue  # a cue number, a blank line, then its cue
         rest = 0  # the first line not yet given to a cue
         for k, line in enumerate(b):
             if "-->" not in line:
                 continue
+            if (
+                k > 1
+                and _CUE_NUMBER.fullmatch(b[k - 1])
+                and number is not None
+                and int(b[k - 1]) != number + 1
+            ):
+                # A number after text, right before a timing line: the next cue's number when it
+                # follows the last one's (its blank line left out), else said ("100") and kept.
+                more(b[rest:k])
+                cues.append(_cue(line, block.start + k, "srt", path))
+                rest, number = k + 1, None
+                continue
+            if k and _CUE_NUMBER.fullmatch(b[k - 1]):
+                number = int(b[k - 1])
+            elif k == 0:
+                number = None
             # A timing line starts a cue at the top of a block (many files number no cue), after
             # its number there, or after a number that follows text.
             if k and not _CUE_NUMBER.fullmatch(b[k - 1]):

@@ -249,3 +249,15 @@ def test_a_line_after_a_line_of_spaces_is_the_cues_text_not_the_next_ones_identi
     # WebVTT: a line of spaces does not end a cue, so "more" is said in the first cue.
     text = b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nhi\n \nmore\n00:00:03.000 --> 00:00:04.000\nthere\n"
     assert [line.text for line in read_subtitles(text, Path("t.vtt"), "vtt")] == ["hi more", "there"]
+
+
+@pytest.mark.parametrize(
+    ("number", "said"),
+    [("100", ["hi 100", "there"]), ("2", ["hi", "there"])],
+)
+def test_a_number_after_text_is_the_next_cues_only_when_it_follows_the_last(
+    number: str, said: list[str]
+) -> None:
+    # The blank line before cue 2 left out, or a cue whose last said line is a number.
+    text = f"1\n00:00:01,000 --> 00:00:02,000\nhi\n{number}\n00:00:02,500 --> 00:00:03,000\nthere\n"
+    assert [line.text for line in read_subtitles(text.encode(), Path("t.srt"), "srt")] == said
