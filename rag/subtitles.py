@@ -19,21 +19,13 @@ from pathlib import Path
 from typing import Literal
 
 from rag.cuetext import WORD_TIME, clean_cue_text
+from rag.cuetime import cue_times
 from rag.errors import SeedError
 from rag.textfile import decode_text
 
 Format = Literal["vtt", "srt"]
 # WebVTT's line terminators: CR, LF and CRLF, and no others (U+2028 stays inside a line).
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-# WebVTT's timestamps are strict: two-digit fields and a three-digit fraction.  What follows the
-# end time is cue settings, which only place the text on screen; a player ignores the ones it does
-# not know or cannot read, so they are not read at all (an index has no use for them).
-_VTT_TIME = r"(?:(\d{2,10}):)?(\d{2}):(\d{2})\.(\d{3})"
-_VTT_TIMING = re.compile(rf"\s*{_VTT_TIME}\s*-->\s*{_VTT_TIME}(?=\s|$)")
-# SRT's, as its writers write them: hours always, one- or two-digit fields, ',' or '.', any number
-# of fraction digits; anything after the end time (SubRip's "X1:… Y2:…" box) is ignored.
-_SRT_TIME = r"(\d{1,10}):(\d{1,2}):(\d{1,2})[,.](\d+)"
-_SRT_TIMING = re.compile(rf"\s*{_SRT_TIME}\s*-->\s*{_SRT_TIME}")
 # Two clock times at the start of a line in a timing line's place: a timing line with a broken
 # arrow ("->", "-"), which would otherwise be read as text.  Only punctuation may stand between
 # them: "1:02.33 대 1:03.10 으로 앞섰습니다" is speech.
@@ -235,7 +227,7 @@ def _srt_cues(lines: list[str], path: Path) -> list[_Cue]:
 
 
 def _cue(timing: str, at: int, fmt: Format, path: Path) -> _Cue:
-    times = _times(timing, fmt)
+    times = cue_times(timing, fmt == "vtt")
     if times is None:
         raise SeedError(str(path), at + 1, f"cannot read the cue timing {timing.strip()!r}")
     return _Cue(times[0], times[1], at + 1, [])
@@ -248,22 +240,6 @@ def _no_broken_arrow(lines: list[str], start: int, path: Path) -> None:
             raise SeedError(
                 str(path), start + k + 1, f"a timing line without its '-->' arrow: {text.strip()!r}"
             )
-
-
-def _times(line: str, fmt: Format) -> tuple[int, int] | None:
-    match = (_VTT_TIMING if fmt == "vtt" else _SRT_TIMING).match(line)
-    if not match:
-        return None
-    times = []
-    for hours, minutes, seconds, fraction in (match.groups()[:4], match.groups()[4:]):
-        # SRT's fields past their range carry over ("00:00:75,000" is 75 s), as its players read them.
-        if fmt == "vtt" and (int(minutes) > 59 or int(seconds) > 59):
-            return None
-        # A fraction of a second, as in WebVTT: ",5" is 500 ms and ",05" 50 ms (not 5 ms, as reading
-        # the digits as a count of milliseconds has it); digits past the millisecond are dropped.
-        ms = int(fraction[:3].ljust(3, "0"))
-        times.append(((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + ms)
-    return times[0], times[1]
 
 
 def _clock(ms: int) -> str:
