@@ -29,12 +29,17 @@ def test_help_is_fast_and_imports_nothing_heavy() -> None:
     assert "index" in helped.stdout and "serve" in helped.stdout
 
 
+def _use(built: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the RAG_* variables `main` reads at ``built``'s folders and the fake model."""
+    for key, value in {"SEEDS_DIR": built.seeds_dir, "INDEX_DIR": built.index_dir}.items():
+        monkeypatch.setenv(f"RAG_{key}", str(value))
+    monkeypatch.setenv("RAG_MODEL", "fake")
+
+
 def test_index_is_a_no_op_when_up_to_date(
     fake_built: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for key, value in {"SEEDS_DIR": fake_built.seeds_dir, "INDEX_DIR": fake_built.index_dir}.items():
-        monkeypatch.setenv(f"RAG_{key}", str(value))
-    monkeypatch.setenv("RAG_MODEL", "fake")
+    _use(fake_built, monkeypatch)
     assert main(["index"]) == 0
     assert capsys.readouterr().out == (
         f"index in {fake_built.index_dir} is up to date with {fake_built.seeds_dir}\n"
@@ -46,9 +51,7 @@ def test_an_up_to_date_index_still_names_the_files_it_left_out(
 ) -> None:
     (fake_built.seeds_dir / "bad.txt").write_text("제목\n", encoding="utf-8")
     (fake_built.seeds_dir / "copy.txt").write_bytes(SEED.read_bytes())
-    for key, value in {"SEEDS_DIR": fake_built.seeds_dir, "INDEX_DIR": fake_built.index_dir}.items():
-        monkeypatch.setenv(f"RAG_{key}", str(value))
-    monkeypatch.setenv("RAG_MODEL", "fake")
+    _use(fake_built, monkeypatch)
     monkeypatch.setattr("index.build.build_embedder", lambda settings, log: FakeEmbedder())
     assert main(["index"]) == 0
     capsys.readouterr()
@@ -91,9 +94,7 @@ def test_domain_errors_become_messages(
 def test_a_misspelt_setting_is_warned_of(
     fake_built: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for key, value in {"SEEDS_DIR": fake_built.seeds_dir, "INDEX_DIR": fake_built.index_dir}.items():
-        monkeypatch.setenv(f"RAG_{key}", str(value))
-    monkeypatch.setenv("RAG_MODEL", "fake")
+    _use(fake_built, monkeypatch)
     monkeypatch.setenv("RAG_LLM_TIMOUT", "5")
     assert main(["index"]) == 0
     assert capsys.readouterr().err == (
