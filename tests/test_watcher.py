@@ -45,7 +45,7 @@ def watching(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[W
     folder = tmp_path / "seeds"
     watcher = Watching(folder, request.param)
     watcher.thread.start()
-    time.sleep(0.5)  # the inotify watch is in place a moment after the thread starts
+    time.sleep(1.0)  # the inotify watch is in place a moment after the thread starts
     yield watcher, folder
     watcher.stop.set()
     watcher.thread.join(5)
@@ -71,7 +71,7 @@ def test_a_folder_removed_and_made_again_is_watched_again(watching: tuple[Watchi
     shutil.rmtree(folder)
     folder.mkdir()
     wait_for(lambda: watcher.rebuilds == 2)
-    time.sleep(0.5)
+    time.sleep(1.0)  # watched again a moment after the events of the old folder
     (folder / "b.txt").write_text("b", encoding="utf-8")
     wait_for(lambda: watcher.rebuilds == 3)
     # Gone for a while, then back: it is waited for.
@@ -79,7 +79,7 @@ def test_a_folder_removed_and_made_again_is_watched_again(watching: tuple[Watchi
     wait_for(lambda: watcher.rebuilds == 4)
     time.sleep(0.3)
     folder.mkdir()
-    time.sleep(0.5)
+    time.sleep(1.0)
     (folder / "c.txt").write_text("c", encoding="utf-8")
     wait_for(lambda: watcher.rebuilds == 5)
 
@@ -115,7 +115,7 @@ def test_a_folder_gone_between_the_check_and_the_watch_is_waited_for(tmp_path: P
     time.sleep(0.3)
     assert thread.is_alive()
     folder.mkdir()
-    time.sleep(0.5)
+    time.sleep(1.0)
     (folder / "a.txt").write_text("a", encoding="utf-8")
     wait_for(lambda: len(rebuilds) == 2)
     stop.set()
