@@ -122,6 +122,7 @@ def _say(message: str) -> None:
 def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
     from index.build import build, build_embedder, left_out, seed_files, stale_reason
     from index.lock import make_folder
+    from index.parts import set_aside_notes
     from rag.embedder import configured_model_id
     from rag.sources import EXPECTED
 
@@ -131,8 +132,8 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
         failed, set_aside = left_out(settings)
         for failure in failed:
             _say(f"bad seed: {failure}")
-        for name, why in set_aside.items():
-            _say(f"{name}: not indexed: {why}")
+        for note in set_aside_notes(set_aside):
+            _say(note)
         return EXIT_ERROR if failed and args.strict else 0
     # A seeds folder that is not there, or empty with no index to keep, or a folder that cannot
     # hold an index, is said now, not after the model has loaded.

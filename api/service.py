@@ -13,7 +13,7 @@ from collections.abc import Callable
 from api.jobs import Jobs
 from api.observe import Metrics
 from index.build import build, stale_reason
-from index.parts import BuildReport
+from index.parts import BuildReport, set_aside_notes
 from rag.embedder import Embedder, load_embedder
 from rag.errors import RagError
 from rag.manifest import failure_of
@@ -216,6 +216,6 @@ def _unchanged(searcher: Searcher) -> BuildReport:
         reused=sorted(set(manifest.seeds) - set(kept)),
         kept=kept,
         failures=failures,
-        notes=[f"{name}: not indexed: {why}" for name, why in manifest.set_aside.items()],
+        notes=set_aside_notes(manifest.set_aside),
         up_to_date=True,
     )

@@ -16,6 +16,7 @@ from index.parts import (
     chunk_settings,
     chunking,
     embed_seeds,
+    left_out_fields,
     new_version,
     nothing_to_index,
     part_tokens,
@@ -23,13 +24,12 @@ from index.parts import (
     prompts,
     seed_files,
     seed_hashes,
-    warnings_of,
 )
 from index.reuse import VideoPart, previous_parts
 from rag.embedder import Embedder, LazyEmbedder, configured_model_id, load_embedder
 from rag.errors import IndexMissingError, RagError, SeedError
 from rag.keyword import KeywordIndex, analyzer_signature
-from rag.manifest import Manifest, failure_of, failure_record
+from rag.manifest import Manifest, failure_of
 from rag.settings import Settings
 from rag.sources import lone_sidecars
 from rag.store import read_manifest, remove_leftovers, write_index
@@ -138,7 +138,6 @@ def _build(settings: Settings, embedder: Embedder, progress: Progress | None) ->
     parsed = parse_seeds(settings.seeds_dir)
     parsed.fill(report)
     seeds = parsed.seeds
-    report.warnings = warnings_of(seeds)
     todo = plan(seeds, report.failures, {n: p.record for n, p in previous.items()}, settings.seeds_dir)
     todo.fill(report)
     parts: dict[str, VideoPart] = {n: previous[n] for n in [*todo.reused, *todo.kept]}
@@ -162,9 +161,7 @@ def _build(settings: Settings, embedder: Embedder, progress: Progress | None) ->
         seeds={name: parts[name].record.sha256 for name in sorted(parts)},
         counts={"videos": len(ordered), "passages": len(passages), "sentences": len(sentences)},
         analyzer=analyzer_signature(),
-        seen=report.seen,
-        failed=[failure_record(f) for f in report.failures],
-        set_aside=report.set_aside,
+        **left_out_fields(report),
     )
     records = [p.record for p in ordered]
     write_index(settings.index_dir, manifest, records, passages, dense, sentences, keyword, tokens=tokens)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.parts import BuildReport, seed_files
+from index.parts import BuildReport, seed_files, set_aside_notes
 from rag.errors import SeedError
 from rag.seed import Seed
 from rag.sources import read_source, source_hash, split_language
@@ -27,7 +27,9 @@ class Parsed:
 
     def fill(self, report: BuildReport) -> None:
         report.failures, report.set_aside, report.seen = self.failures, self.set_aside, self.seen
-        report.notes += [f"{name}: not indexed: {why}" for name, why in self.set_aside.items()]
+        # What the parsed files read but look wrong in (rag.seed.Seed.warnings).
+        report.warnings = [w for seed in self.seeds for w in seed.warnings]
+        report.notes += set_aside_notes(self.set_aside)
 
 
 def _preference(seed: Seed) -> tuple[int, str]:

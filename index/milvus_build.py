@@ -44,7 +44,6 @@ from index.parts import (
     prompts,
     seed_files,
     seed_hashes,
-    warnings_of,
 )
 from index.reuse import VideoPart, previous_parts
 from rag import ann
@@ -109,7 +108,6 @@ def build(settings: Settings, embedder: Embedder, progress: Progress | None = No
     parsed = parse_seeds(settings.seeds_dir)
     parsed.fill(report)
     seeds = parsed.seeds
-    report.warnings = warnings_of(seeds)
     if why_full or served is None:
         report.notes.append(f"full build into a new collection: {why_full}")
         _full(milvus, settings, embedder, seeds, report, progress)

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from index.parts import BuildReport, Progress, chunk_settings, chunking, prompts
+from index.parts import BuildReport, Progress, chunk_settings, chunking, left_out_fields, prompts
 from index.reuse import VideoPart
 from rag import bm25sparse
 from rag.bm25sparse import KeywordStats
@@ -20,7 +20,7 @@ from rag.embedder import Embedder
 from rag.errors import RagError
 from rag.keyword import analyzer_signature
 from rag.languages import spoken
-from rag.manifest import Manifest, VideoRecord, failure_record, passage_from_json, passage_json
+from rag.manifest import Manifest, VideoRecord, passage_from_json, passage_json
 from rag.milvus import VARCHAR_MAX, Milvus
 from rag.milvus_corpus import encode_vectors, video_filter
 from rag.settings import Settings
@@ -90,9 +90,7 @@ def manifest_of(
         counts={"videos": len(seeds), "passages": stats.documents},
         dense_index={"type": "milvus"},
         analyzer=analyzer_signature(),
-        seen=report.seen,
-        failed=[failure_record(f) for f in report.failures],
-        set_aside=report.set_aside,
+        **left_out_fields(report),
     )
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -18,7 +19,7 @@ from rag.chunking import CHUNKER_REVISION, ChunkSettings, Passage, chunk_seed, e
 from rag.embedder import Embedder, Kind, Vectors
 from rag.errors import RagError, SeedError
 from rag.languages import spoken
-from rag.manifest import VideoRecord
+from rag.manifest import VideoRecord, failure_record
 from rag.seed import Seed
 from rag.settings import Settings
 from rag.sources import EXPECTED, Source, find_sources, source_hash
@@ -132,9 +133,18 @@ def chunking(settings: Settings) -> dict[str, int]:
     return {"max_chars": c.max_chars, "overlap_sentences": c.overlap_sentences, "revision": CHUNKER_REVISION}
 
 
-def warnings_of(seeds: list[Seed]) -> list[SeedError]:
-    """What the parsed files read but look wrong in (rag.seed.Seed.warnings), for the report."""
-    return [w for seed in seeds for w in seed.warnings]
+def set_aside_notes(set_aside: Mapping[str, str]) -> list[str]:
+    """A note for each file set aside for another file of its video (build, reindex, rag index)."""
+    return [f"{name}: not indexed: {why}" for name, why in set_aside.items()]
+
+
+def left_out_fields(report: BuildReport) -> dict[str, Any]:
+    """The manifest's record of what the build found and left out (Manifest.seen, failed, set_aside)."""
+    return {
+        "seen": report.seen,
+        "failed": [failure_record(f) for f in report.failures],
+        "set_aside": report.set_aside,
+    }
 
 
 def embed_seeds(
