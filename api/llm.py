@@ -203,16 +203,14 @@ def _redirected(response: httpx.Response) -> str:
     location = response.headers.get("location")
     if not location:
         return f"the LLM server answered HTTP {response.status_code}"
-    # Scheme, host and path only: user info or a query could carry credentials.
-    target = response.url.join(location).copy_with(userinfo=b"", query=None, fragment=None)
-    shown = str(target)
+    shown = _shown_url(response.url.join(location))
     base = shown.removesuffix("/chat/completions")
     hint = base if base != shown else "the final address"
     return f"the LLM server redirected to {shown} (set RAG_LLM_URL to {hint})"
 
 
-def _shown_url(url: str) -> str:
-    """Scheme, host and path: user info or a query (an Azure key) could carry credentials."""
+def _shown_url(url: str | httpx.URL) -> str:
+    """Scheme, host and path only: user info or a query (an Azure key) could carry credentials."""
     return str(httpx.URL(url).copy_with(userinfo=b"", query=None, fragment=None))
 
 
