@@ -80,13 +80,18 @@ def open_page(browser: object, width: int = 1280, height: int = 900) -> object:
     return page
 
 
+def type_question(page: object, question: str = QUESTION) -> None:
+    """Ask as a person does: type the question, press Enter."""
+    page.fill("#q", question)  # type: ignore[attr-defined]
+    page.press("#q", "Enter")  # type: ignore[attr-defined]
+
+
 def test_ask_by_typing_shows_answer_and_timestamp_links(base: str, browser: object) -> None:
     page = open_page(browser)
     page.goto(base)  # type: ignore[attr-defined]
     assert page.get_attribute("html", "lang") == "ko"  # type: ignore[attr-defined]
     assert page.is_visible("#video")  # two videos: the filter is offered  # type: ignore[attr-defined]
-    page.fill("#q", QUESTION)  # type: ignore[attr-defined]
-    page.press("#q", "Enter")  # type: ignore[attr-defined]
+    type_question(page)
     page.wait_for_selector("#answer:not([hidden]) mark")  # type: ignore[attr-defined]
     assert "25,000달러" in page.inner_text("#answer mark")  # type: ignore[attr-defined]
     assert page.is_hidden("#written")  # type: ignore[attr-defined]  # no LLM: the page is as it was
@@ -131,8 +136,7 @@ def test_back_to_the_address_without_a_question_shows_the_empty_page(base: str, 
     page = open_page(browser)
     page.route("https://www.youtube-nocookie.com/**", lambda route: route.abort())  # type: ignore[attr-defined]
     page.goto(base)  # type: ignore[attr-defined]
-    page.fill("#q", QUESTION)  # type: ignore[attr-defined]
-    page.press("#q", "Enter")  # type: ignore[attr-defined]
+    type_question(page)
     page.wait_for_selector("#answer:not([hidden]) mark")  # type: ignore[attr-defined]
     first_url = page.url  # type: ignore[attr-defined]
     first = page.locator("#passages li p").all_inner_texts()  # type: ignore[attr-defined]
@@ -169,8 +173,7 @@ def test_back_to_the_address_without_a_question_drops_the_question_still_asked(
     # neither its answer nor the error of its dropped request may land on the empty page.
     page = open_page(browser)
     page.goto(base)  # type: ignore[attr-defined]
-    page.fill("#q", QUESTION)  # type: ignore[attr-defined]
-    page.press("#q", "Enter")  # type: ignore[attr-defined]
+    type_question(page)
     page.wait_for_selector("#answer:not([hidden]) mark")  # type: ignore[attr-defined]
     page.go_back()  # type: ignore[attr-defined]
     page.wait_for_selector("#passages-box", state="hidden", timeout=5_000)  # type: ignore[attr-defined]
@@ -231,8 +234,7 @@ def test_the_written_answer_streams_in_above_the_extracted_one(
     stub_llm[0].then(Reply(events=answer_chunks(*pieces), gap=0.5))
     page = open_page(browser)
     page.goto(written_base)  # type: ignore[attr-defined]
-    page.fill("#q", QUESTION)  # type: ignore[attr-defined]
-    page.press("#q", "Enter")  # type: ignore[attr-defined]
+    type_question(page)
     # While the LLM is still writing, what it wrote so far is on the page, its markers already links.
     page.wait_for_selector("#written[aria-busy=true] a.cite")  # type: ignore[attr-defined]
     so_far = page.inner_text("#written-text")  # type: ignore[attr-defined]
@@ -266,8 +268,7 @@ def test_back_to_the_address_without_a_question_stops_the_written_answer(
     llm.then(Reply(events=answer_chunks("H100 하나는 [1]", " 약 25,000달러입니다.")[:2], hold=True))
     page = open_page(browser)
     page.goto(written_base)  # type: ignore[attr-defined]
-    page.fill("#q", QUESTION)  # type: ignore[attr-defined]
-    page.press("#q", "Enter")  # type: ignore[attr-defined]
+    type_question(page)
     page.wait_for_selector("#written[aria-busy=true] a.cite")  # type: ignore[attr-defined]
     page.go_back()  # type: ignore[attr-defined]
     assert page.url == f"{written_base}/"  # type: ignore[attr-defined]
