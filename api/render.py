@@ -10,7 +10,7 @@ NOT_MENTIONED = "No answer: the passages found never mention {}. Closest passage
 
 def address(host: str, port: int) -> str:
     """Where a browser reaches a server listening on ``host``: any-address binds are reached locally."""
-    host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
