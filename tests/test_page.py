@@ -21,14 +21,22 @@ QUESTION = "H100 GPU 하나의 가격은 얼마인가요?"
 
 
 @pytest.fixture(scope="module")
-def root(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> Path:
+def root(tmp_path_factory: pytest.TempPathFactory, model_cache: Path, seed_env: dict[str, str]) -> Path:
     root = tmp_path_factory.mktemp("page")
     (root / "seeds").mkdir()
     shutil.copy(SEED, root / "seeds")
     shutil.copy(ROOT / "tests" / "data" / "001_space.txt", root / "seeds")
-    subprocess.run(
-        [RAG, "index"], env=rag_env(root, model_cache), check=True, capture_output=True, timeout=600
+    # The session's index of the seed, so that `rag index` embeds only the second video.
+    shutil.copytree(seed_env["RAG_INDEX_DIR"], root / "index", symlinks=True)
+    built = subprocess.run(
+        [RAG, "index"],
+        env=rag_env(root, model_cache),
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
+    assert "1 added, 0 changed, 0 removed, 1 reused" in built.stdout, built.stdout + built.stderr
     return root
 
 
