@@ -2,7 +2,7 @@
 
 - ``<stem>.txt``: the seed format (rag.seed), which carries its own metadata;
 - ``<stem>.vtt`` / ``<stem>.srt``, also yt-dlp's ``<id>.<lang>.vtt`` (rag.subtitles);
-- ``<stem>.json``: speech-to-text segments (rag.whisper);
+- ``<stem>.json``: speech-to-text segments: whisper, faster-whisper, whisper.cpp (rag.whisper);
 - ``<stem>.info.json``: yt-dlp's metadata for the transcript of the same stem (rag.sidecar), never
   a transcript itself.
 
@@ -31,6 +31,8 @@ LIVE_CHAT_SUFFIX = ".live_chat.json"
 EXPECTED = "*.txt, *.vtt, *.srt or speech-to-text *.json transcripts"
 # yt-dlp names subtitles <id>.<lang>.vtt: ko, en-US, zh-Hans, ko-orig (YouTube's own captions).
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+# Recordings a transcript may be named after (whisper.cpp writes "talk.wav.srt", "talk.mp3.json").
+_MEDIA = frozenset({"aac", "avi", "flac", "m4a", "mkv", "mov", "mp3", "mp4", "ogg", "opus", "wav", "webm"})
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 # yt-dlp's default output template, "%(title)s [%(id)s].%(ext)s".
 _YT_DLP_NAME = re.compile(r"(.+?) \[([A-Za-z0-9_-]{11})\]")
@@ -57,8 +59,12 @@ class Source:
 
 
 def split_language(stem: str) -> tuple[str, str | None]:
-    """``abc.ko`` -> (``abc``, ``ko``); a stem without a language suffix comes back whole."""
+    """``abc.ko`` -> (``abc``, ``ko``); a stem without a language suffix comes back whole, less
+    the extension of a recording (whisper.cpp names its output after its input: ``abc.mp3.json``)."""
     base, dot, suffix = stem.rpartition(".")
+    if dot and base and suffix.lower() in _MEDIA:
+        stem = base
+        base, dot, suffix = stem.rpartition(".")
     if dot and base and _LANGUAGE.match(suffix):
         return base, suffix
     return stem, None
@@ -157,7 +163,8 @@ def _video(path: Path, sidecar: Sidecar | None, lines: SpokenLines) -> Video:
     stem = unicodedata.normalize("NFC", path.stem)
     base, _ = split_language(stem)
     video_id = sidecar.video_id if sidecar else base
-    title = stem
+    # "talk.ko.srt" is titled "talk": the language and the recording's extension name no talk.
+    title = base
     # yt-dlp's own file names are "<title> [<id>]": the YouTube id and the title, not one id.
     if not sidecar and (named := _YT_DLP_NAME.fullmatch(base)):
         title, video_id = named.group(1), named.group(2)

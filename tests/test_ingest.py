@@ -117,7 +117,7 @@ def test_a_sidecar_arriving_later_reindexes_that_video_only(settings: Settings) 
     build(settings, FakeEmbedder())
     before = load_index(settings.index_dir).videos["Xq7LmN2pR4s"]
     assert (before.title, before.chapters, before.url) == (
-        "Xq7LmN2pR4s.ko",
+        "Xq7LmN2pR4s",
         (),
         "https://www.youtube.com/watch?v=Xq7LmN2pR4s",
     )

@@ -36,6 +36,11 @@ SRT, WHISPER = FORMATS / "haenyeo_talk.srt", FORMATS / "coffee_lecture.json"
         ("haenyeo_talk", ("haenyeo_talk", None)),
         ("v1.final", ("v1.final", None)),
         (".ko", (".ko", None)),
+        # whisper.cpp names its output after the recording: talk.wav.srt, talk.mp3.json.
+        ("talk.wav", ("talk", None)),
+        ("talk.MP3", ("talk", None)),
+        ("talk.ko.m4a", ("talk", "ko")),
+        ("mp3", ("mp3", None)),
     ],
 )
 def test_language_suffix(stem: str, split: tuple[str, str | None]) -> None:
@@ -135,7 +140,7 @@ def test_a_youtube_shaped_id_links_to_youtube(tmp_path: Path) -> None:
     v = read_source(Source(tmp_path / "dQw4w9WgXcQ.ko.srt")).video
     assert (v.video_id, v.title, v.url) == (
         "dQw4w9WgXcQ",
-        "dQw4w9WgXcQ.ko",
+        "dQw4w9WgXcQ",
         "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
     )
 
@@ -153,7 +158,7 @@ def test_a_youtube_shaped_id_links_to_youtube(tmp_path: Path) -> None:
         (
             unicodedata.normalize("NFD", "강연 녹화.ko.srt"),
             SRT,
-            ("강연 녹화", "강연 녹화.ko", "/videos/%EA%B0%95%EC%97%B0%20%EB%85%B9%ED%99%94"),
+            ("강연 녹화", "강연 녹화", "/videos/%EA%B0%95%EC%97%B0%20%EB%85%B9%ED%99%94"),
         ),
     ],
     ids=["yt-dlp", "nfd"],
