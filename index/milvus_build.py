@@ -52,7 +52,7 @@ from rag.corpus import spread
 from rag.embedder import Embedder
 from rag.keyword import analyzer_signature
 from rag.manifest import Manifest, VideoRecord, video_from_json
-from rag.milvus import VARCHAR_MAX, Milvus, connect
+from rag.milvus import SENTENCE_LAYOUT, SENTENCES_MAX, VARCHAR_MAX, Milvus, connect
 from rag.seed import Seed
 from rag.settings import Settings
 from rag.sources import lone_sidecars
@@ -64,15 +64,20 @@ HNSW_EF = 128
 
 def stale_reason(settings: Settings, model_id: str) -> str | None:
     """Why the served collection no longer matches seeds and settings, or None when it does."""
-    served, manifest = connect(settings).served_manifest()
+    milvus = connect(settings)
+    served, manifest = milvus.served_manifest()
     if served is None:
         return "no index yet"
     if manifest is None:
         return "the served collection has no manifest"
-    return _incompatible(manifest, settings, model_id) or (
-        "seeds changed"
-        if (manifest.get("seen") or manifest.get("seeds")) != seed_hashes(settings.seeds_dir)
-        else None
+    return (
+        _incompatible(manifest, settings, model_id)
+        or _old_layout(milvus, served)
+        or (
+            "seeds changed"
+            if (manifest.get("seen") or manifest.get("seeds")) != seed_hashes(settings.seeds_dir)
+            else None
+        )
     )
 
 
@@ -95,11 +100,21 @@ def _incompatible(manifest: dict[str, Any], settings: Settings, model_id: str) -
     return None
 
 
+def _old_layout(milvus: Milvus, served: str) -> str | None:
+    """Why rows cannot be added to the served collection as they are written now, or None."""
+    layout = milvus.state(served, ("layout",))["layout"] or {}
+    if layout.get("sentence_vectors") != SENTENCE_LAYOUT:
+        return "the served collection keeps sentence vectors as an older build did"
+    return None
+
+
 def build(settings: Settings, embedder: Embedder, progress: Progress | None = None) -> BuildReport:
     started = time.perf_counter()
     milvus = connect(settings)
     served, current = milvus.served_manifest()
     why_full = "no index yet" if current is None else _incompatible(current, settings, embedder.model_id)
+    if why_full is None and served is not None:
+        why_full = _old_layout(milvus, served)
     report = BuildReport(version=None)
     report.notes = [
         f"{name}: metadata without a transcript beside it, not indexed"
@@ -254,8 +269,16 @@ def _create(milvus: Milvus, collection: str, dimension: int, rows: int) -> dict[
     schema.add_field("id", DataType.INT64, is_primary=True)
     schema.add_field("video_id", DataType.VARCHAR, max_length=512)
     schema.add_field("position", DataType.INT64)
-    for name in ("passage", "tokens", "sentences"):
+    for name in ("passage", "tokens"):
         schema.add_field(name, DataType.VARCHAR, max_length=VARCHAR_MAX)
+    # One base64 float32 vector a sentence: 4 bytes a float, 4 characters for every 3 bytes.
+    schema.add_field(
+        "sentences",
+        DataType.ARRAY,
+        element_type=DataType.VARCHAR,
+        max_capacity=SENTENCES_MAX,
+        max_length=-(-4 * dimension // 3) + 4,
+    )
     schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dimension)
     schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
     params = milvus.client().prepare_index_params()

@@ -17,11 +17,10 @@ from rag import bm25sparse
 from rag.bm25sparse import KeywordStats
 from rag.corpus import positions, spread
 from rag.embedder import Embedder
-from rag.errors import RagError
 from rag.keyword import analyzer_signature
 from rag.languages import spoken
 from rag.manifest import Manifest, VideoRecord, passage_from_json, passage_json
-from rag.milvus import VARCHAR_MAX, Milvus
+from rag.milvus import SENTENCE_LAYOUT, Milvus
 from rag.milvus_corpus import encode_vectors, video_filter
 from rag.settings import Settings
 
@@ -110,6 +109,7 @@ def properties(
         "next_row": next_row,
         "pending": pending,
         "sentences": sentences,
+        "sentence_vectors": SENTENCE_LAYOUT,
     }
     return {
         "keyword": stats.record(),
@@ -144,11 +144,6 @@ def insert(
             count = len(p.sentences)
             encoded = encode_vectors(part.sentences[sentence : sentence + count])
             sentence += count
-            if len(encoded) > VARCHAR_MAX:
-                raise RagError(
-                    f"{part.record.source}: a passage of {count} sentences is too many for the Milvus store "
-                    f"(at most {VARCHAR_MAX * 3 // 4 // (4 * len(vector))}); lower RAG_CHUNK_CHARS"
-                )
             rows.append(
                 {
                     "id": row,

@@ -7,8 +7,8 @@ Layout (written by ``index.milvus_build``):
 - A row per passage: ``id`` (consecutive within a video, in chunk order), ``video_id`` (the video
   filter is a filter expression), ``position`` (where its first sentence lies in its section),
   ``passage`` (the passage as JSON), ``vector`` (its e5 vector), ``sentences`` (its sentences'
-  vectors, float32, base64: the answer span reads them; recomputing them would cost a model call
-  per sentence of every candidate), ``tokens`` (its Kiwi morphemes) and ``sparse`` (its BM25
+  vectors, an array of one float32 vector in base64 per sentence: the answer span reads them;
+  recomputing them would cost a model call per sentence of every candidate), ``tokens`` (its Kiwi morphemes) and ``sparse`` (its BM25
   weights, ``rag.bm25sparse``).
 - The collection's properties hold the manifest, the videos and the keyword statistics, so they
   move with the alias and any server can check compatibility before serving.
@@ -32,8 +32,14 @@ from rag.errors import IndexMissingError, StoreError, StoreUnavailableError
 from rag.settings import Settings
 
 PROPERTY = "rag.{}"
-# Milvus's longest VARCHAR: sentence vectors of up to 32 sentences of 384 floats fit.
+# Milvus's longest VARCHAR.
 VARCHAR_MAX = 65_535
+# Milvus's largest ARRAY: a passage's sentence vectors, one element each.  A passage holds at most
+# RAG_CHUNK_CHARS (at most 4,000) characters, so at most that many sentences: they always fit.
+SENTENCES_MAX = 4_096
+# How the sentence vectors of a collection's rows are stored (its layout's "sentence_vectors").
+# Builds before it wrote them into one VARCHAR, which held 31 sentences of 384 floats at most.
+SENTENCE_LAYOUT = "array"
 _NOT_FOUND = 100
 _NOT_LOADED = 101
 T = TypeVar("T")

@@ -33,12 +33,18 @@ from rag.milvus import Milvus, guarded
 ROW_FIELDS = ["id", "position", "passage", "vector", "sentences"]
 
 
-def encode_vectors(vectors: Vector) -> str:
-    return base64.b64encode(np.ascontiguousarray(vectors, dtype="<f4").tobytes()).decode("ascii")
+def encode_vectors(vectors: Vector) -> list[str]:
+    """One base64 string of float32s per vector (an element of the ``sentences`` ARRAY)."""
+    rows = np.ascontiguousarray(vectors, dtype="<f4")
+    return [base64.b64encode(row.tobytes()).decode("ascii") for row in rows]
 
 
-def decode_vectors(text: str, dimension: int) -> Vector:
-    return np.frombuffer(base64.b64decode(text), dtype="<f4").reshape(-1, dimension).astype(np.float32)
+def decode_vectors(value: str | list[str], dimension: int) -> Vector:
+    """The vectors ``encode_vectors`` wrote, or one string of all of them (a collection built before
+    the ARRAY, served until the next build replaces it)."""
+    parts = [value] if isinstance(value, str) else value
+    data = b"".join(base64.b64decode(v) for v in parts)
+    return np.frombuffer(data, dtype="<f4").reshape(-1, dimension).astype(np.float32)
 
 
 def video_filter(video_id: str | None) -> str:
