@@ -215,10 +215,10 @@ def lite_failure(uri: str) -> str:
 
 def lite_busy(uri: str) -> str:
     return (
-        f"the Milvus Lite file {uri} is open in another process (a running 'rag serve'?): Milvus Lite "
-        "lets one process open it at a time. Rebuild through that server (POST /v1/admin/reindex with "
-        "RAG_ADMIN_TOKEN, or run it with --watch), or stop it first; for several processes use a "
-        "Milvus server (RAG_MILVUS_URI=http://host:19530)"
+        f"the Milvus Lite file {uri} is open in another process (a 'rag serve', 'rag mcp' or another "
+        "'rag index'?): Milvus Lite lets one process open it at a time. Let a build end; rebuild through "
+        "a running server (POST /v1/admin/reindex with RAG_ADMIN_TOKEN, or run it with --watch), or stop "
+        "it first; for several processes use a Milvus server (RAG_MILVUS_URI=http://host:19530)"
     )
 
 
