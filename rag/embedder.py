@@ -36,18 +36,16 @@ class SentenceTransformerEmbedder(EmbedderBase):
         threads: int = 0,
     ) -> None:
         import torch
-        from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
+
+        from rag.hub import load_sentence_transformer
 
         # A per-tensor loading bar is noise in server logs and CLI output.
         hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
         if threads:
             torch.set_num_threads(threads)
-        try:
-            self._model = SentenceTransformer(location, device="cpu")
-        except (OSError, ValueError) as exc:
-            raise ModelError(f"cannot load model {location!r}: {exc}") from exc
+        self._model = load_sentence_transformer(location)
         dimension = self._model.get_embedding_dimension()
         if not dimension:
             raise ModelError(f"model {location!r} does not report an embedding dimension")
