@@ -16,15 +16,17 @@ it is not shown: a lower-ranked neighbour of a moment already shown.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 from rag.chunking import Passage, Span, estimated_at, time_at
 from rag.corpus import Rows
 
 MOMENT_CHARS = 400
-# Moments are settled over at least this many of them, so the first ten results are the same
-# whatever k a caller asks for (an answer chosen from `rag ask -k 3` is the one `-k 10` shows).
+# The first ten moments are settled the same way whatever k a caller asks for (an answer chosen
+# from `rag ask -k 3` is the one `-k 10` shows, and `-k 20` shows the same ten first): they are
+# folded over at least this many, and a larger k only adds moments after them.
 SETTLED = 10
 
 
@@ -68,9 +70,33 @@ class Folder:
     def __init__(self, rows: Rows) -> None:
         self.rows = rows
 
-    def fold(self, ranked: Sequence[tuple[int, float]], k: int, cap: int = MOMENT_CHARS) -> list[_Moment]:
-        limit = max(k, SETTLED)
+    def fold(
+        self,
+        ranked: Sequence[tuple[int, float]],
+        k: int,
+        cap: int = MOMENT_CHARS,
+        more: Sequence[tuple[int, float]] = (),
+    ) -> list[_Moment]:
+        """The first ``k`` moments of ``ranked``, then of ``more`` (candidates found only by a larger
+        pool than the one ``ranked`` came from, which must not change the settled moments)."""
         moments: list[_Moment] = []
+        rest = self._fold(iter(ranked), moments, SETTLED, cap, 0)
+        if k > SETTLED:
+            # The settled moments are final: a candidate touching one is a lower-ranked neighbour
+            # of a moment already shown, and the later moments are made of the rest.
+            self._fold(chain(rest, more), moments, k, cap, len(moments))
+        return moments[:k]
+
+    def _fold(
+        self,
+        ranked: Iterator[tuple[int, float]],
+        moments: list[_Moment],
+        limit: int,
+        cap: int,
+        frozen: int,
+    ) -> Iterator[tuple[int, float]]:
+        """Fold ``ranked`` into ``moments`` until a new one would pass ``limit``; the first ``frozen``
+        moments take nothing more.  Returns the candidates not reached, the one that stopped it first."""
         for row, score in ranked:
             p = self.rows.passage(row)
             lo = self.rows.position(row)
@@ -80,9 +106,11 @@ class Folder:
                 for m in moments
                 if (m.video_id, m.section) == (p.video_id, p.section) and lo <= m.hi and hi >= m.lo
             ]
+            if any(moments.index(m) < frozen for m in near):
+                continue
             if not near:
                 if len(moments) == limit:
-                    break
+                    return chain([(row, score)], ranked)
                 moments.append(_Moment(p.video_id, p.section, lo, hi, row, row, row, score, [row]))
                 continue
             target = near[0]
@@ -101,7 +129,7 @@ class Folder:
             # Too long: grow the best moment towards this passage, sentence by sentence, up to the
             # cap and short of any other moment.
             self._grow(target, row, lo, hi, [m for m in moments if m is not target], cap)
-        return moments[:k]
+        return iter(())
 
     def _grow(self, m: _Moment, row: int, lo: int, hi: int, others: list[_Moment], cap: int) -> None:
         taken = {

@@ -24,7 +24,7 @@ from rag.identifiers import naming, pin_amounts, unmentioned
 from rag.keyword import Analyzer, content_tokens
 from rag.languages import Languages
 from rag.moment import asks_moment, topic
-from rag.moments import Folder, Hit
+from rag.moments import SETTLED, Folder, Hit
 from rag.params import RetrievalParams
 from rag.question import checked, has_words
 from rag.result import Result, gated
@@ -110,7 +110,7 @@ class Searcher:
                 for h in hits[:ANSWER_POOL]
             ]
             covered = coverage(tokens, evidence, self.index.expand)
-        peak = self._peak(vector, hits, rows)
+        peak = self._peak(vector, hits[:SETTLED], rows)
         confidence = answerability(judged, peak, covered, p.flag_weights, p.flag_bias)
         if answer is not None and answer.info:
             # The info line a question about the video asks for: the video states it.
@@ -145,9 +145,10 @@ class Searcher:
         tokens = content_tokens(morphs)
         # Each key word's spellings serve both the keyword gate (_known) and the answer choice.
         words = self._spellings(tokens)
-        # How sure the answer is is judged on the top ANSWER_POOL results however few are shown
-        # (`-k 1` withheld answers `-k 5` gave); the answer comes from the results shown.
-        hits, rows = self._rank(tokens, vector, max(k, ANSWER_POOL), video_id, script(text), words)
+        # How sure the answer is is judged on the settled moments however few are shown, so that
+        # every k gets the same confidence (`-k 1` withheld answers `-k 5` gave); the answer comes
+        # from the results shown.
+        hits, rows = self._rank(tokens, vector, max(k, SETTLED), video_id, script(text), words)
         expected = None if moment else expectation(text, morphs)
         idf = {w: self.index.idf(w) for w in words}
         asked = Asked(
@@ -210,8 +211,50 @@ class Searcher:
         """The top ``k`` distinct moments of a question written in ``language`` (rag.foreign.script);
         ``spellings`` (_spellings of ``tokens``) when already known."""
         p = self.params
-        # Merging neighbours into moments takes several candidates per result.
-        pool = max(2 * k, p.pool)
+        where = (tokens, vector, video_id, language, spellings)
+        ranked, dense_of, keyword_of, rows = self._candidates(*where, p.pool)
+        more: list[tuple[int, float]] = []
+        # Merging neighbours into moments takes several candidates per result.  A larger pool
+        # normalizes the fused scores over other candidates, so its own ranking would reorder the
+        # first ten: it only supplies candidates after them.
+        if 2 * k > p.pool:
+            wider, dense_of, keyword_of, rows = self._candidates(*where, 2 * k)
+            known = {r for r, _ in ranked}
+            more = [(r, s) for r, s in wider if r not in known]
+        folder = Folder(rows)
+        moments = folder.fold(ranked, k, more=more)
+        for r in sorted({r for m in moments for r in m.rows} - dense_of.keys()):
+            # Keyword-only candidates still need a cosine: the answer and confidence use it.
+            dense_of[r] = float(rows.vector(r) @ vector[0])
+        hits = []
+        for rank, m in enumerate(moments, 1):
+            passage, sentence_rows = folder.passage(m)
+            hits.append(
+                Hit(
+                    rank,
+                    float(m.score),
+                    passage,
+                    m.best,
+                    max(dense_of[r] for r in m.rows),
+                    max(keyword_of.get(r, 0.0) for r in m.rows),
+                    sentence_rows,
+                    (m.lo, m.hi),
+                )
+            )
+        return hits, rows
+
+    def _candidates(
+        self,
+        tokens: list[str],
+        vector: np.ndarray[Any, Any],
+        video_id: str | None,
+        language: str | None,
+        spellings: dict[str, frozenset[str]] | None,
+        pool: int,
+    ) -> tuple[list[tuple[int, float]], dict[int, float], dict[int, float], Rows]:
+        """The fused ranking of ``pool`` candidates a side, their dense and keyword scores, and the
+        rows they and their neighbours are read from."""
+        p = self.params
         dense, mixed = (
             self._dense(vector[0], pool, video_id, language) if p.mode != "keyword" else ([], False)
         )
@@ -257,26 +300,4 @@ class Searcher:
                 written = script(" ".join(tokens))
                 foreign = frozenset(r for r, _ in leaned if written_in(r) != written)
             ranked = weighted(leaned, keyword, p.dense_weight, foreign)
-        dense_of = dict(dense)
-        keyword_of = dict(keyword)
-        folder = Folder(rows)
-        moments = folder.fold(ranked, k)
-        for r in sorted({r for m in moments for r in m.rows} - dense_of.keys()):
-            # Keyword-only candidates still need a cosine: the answer and confidence use it.
-            dense_of[r] = float(rows.vector(r) @ vector[0])
-        hits = []
-        for rank, m in enumerate(moments, 1):
-            passage, sentence_rows = folder.passage(m)
-            hits.append(
-                Hit(
-                    rank,
-                    float(m.score),
-                    passage,
-                    m.best,
-                    max(dense_of[r] for r in m.rows),
-                    max(keyword_of.get(r, 0.0) for r in m.rows),
-                    sentence_rows,
-                    (m.lo, m.hi),
-                )
-            )
-        return hits, rows
+        return ranked, dict(dense), dict(keyword), rows

@@ -174,3 +174,19 @@ def test_a_moment_of_cue_passages_keeps_exact_times() -> None:
     grown, _ = folder.passage(folder.fold([(i + 1, 0.9), (i, 0.7)], k=5, cap=cap)[0])
     assert grown.text == a.text[before.start : before.end] + " " + b.text
     assert (grown.start_ms, grown.estimated) == (before.start_ms, False)
+
+
+def test_a_larger_k_only_adds_moments_after_the_first_ten(seed: Seed) -> None:
+    passages, folder = folder_for(seed, ChunkSettings())
+    # Every third passage first, then their neighbours: a larger k used to grow the first ten with
+    # those neighbours, so `-k 15` showed other first results (and answer offsets) than `-k 10`.
+    ranked = [(row, 1.0 - row / 1000) for row in range(0, len(passages), 3)]
+    ranked += [(row, 0.5 - row / 1000) for row in range(1, len(passages), 3)]
+    ten = folder.fold(ranked, k=10)
+    for k in (11, 15, 30, 50):
+        more = folder.fold(ranked, k=k)
+        assert [(m.lo, m.hi, m.section) for m in more[:10]] == [(m.lo, m.hi, m.section) for m in ten]
+        assert len(more) == min(k, len(more)) and len(more) > 10
+    # Candidates of a larger pool come after the settled ten whatever their score.
+    extra = folder.fold(ranked[:12], k=15, more=ranked[12:])
+    assert [(m.lo, m.hi) for m in extra[:10]] == [(m.lo, m.hi) for m in folder.fold(ranked[:12], k=10)]

@@ -1,0 +1,43 @@
+"""Whatever k a caller asks for, the first results and how sure the answer is stay the same."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.embedder import FakeEmbedder
+from rag.params import RetrievalParams
+from rag.retrieval import Searcher
+from rag.settings import Settings
+from rag.store import load_index
+
+QUESTIONS = [
+    "오픈AI 영업 손실",
+    "일본 정부는 GPU 구매에 얼마를 지원했나요?",
+    "Why is SoftBank investing in AI?",
+    "손정의 회장의 나이는 몇 살인가요?",
+    "로비 얘기는 영상 몇 분쯤 나와?",
+]
+
+
+@pytest.fixture
+def searcher(fake_built: Settings) -> Searcher:
+    # Pools of 20 a side: k above 10 then needs a wider pool than the first ten were ranked from.
+    return Searcher(load_index(fake_built.index_dir), FakeEmbedder(), RetrievalParams(pool=20))
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_a_larger_k_shows_the_same_first_ten(searcher: Searcher, question: str) -> None:
+    ten = [(h.passage.text, h.score) for h in searcher.search(question, 10)]
+    for k in (11, 15, 30, 50):
+        assert [(h.passage.text, h.score) for h in searcher.search(question, k)][:10] == ten
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_every_k_from_three_gets_the_same_answer_and_confidence(searcher: Searcher, question: str) -> None:
+    def seen(k: int) -> tuple[object, ...]:
+        r = searcher.ask(question, k)
+        a = r.answer
+        return (a and (a.text, a.passage_rank, a.char_start, a.char_end), r.confidence, r.low_confidence)
+
+    ten = seen(10)
+    assert [seen(k) for k in (3, 5, 15, 50)] == [ten] * 4
