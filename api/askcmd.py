@@ -35,12 +35,13 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     # words whether this machine or a server would answer.
     checked(args.question, args.k)
     body = _ask_server(url, args) if url else _ask_here(settings, args)
+    # A terminal or a script cannot follow a path: the video page is on the server asked, or on the
+    # one `rag serve` starts with these settings.
+    base = url or render.address(settings.host, settings.port)
     if args.json:
-        print(json.dumps(body, ensure_ascii=False, indent=2))
+        print(json.dumps(render.linked(body, base), ensure_ascii=False, indent=2))
     else:
-        # A terminal cannot follow a path: the video page is on the server asked, or on the one
-        # `rag serve` starts with these settings.
-        print(render.ask(body, url or render.address(settings.host, settings.port)))
+        print(render.ask(body, base))
     return 0
 
 

@@ -19,19 +19,35 @@ def link(url: str, base: str | None) -> str:
     return base.rstrip("/") + url if base and url.startswith("/") else url
 
 
+def linked(body: Any, base: str) -> Any:
+    """``body`` (the API's JSON) with every ``url`` made absolute against ``base``: a script reading
+    `rag ask --json` cannot follow a path on a server it does not know."""
+    if isinstance(body, dict):
+        return {
+            k: link(v, base) if k == "url" and isinstance(v, str) else linked(v, base)
+            for k, v in body.items()
+        }
+    if isinstance(body, list):
+        return [linked(v, base) for v in body]
+    return body
+
+
 def _passages(passages: list[dict[str, Any]], base: str | None = None) -> list[str]:
     lines: list[str] = []
-    titled: set[str] = set()
+    previous = None
     for p in passages:
-        if p["video_id"] not in titled:
-            # Each result is a distinct moment; its video's title is printed once, above the first.
-            titled.add(p["video_id"])
+        if p["video_id"] != previous:
+            # A title heads each run of one video's results, not every result: every result below
+            # it, up to the next title, is that video's, however the videos alternate in rank.
+            previous = p["video_id"]
             lines += [f"== {p['title']}", ""]
         approx = "~" if p["estimated"] else ""
         lines.append(f"{p['rank']}. [{approx}{p['timestamp']}]  (score {p['score']:.3f})")
         if p["section"]:
             lines.append(f"   section: {p['section']}")
-        lines += [f"   {p['text']}", f"   {link(p['url'], base)}", ""]
+        # The info passage is one line a field: each is indented with the result it belongs to.
+        text = "\n".join(f"   {line}" for line in p["text"].splitlines())
+        lines += [text, f"   {link(p['url'], base)}", ""]
     return lines
 
 
