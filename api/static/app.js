@@ -72,15 +72,16 @@ function renderAnswer(body) {
     momentLink(answer.video_id, answer.start));
 }
 
-// Each result is a distinct moment; a video's title is shown once, with its first result.
+// Each result is a distinct moment; a video's title heads each run of its results, not every
+// result: the results after it, up to the next title, are that video's however videos alternate.
 function renderPassages(passages) {
   const list = $("passages");
   list.replaceChildren();
-  const titled = new Set();
+  let previous = null;
   for (const p of passages) {
     const meta = el("div", { class: "meta" }, timeLink(p.url, p.timestamp, p.estimated));
-    if (!titled.has(p.video_id)) {
-      titled.add(p.video_id);
+    if (p.video_id !== previous) {
+      previous = p.video_id;
       meta.append(" ", el("span", { class: "title" }, p.title));
     }
     if (p.section) meta.append(` · ${p.section}`);
