@@ -16,6 +16,10 @@ _CUE_TAG = re.compile(
     rf"|<font\b[^<>]*>|</font>|<span\b[^<>]*>|</span>|{WORD_TIME.pattern}",
     re.IGNORECASE,
 )
+# A ruby annotation's reading (furigana: "<ruby>半導体<rt>はんどうたい</rt></ruby>") is how to read
+# the base text, not more of what was said: it goes with its tags.  WebVTT lets </rt> be left out
+# before </ruby> or the next <rt>.
+_RUBY_TEXT = re.compile(r"<rt(?:\.[\w-]+)*>.*?(?:</rt[^<>]*>|(?=</ruby|<rt[.>])|$)", re.IGNORECASE)
 # A web export's line break inside a cue: a space between the words it parts.
 _BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # SubStation override tags some SRT writers leave in the text ({\an8} puts a line on top).
@@ -27,7 +31,7 @@ _ASS_BREAK = re.compile(r"\\N")
 
 def clean_cue_text(text: str, srt: bool) -> str:
     """A cue's line as said: its tags out, entities read, spaces squashed (SRT: SubStation's codes too)."""
-    text = _CUE_TAG.sub("", _BREAK_TAG.sub(" ", text))
+    text = _CUE_TAG.sub("", _BREAK_TAG.sub(" ", _RUBY_TEXT.sub("", text)))
     if srt:
         text = _ASS_BREAK.sub(" ", _ASS_TAG.sub("", text))
     return " ".join(html.unescape(text).split())

@@ -113,7 +113,9 @@ def test_ask_by_typing_shows_answer_and_timestamp_links(base: str, browser: obje
     assert items.count() == len(body["passages"]) == 5
     titles = page.locator("#passages .title").all_inner_texts()  # type: ignore[attr-defined]
     ps = body["passages"]
-    assert titles == [p["title"] for i, p in enumerate(ps) if i == 0 or ps[i - 1]["video_id"] != p["video_id"]]
+    assert titles == [
+        p["title"] for i, p in enumerate(ps) if i == 0 or ps[i - 1]["video_id"] != p["video_id"]
+    ]
     first = page.locator("#passages li").first  # type: ignore[attr-defined]
     link = first.locator("a.time")
     assert link.inner_text() == "[12:34]"

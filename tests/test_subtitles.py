@@ -261,3 +261,16 @@ def test_a_number_after_text_is_the_next_cues_only_when_it_follows_the_last(
     # The blank line before cue 2 left out, or a cue whose last said line is a number.
     text = f"1\n00:00:01,000 --> 00:00:02,000\nhi\n{number}\n00:00:02,500 --> 00:00:03,000\nthere\n"
     assert [line.text for line in read_subtitles(text.encode(), Path("t.srt"), "srt")] == said
+
+
+@pytest.mark.parametrize("fmt", ["srt", "vtt"])
+def test_a_ruby_reading_is_left_out_of_the_text(fmt: Format) -> None:
+    # Furigana: the reading tells how to say the word above it; it is not said twice.
+    cue = (
+        "<ruby>半導体<rt>はんどうたい</rt></ruby>の<ruby>価格<rt>かかく</rt></ruby>は"
+        "<ruby>三万<rt>さんまん</ruby>ドルです。\n"
+    )
+    text = f"1\n00:00:01,000 --> 00:00:04,000\n{cue}"
+    if fmt == "vtt":
+        text = f"WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n{cue}"
+    assert [line.text for line in read(text, fmt)] == ["半導体の価格は三万ドルです。"]
