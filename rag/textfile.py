@@ -9,8 +9,11 @@ from pathlib import Path
 from rag.errors import SeedError
 
 _HANGUL = re.compile("[\uac00-\ud7a3]")
+_HANJA = re.compile("[\u4e00-\u9fff\uf900-\ufaff]")
 # The share of a CP949 file's syllables that must be common ones (_reads_as_korean).
 COMMON_SHARE = 0.9
+# The most Hanja a CP949 file may hold among its Hangul and Hanja (_reads_as_korean).
+HANJA_SHARE = 0.2
 
 
 def decode_text(raw: bytes, path: Path) -> str:
@@ -53,10 +56,19 @@ def _reads_as_korean(text: str) -> bool:
     Any byte from 0x81 up starts a CP949 pair, so a Windows-1252 file decodes too: "It\u2019s" becomes
     "It뭩", a syllable from CP949's extension, which Korean text seldom uses (none of the seed's
     5,965 syllables).  A file of such syllables is not Korean, and is refused rather than garbled.
+    So is one where Hanja stand among the syllables as often as in Chinese read as CP949.
     """
     syllables = _HANGUL.findall(text)
     common = sum(_common(s) for s in syllables)
-    return bool(syllables) and common >= COMMON_SHARE * len(syllables)
+    # Chinese in GBK decodes too, and into common syllables: GBK's most used characters sit where
+    # KS X 1001 has its Hangul and its Hanja, so "大家好" reads "댕소봤" among as many Hanja (about
+    # 40% of the two), which spoken Korean written down hardly uses.
+    hanja = len(_HANJA.findall(text))
+    return (
+        bool(syllables)
+        and common >= COMMON_SHARE * len(syllables)
+        and hanja <= HANJA_SHARE * (hanja + len(syllables))
+    )
 
 
 def _common(syllable: str) -> bool:

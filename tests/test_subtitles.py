@@ -274,3 +274,22 @@ def test_a_ruby_reading_is_left_out_of_the_text(fmt: Format) -> None:
     if fmt == "vtt":
         text = f"WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n{cue}"
     assert [line.text for line in read(text, fmt)] == ["半導体の価格は三万ドルです。"]
+
+
+def test_chinese_in_gbk_is_refused_not_read_as_korean(tmp_path: Path) -> None:
+    from rag.sources import Source, read_source
+
+    # GBK's common characters fall where CP949 keeps its common syllables: "大家好" read "댕소봤".
+    text = (
+        "1\n00:00:01,000 --> 00:00:04,000\n大家好，今天我们来谈谈半导体。\n\n"
+        "2\n00:00:05,000 --> 00:00:08,000\n日本政府提供了补贴。\n"
+    )
+    path = tmp_path / "zh_talk.zh-Hans.srt"
+    path.write_bytes(text.encode("gbk"))
+    with pytest.raises(SeedError) as info:
+        read_source(Source(path))
+    assert str(info.value) == f"{path}:3: not valid UTF-8 text (and no Korean when read as CP949)"
+    # Korean in CP949 is still read, Hanja and all where a talk quotes a few.
+    korean = "1\n00:00:01,000 --> 00:00:04,000\n반도체(半導體) 보조금은 일본 정부가 냈습니다.\n"
+    path.write_bytes(korean.encode("cp949"))
+    assert read_source(Source(path)).sections[0].text == "반도체(半導體) 보조금은 일본 정부가 냈습니다."
