@@ -30,7 +30,18 @@ KINDS = {".txt": "seed", ".vtt": "vtt", ".srt": "srt", ".json": "whisper"}
 LIVE_CHAT_SUFFIX = ".live_chat.json"
 EXPECTED = "*.txt, *.vtt, *.srt or speech-to-text *.json transcripts"
 # yt-dlp names subtitles <id>.<lang>.vtt: ko, en-US, zh-Hans, ko-orig (YouTube's own captions).
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+_LANGUAGE = re.compile(r"^([a-z]{2,3})(?:-[A-Za-z0-9]{2,8})*$")
+# The languages such a suffix may name: ISO 639-1 (with YouTube's iw, in, ji, jw) and the
+# three-letter ones YouTube offers subtitles in.  Any two or three letters were taken for one, so
+# "seminar.am.srt" and "seminar.pm.srt" were two tracks of one video, and one talk was lost.
+_LANGUAGE_CODES = """
+    aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy
+    hz ia id ie ig ii ik in io is it iu iw ja ji jv jw ka kg ki kj kk kl km kn ko kr ks ku kv kw ky
+    la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj
+    om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw
+    ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
+    ase bho ceb ckb doi fil gom haw hmn kri lus mai mni nso sat yue"""
+_LANGUAGES = frozenset(_LANGUAGE_CODES.split())
 # Recordings a transcript may be named after (whisper.cpp writes "talk.wav.srt", "talk.mp3.json").
 _MEDIA = frozenset({"aac", "avi", "flac", "m4a", "mkv", "mov", "mp3", "mp4", "ogg", "opus", "wav", "webm"})
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
@@ -65,7 +76,7 @@ def split_language(stem: str) -> tuple[str, str | None]:
     if dot and base and suffix.lower() in _MEDIA:
         stem = base
         base, dot, suffix = stem.rpartition(".")
-    if dot and base and _LANGUAGE.match(suffix):
+    if dot and base and (tag := _LANGUAGE.match(suffix)) and tag.group(1) in _LANGUAGES:
         return base, suffix
     return stem, None
 
@@ -161,13 +172,19 @@ def _video(path: Path, sidecar: Sidecar | None, lines: SpokenLines) -> Video:
     # macOS writes file names decomposed (NFD): an id or title taken from one looks like the typed
     # name but never equals it, so both are composed (NFC), as typed text is.
     stem = unicodedata.normalize("NFC", path.stem)
-    base, _ = split_language(stem)
+    base, language = split_language(stem)
     video_id = sidecar.video_id if sidecar else base
     # "talk.ko.srt" is titled "talk": the language and the recording's extension name no talk.
     title = base
     # yt-dlp's own file names are "<title> [<id>]": the YouTube id and the title, not one id.
-    if not sidecar and (named := _YT_DLP_NAME.fullmatch(base)):
+    named = None if sidecar else _YT_DLP_NAME.fullmatch(base)
+    if named:
         title, video_id = named.group(1), named.group(2)
+    # An id shaped like YouTube's is one only where yt-dlp named the file (its sidecar, its
+    # "<title> [<id>]", its "<id>.<lang>.vtt"): "lecture_001.json" is eleven characters too.
+    from_youtube = (
+        sidecar is not None or named is not None or (language is not None and path.suffix.lower() != ".json")
+    )
     # A file name has no "/", but may have a control character or be ".." ("...srt").
     if sidecar is None and (problem := id_problem(video_id)):
         raise SeedError(str(path), None, f"{problem} (taken from the file's name)")
@@ -179,7 +196,7 @@ def _video(path: Path, sidecar: Sidecar | None, lines: SpokenLines) -> Video:
         # Without a link to the video, a moment links to this video's own transcript page.
         url = (
             f"https://www.youtube.com/watch?v={video_id}"
-            if _YOUTUBE_ID.match(video_id)
+            if from_youtube and _YOUTUBE_ID.match(video_id)
             else f"/videos/{quote(video_id, safe='')}"
         )
     info = dict(sidecar.info) if sidecar else {}

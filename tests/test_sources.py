@@ -41,6 +41,11 @@ SRT, WHISPER = FORMATS / "haenyeo_talk.srt", FORMATS / "coffee_lecture.json"
         ("talk.MP3", ("talk", None)),
         ("talk.ko.m4a", ("talk", "ko")),
         ("mp3", ("mp3", None)),
+        # Only a language's code is one: "pm" and "old" name no language.
+        ("seminar.pm", ("seminar.pm", None)),
+        ("seminar.am", ("seminar", "am")),
+        ("talk.old", ("talk.old", None)),
+        ("talk.fil", ("talk", "fil")),
     ],
 )
 def test_language_suffix(stem: str, split: tuple[str, str | None]) -> None:
@@ -424,3 +429,28 @@ def test_an_index_build_reports_both_and_links_no_script(
     videos = open_corpus(settings, embedder.model_id, embedder.dimension).videos
     assert list(videos) == ["talk"] and videos["talk"].url == "/videos/talk"
     assert "다시보기" not in videos["talk"].info
+
+
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [
+        ("lecture_001.json", "/videos/lecture_001"),
+        ("keynote2024.srt", "/videos/keynote2024"),
+        ("dQw4w9WgXcQ.ko.srt", "https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
+        ("Talk [dQw4w9WgXcQ].srt", "https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
+    ],
+)
+def test_only_names_yt_dlp_writes_link_to_youtube(tmp_path: Path, name: str, url: str) -> None:
+    # Eleven letters, digits, "-" and "_" are a YouTube id's shape, and a recording's name's too.
+    source = SRT if name.endswith(".srt") else WHISPER
+    shutil.copy(source, tmp_path / name)
+    assert read_source(Source(tmp_path / name)).video.url == url
+
+
+def test_two_talks_named_apart_by_a_word_are_two_videos(tmp_path: Path) -> None:
+    from rag.sources import find_sources
+
+    for part in ("am", "pm"):
+        shutil.copy(SRT, tmp_path / f"seminar.{part}.srt")
+    ids = sorted(read_source(s).video.video_id for s in find_sources(tmp_path))
+    assert ids == ["seminar", "seminar.pm"]
