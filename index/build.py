@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from index.folder import parse_seeds
+from index.folder import folder_notes, parse_seeds
 from index.lock import build_lock
 from index.parts import (
     BuildReport,
@@ -31,7 +31,6 @@ from rag.errors import IndexMissingError, RagError, SeedError
 from rag.keyword import KeywordIndex, analyzer_signature
 from rag.manifest import Manifest, failure_of
 from rag.settings import Settings
-from rag.sources import lone_sidecars
 from rag.store import read_manifest, remove_leftovers, write_index
 
 __all__ = [
@@ -131,10 +130,7 @@ def _build(settings: Settings, embedder: Embedder, progress: Progress | None) ->
         settings.index_dir, embedder.model_id, embedder.dimension, prompts(settings), chunking(settings)
     )
     report.notes = [why_not] if why_not else []
-    report.notes += [
-        f"{name}: metadata without a transcript beside it, not indexed"
-        for name in lone_sidecars(settings.seeds_dir, seed_files(settings.seeds_dir))
-    ]
+    report.notes += folder_notes(settings.seeds_dir)
     parsed = parse_seeds(settings.seeds_dir)
     parsed.fill(report)
     seeds = parsed.seeds

@@ -6,12 +6,12 @@ Shared by the FAISS build (``index.build``) and the Milvus build (``index.milvus
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from index.parts import BuildReport, seed_files, set_aside_notes
 from rag.errors import SeedError
 from rag.seed import Seed
-from rag.sources import read_source, source_hash, split_language
+from rag.sources import lone_sidecars, read_source, source_hash, split_language, unread_files
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,19 @@ def _why_first(owner: Seed, other: Seed) -> str:
     return " (a seed first)" if first == 0 else " (Korean subtitles first)"
 
 
+def folder_notes(seeds_dir: Path) -> list[str]:
+    """What the seeds folder holds that no build reads, said in the build's notes."""
+    lone = [
+        f"{name}: metadata without a transcript beside it, not indexed"
+        for name in lone_sidecars(seeds_dir, seed_files(seeds_dir))
+    ]
+    unread = [
+        f"{name}: {what} are not read, not indexed (convert them to SRT or WebVTT, e.g. with ffmpeg)"
+        for name, what in unread_files(seeds_dir)
+    ]
+    return lone + unread
+
+
 def parse_seeds(seeds_dir: Path) -> Parsed:
     parsed: list[Seed] = []
     failures: list[SeedError] = []
@@ -78,5 +91,20 @@ def parse_seeds(seeds_dir: Path) -> Parsed:
         for seed in parsed
         if (owner := chosen[seed.video.video_id]) is not seed
     }
+    # openai-whisper writes talk.txt (plain text, no times) beside talk.json, talk.srt and talk.vtt
+    # by default: a .txt that is no seed, beside a transcript of its name that is read, is that
+    # transcript's text again, not a broken seed.
+    read = {split_language(seed.path.stem)[0]: seed for seed in parsed if seed.path.suffix.lower() != ".txt"}
+    for error in list(failures):
+        name = PurePath(error.path).name
+        if name == error.source and name.lower().endswith(".txt"):
+            twin = read.get(split_language(PurePath(name).stem)[0])
+            if twin is not None:
+                owner = chosen[twin.video.video_id]
+                failures.remove(error)
+                set_aside[name] = (
+                    f"not read as a seed ({error.reason}); video {owner.video.video_id} is indexed from "
+                    f"{owner.path.name}"
+                )
     seeds = [seed for seed in parsed if seed.path.name not in set_aside]
     return Parsed(seeds, failures, dict(sorted(set_aside.items())), seen)

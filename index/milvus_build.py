@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from index.folder import parse_seeds
+from index.folder import folder_notes, parse_seeds
 from index.milvus_write import (
     BASELINE,
     delete,
@@ -42,7 +42,6 @@ from index.parts import (
     part_tokens,
     plan,
     prompts,
-    seed_files,
     seed_hashes,
 )
 from index.reuse import VideoPart, previous_parts
@@ -55,7 +54,6 @@ from rag.manifest import Manifest, VideoRecord, video_from_json
 from rag.milvus import SENTENCE_LAYOUT, SENTENCES_MAX, VARCHAR_MAX, Milvus, connect
 from rag.seed import Seed
 from rag.settings import Settings
-from rag.sources import lone_sidecars
 
 # Server indexes: HNSW graphs search a filtered subset well and need no training.
 HNSW = {"M": 16, "efConstruction": 200}
@@ -116,10 +114,7 @@ def build(settings: Settings, embedder: Embedder, progress: Progress | None = No
     if why_full is None and served is not None:
         why_full = _old_layout(milvus, served)
     report = BuildReport(version=None)
-    report.notes = [
-        f"{name}: metadata without a transcript beside it, not indexed"
-        for name in lone_sidecars(settings.seeds_dir, seed_files(settings.seeds_dir))
-    ]
+    report.notes = folder_notes(settings.seeds_dir)
     parsed = parse_seeds(settings.seeds_dir)
     parsed.fill(report)
     seeds = parsed.seeds

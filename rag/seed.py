@@ -133,7 +133,10 @@ class _Parser:
             raise self.error(None, "file is empty")
         header = self.find(_TABLE_HEADER)
         if header is None:
-            raise self.error(None, "no timestamp table (expected a '시간 | 요약 |' header line)")
+            raise self.error(
+                None,
+                "no timestamp table (expected a '시간 | 요약 |' header line): a .txt is read as the seed format, and plain text has no times to cite",
+            )
         script = self.find(_SCRIPT_HEADER, header + 1)
         if script is None:
             raise self.error(None, "no script (expected a '2. 스크립트' line after the table)")

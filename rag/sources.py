@@ -112,6 +112,34 @@ def find_sources(folder: Path) -> list[Source]:
     return sources
 
 
+# Subtitle and transcript formats people drop in that are not read, by extension, with their name.
+UNREAD = {
+    ".smi": "SAMI subtitles",
+    ".sami": "SAMI subtitles",
+    ".sbv": "YouTube Studio (SBV) subtitles",
+    ".ass": "SubStation Alpha subtitles",
+    ".ssa": "SubStation Alpha subtitles",
+    ".sub": "MicroDVD subtitles",
+    ".lrc": "LRC lyrics",
+    ".ttml": "TTML subtitles",
+    ".dfxp": "TTML (DFXP) subtitles",
+    ".srv1": "YouTube's srv1 captions",
+    ".srv2": "YouTube's srv2 captions",
+    ".srv3": "YouTube's srv3 captions",
+    ".json3": "YouTube's json3 captions",
+    ".tsv": "tab-separated segments (openai-whisper's TSV)",
+}
+
+
+def unread_files(folder: Path) -> list[tuple[str, str]]:
+    """Files in a format of ``UNREAD``, by name, with what they are: skipped, but said."""
+    return sorted(
+        (p.name, UNREAD[p.suffix.lower()])
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() in UNREAD
+    )
+
+
 def lone_sidecars(folder: Path, sources: list[Source]) -> list[str]:
     """Sidecars with no transcript beside them (yt-dlp found no subtitles, or they are elsewhere)."""
     used = {s.sidecar.name for s in sources if s.sidecar}

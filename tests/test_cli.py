@@ -59,7 +59,7 @@ def test_an_up_to_date_index_still_names_the_files_it_left_out(
     out, err = capsys.readouterr()
     assert out == f"index in {fake_built.index_dir} is up to date with {fake_built.seeds_dir}\n"
     assert err == (
-        f"bad seed: {fake_built.seeds_dir / 'bad.txt'}: no timestamp table (expected a '시간 | 요약 |' header line)\n"
+        f"bad seed: {fake_built.seeds_dir / 'bad.txt'}: no timestamp table (expected a '시간 | 요약 |' header line): a .txt is read as the seed format, and plain text has no times to cite\n"
         f"copy.txt: not indexed: video {VIDEO_ID} is indexed from {SEED.name}\n"
     )
 

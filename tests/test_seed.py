@@ -78,7 +78,10 @@ def test_first_row_at_zero_merges_intro_into_part_one(seed_text: str) -> None:
 
 def test_rejects_missing_table(seed_text: str) -> None:
     text = seed_text.replace("시간 | 요약 |", "time | summary |")
-    assert error_of(text) == "t.txt: no timestamp table (expected a '시간 | 요약 |' header line)"
+    assert (
+        error_of(text)
+        == "t.txt: no timestamp table (expected a '시간 | 요약 |' header line): a .txt is read as the seed format, and plain text has no times to cite"
+    )
 
 
 def test_rejects_marker_without_row(seed_text: str) -> None:

@@ -142,7 +142,7 @@ def test_bad_seeds_are_reported_and_the_rest_indexed(fake_built: Settings) -> No
     (fake_built.seeds_dir / "notes.md").write_text("ignored: not a .txt seed", encoding="utf-8")
     report = build(fake_built, FakeEmbedder())
     assert report.videos == [VIDEO_ID]
-    bad = f"{fake_built.seeds_dir / 'bad.txt'}: no timestamp table (expected a '시간 | 요약 |' header line)"
+    bad = f"{fake_built.seeds_dir / 'bad.txt'}: no timestamp table (expected a '시간 | 요약 |' header line): a .txt is read as the seed format, and plain text has no times to cite"
     assert [str(f) for f in report.failures] == [bad]
     # A second file of an indexed video is no fault of the file: a note says which one is indexed.
     assert report.notes == [f"copy.txt: not indexed: video {VIDEO_ID} is indexed from {SEED.name}"]
@@ -154,7 +154,7 @@ def test_bad_seeds_are_reported_and_the_rest_indexed(fake_built: Settings) -> No
         {
             "file": str(fake_built.seeds_dir / "bad.txt"),
             "line": None,
-            "reason": "no timestamp table (expected a '시간 | 요약 |' header line)",
+            "reason": "no timestamp table (expected a '시간 | 요약 |' header line): a .txt is read as the seed format, and plain text has no times to cite",
             "source": "bad.txt",
         }
     ]
