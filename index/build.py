@@ -130,8 +130,8 @@ def _build(settings: Settings, embedder: Embedder, progress: Progress | None) ->
         settings.index_dir, embedder.model_id, embedder.dimension, prompts(settings), chunking(settings)
     )
     report.notes = [why_not] if why_not else []
-    report.notes += folder_notes(settings.seeds_dir)
     parsed = parse_seeds(settings.seeds_dir)
+    report.notes += folder_notes(settings.seeds_dir, parsed.seeds)
     parsed.fill(report)
     seeds = parsed.seeds
     todo = plan(seeds, report.failures, {n: p.record for n, p in previous.items()}, settings.seeds_dir)

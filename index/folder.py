@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from index.parts import BuildReport, seed_files, set_aside_notes
-from rag.errors import SeedError
+from rag.errors import NotASeedError, SeedError
 from rag.seed import Seed
 from rag.sources import lone_sidecars, read_source, source_hash, split_language, unread_files
 
@@ -58,16 +58,19 @@ def _why_first(owner: Seed, other: Seed) -> str:
     return " (a seed first)" if first == 0 else " (Korean subtitles first)"
 
 
-def folder_notes(seeds_dir: Path) -> list[str]:
-    """What the seeds folder holds that no build reads, said in the build's notes."""
+def folder_notes(seeds_dir: Path, seeds: list[Seed]) -> list[str]:
+    """What the seeds folder holds that no build reads, said in the build's notes (``seeds``: the
+    transcripts indexed, which may hold the same talk)."""
     lone = [
         f"{name}: metadata without a transcript beside it, not indexed"
         for name in lone_sidecars(seeds_dir, seed_files(seeds_dir))
     ]
-    unread = [
-        f"{name}: {what} are not read, not indexed (convert them to SRT or WebVTT, e.g. with ffmpeg)"
-        for name, what in unread_files(seeds_dir)
-    ]
+    by_base = {split_language(s.path.stem)[0]: s for s in seeds}
+    unread = []
+    for name, what, hint in unread_files(seeds_dir):
+        twin = by_base.get(split_language(PurePath(name).stem)[0])
+        where = f"video {twin.video.video_id} is indexed from {twin.path.name}" if twin else hint
+        unread.append(f"{name}: {what} are not read, not indexed ({where})")
     return lone + unread
 
 
@@ -96,15 +99,14 @@ def parse_seeds(seeds_dir: Path) -> Parsed:
     # transcript's text again, not a broken seed.
     read = {split_language(seed.path.stem)[0]: seed for seed in parsed if seed.path.suffix.lower() != ".txt"}
     for error in list(failures):
-        name = PurePath(error.path).name
-        if name == error.source and name.lower().endswith(".txt"):
-            twin = read.get(split_language(PurePath(name).stem)[0])
-            if twin is not None:
-                owner = chosen[twin.video.video_id]
-                failures.remove(error)
-                set_aside[name] = (
-                    f"not read as a seed ({error.reason}); video {owner.video.video_id} is indexed from "
-                    f"{owner.path.name}"
-                )
+        twin = read.get(split_language(PurePath(error.path).stem)[0])
+        # Only a file with no seed table at all: a seed with a broken table stays a failure.
+        if isinstance(error, NotASeedError) and twin is not None:
+            owner = chosen[twin.video.video_id]
+            failures.remove(error)
+            set_aside[error.source] = (
+                f"plain text without times (no seed table); video {owner.video.video_id} is indexed "
+                f"from {owner.path.name}"
+            )
     seeds = [seed for seed in parsed if seed.path.name not in set_aside]
     return Parsed(seeds, failures, dict(sorted(set_aside.items())), seen)

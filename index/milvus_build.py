@@ -52,6 +52,7 @@ from rag.embedder import Embedder
 from rag.keyword import analyzer_signature
 from rag.manifest import Manifest, VideoRecord, video_from_json
 from rag.milvus import SENTENCE_LAYOUT, SENTENCES_MAX, VARCHAR_MAX, Milvus, connect
+from rag.milvus_corpus import vector_chars
 from rag.seed import Seed
 from rag.settings import Settings
 
@@ -114,8 +115,8 @@ def build(settings: Settings, embedder: Embedder, progress: Progress | None = No
     if why_full is None and served is not None:
         why_full = _old_layout(milvus, served)
     report = BuildReport(version=None)
-    report.notes = folder_notes(settings.seeds_dir)
     parsed = parse_seeds(settings.seeds_dir)
+    report.notes = folder_notes(settings.seeds_dir, parsed.seeds)
     parsed.fill(report)
     seeds = parsed.seeds
     if why_full or served is None:
@@ -266,13 +267,12 @@ def _create(milvus: Milvus, collection: str, dimension: int, rows: int) -> dict[
     schema.add_field("position", DataType.INT64)
     for name in ("passage", "tokens"):
         schema.add_field(name, DataType.VARCHAR, max_length=VARCHAR_MAX)
-    # One base64 float32 vector a sentence: 4 bytes a float, 4 characters for every 3 bytes.
     schema.add_field(
         "sentences",
         DataType.ARRAY,
         element_type=DataType.VARCHAR,
         max_capacity=SENTENCES_MAX,
-        max_length=-(-4 * dimension // 3) + 4,
+        max_length=vector_chars(dimension),
     )
     schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dimension)
     schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)

@@ -19,7 +19,9 @@ _CUE_TAG = re.compile(
 # A ruby annotation's reading (furigana: "<ruby>半導体<rt>はんどうたい</rt></ruby>") is how to read
 # the base text, not more of what was said: it goes with its tags.  WebVTT lets </rt> be left out
 # before </ruby> or the next <rt>.
-_RUBY_TEXT = re.compile(r"<rt(?:\.[\w-]+)*>.*?(?:</rt[^<>]*>|(?=</ruby|<rt[.>])|$)", re.IGNORECASE)
+_RUBY_TEXT = re.compile(
+    r"<rp\b[^<>]*>.*?</rp>|<rt\b[^<>]*>.*?(?:</rt[^<>]*>|(?=</ruby|<rt\b)|$)", re.IGNORECASE
+)
 # A web export's line break inside a cue: a space between the words it parts.
 _BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # SubStation override tags some SRT writers leave in the text ({\an8} puts a line on top).

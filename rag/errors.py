@@ -31,6 +31,10 @@ class SeedError(RagError):
         return SeedError(self.path, self.line, self.reason, source)
 
 
+class NotASeedError(SeedError):
+    """A ``.txt`` without the seed format's timestamp table: plain text, or no seed at all."""
+
+
 class ModelError(RagError):
     """The embedding model cannot be prepared or loaded."""
 

@@ -33,6 +33,11 @@ from rag.milvus import Milvus, guarded
 ROW_FIELDS = ["id", "position", "passage", "vector", "sentences"]
 
 
+def vector_chars(dimension: int) -> int:
+    """The length of one vector in base64: 4 bytes a float, 4 characters for every 3 bytes begun."""
+    return 4 * -(-4 * dimension // 3)
+
+
 def encode_vectors(vectors: Vector) -> list[str]:
     """One base64 string of float32s per vector (an element of the ``sentences`` ARRAY)."""
     rows = np.ascontiguousarray(vectors, dtype="<f4")

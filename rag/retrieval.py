@@ -217,10 +217,15 @@ class Searcher:
         # Merging neighbours into moments takes several candidates per result.  A larger pool
         # normalizes the fused scores over other candidates, so its own ranking would reorder the
         # first ten: it only supplies candidates after them.
-        if 2 * k > p.pool:
-            wider, dense_of, keyword_of, rows = self._candidates(*where, 2 * k)
+        if k > SETTLED and 2 * k > p.pool:
+            wider, wide_dense, wide_keyword, rows = self._candidates(*where, 2 * k)
+            # The wider rows read the first pool's too (a row not fetched is fetched on first read);
+            # the first pool's scores stand, and none of the others ranks above its last.
+            ranked = [(r, s) for r, s in ranked if rows.has(r)]
             known = {r for r, _ in ranked}
-            more = [(r, s) for r, s in wider if r not in known]
+            floor = ranked[-1][1] if ranked else 0.0
+            more = [(r, min(s, floor)) for r, s in wider if r not in known]
+            dense_of, keyword_of = {**wide_dense, **dense_of}, {**wide_keyword, **keyword_of}
         folder = Folder(rows)
         moments = folder.fold(ranked, k, more=more)
         for r in sorted({r for m in moments for r in m.rows} - dense_of.keys()):

@@ -12,13 +12,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rag.errors import RagError, SeedError
+from rag.errors import NotASeedError, RagError, SeedError
 from rag.textfile import decode_text
 from rag.timed import Chapter, Cue
 from rag.timefmt import format_clock, parse_clock, parse_duration
 from rag.weburl import is_web_url, video_id_from_url
 
 # Markdown editors write the table with outer pipes ("| 시간 | 요약 |") and aligned rules (":---").
+# A .txt is read as the seed format; plain text without its table has no times to cite.
+NO_TABLE = (
+    "no timestamp table (expected a '시간 | 요약 |' header line); a transcript without one needs "
+    "its times, as SRT, WebVTT or speech-to-text JSON"
+)
 _TABLE_HEADER = re.compile(r"^\s*\|?\s*시간\s*\|\s*요약\s*\|?\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*\|\s*:?-{3,}:?\s*\|?\s*$")
 _TABLE_ROW = re.compile(r"^\s*\|?\s*([0-9:]+)\s*\|\s*(.*?)\s*\|?\s*$")
@@ -133,10 +138,7 @@ class _Parser:
             raise self.error(None, "file is empty")
         header = self.find(_TABLE_HEADER)
         if header is None:
-            raise self.error(
-                None,
-                "no timestamp table (expected a '시간 | 요약 |' header line): a .txt is read as the seed format, and plain text has no times to cite",
-            )
+            raise NotASeedError(self.path, None, NO_TABLE)
         script = self.find(_SCRIPT_HEADER, header + 1)
         if script is None:
             raise self.error(None, "no script (expected a '2. 스크립트' line after the table)")

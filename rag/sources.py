@@ -20,19 +20,21 @@ from pathlib import Path
 from urllib.parse import quote
 
 from rag.errors import RagError, SeedError
+from rag.sami import read_sami
 from rag.seed import INFO_LENGTH, INFO_URL, Section, Seed, Video, read_seed
 from rag.sidecar import SIDECAR_SUFFIX, Sidecar, id_problem, korean_length, read_sidecar
 from rag.subtitles import SpokenLines, TimedLine, read_subtitles
 from rag.timed import Chapter, Cue
 from rag.whisper import read_whisper
 
-KINDS = {".txt": "seed", ".vtt": "vtt", ".srt": "srt", ".json": "whisper"}
+KINDS = {".txt": "seed", ".vtt": "vtt", ".srt": "srt", ".json": "whisper", ".smi": "smi", ".sami": "smi"}
 LIVE_CHAT_SUFFIX = ".live_chat.json"
-EXPECTED = "*.txt, *.vtt, *.srt or speech-to-text *.json transcripts"
+EXPECTED = "*.txt, *.vtt, *.srt, *.smi or speech-to-text *.json transcripts"
 # yt-dlp names subtitles <id>.<lang>.vtt: ko, en-US, zh-Hans, ko-orig (YouTube's own captions).
 _LANGUAGE = re.compile(r"^([a-z]{2,3})(?:-[A-Za-z0-9]{2,8})*$")
-# The languages such a suffix may name: ISO 639-1 (with YouTube's iw, in, ji, jw) and the
-# three-letter ones YouTube offers subtitles in.  Any two or three letters were taken for one, so
+# The languages such a suffix may name: ISO 639-1 (with YouTube's iw, in, ji, jw), the
+# three-letter ones YouTube offers subtitles in, and ISO 639-2's for the languages media tools
+# (mkvextract, Plex) name most ("talk.kor.srt").  Any two or three letters were taken for one, so
 # "seminar.am.srt" and "seminar.pm.srt" were two tracks of one video, and one talk was lost.
 _LANGUAGE_CODES = """
     aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy
@@ -40,7 +42,9 @@ _LANGUAGE_CODES = """
     la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj
     om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw
     ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
-    ase bho ceb ckb doi fil gom haw hmn kri lus mai mni nso sat yue"""
+    ase bho ceb ckb doi fil gom haw hmn kri lus mai mni nso sat yue
+    ara ben ces chi cze dan deu dut ell eng fas fin fra fre ger gre heb hin hun ind ita jpn kor nld
+    nor pol por ron rum rus spa swe tgl tha tur ukr und vie zho"""
 _LANGUAGES = frozenset(_LANGUAGE_CODES.split())
 # Recordings a transcript may be named after (whisper.cpp writes "talk.wav.srt", "talk.mp3.json").
 _MEDIA = frozenset({"aac", "avi", "flac", "m4a", "mkv", "mov", "mp3", "mp4", "ogg", "opus", "wav", "webm"})
@@ -112,29 +116,30 @@ def find_sources(folder: Path) -> list[Source]:
     return sources
 
 
-# Subtitle and transcript formats people drop in that are not read, by extension, with their name.
+# Subtitle and transcript formats people drop in that are not read, by extension: what they are,
+# and how to get one that is.
+_SUBTITLE_EDIT = "convert them to SRT, e.g. with Subtitle Edit"
+_YT_DLP = "ask yt-dlp for WebVTT instead: --sub-format vtt, or --convert-subs srt"
 UNREAD = {
-    ".smi": "SAMI subtitles",
-    ".sami": "SAMI subtitles",
-    ".sbv": "YouTube Studio (SBV) subtitles",
-    ".ass": "SubStation Alpha subtitles",
-    ".ssa": "SubStation Alpha subtitles",
-    ".sub": "MicroDVD subtitles",
-    ".lrc": "LRC lyrics",
-    ".ttml": "TTML subtitles",
-    ".dfxp": "TTML (DFXP) subtitles",
-    ".srv1": "YouTube's srv1 captions",
-    ".srv2": "YouTube's srv2 captions",
-    ".srv3": "YouTube's srv3 captions",
-    ".json3": "YouTube's json3 captions",
-    ".tsv": "tab-separated segments (openai-whisper's TSV)",
+    ".sbv": ("YouTube Studio (SBV) subtitles", "download them from YouTube Studio as .vtt or .srt"),
+    ".ass": ("SubStation Alpha subtitles", "convert them to SRT, e.g. ffmpeg -i talk.ass talk.srt"),
+    ".ssa": ("SubStation Alpha subtitles", "convert them to SRT, e.g. ffmpeg -i talk.ssa talk.srt"),
+    ".sub": ("MicroDVD or VobSub subtitles", _SUBTITLE_EDIT),
+    ".lrc": ("LRC lyrics", _SUBTITLE_EDIT),
+    ".ttml": ("TTML subtitles", _SUBTITLE_EDIT),
+    ".dfxp": ("TTML (DFXP) subtitles", _SUBTITLE_EDIT),
+    ".srv1": ("YouTube's srv1 captions", _YT_DLP),
+    ".srv2": ("YouTube's srv2 captions", _YT_DLP),
+    ".srv3": ("YouTube's srv3 captions", _YT_DLP),
+    ".json3": ("YouTube's json3 captions", _YT_DLP),
+    ".tsv": ("tab-separated segments (openai-whisper's TSV)", "give whisper's .json, .srt or .vtt instead"),
 }
 
 
-def unread_files(folder: Path) -> list[tuple[str, str]]:
-    """Files in a format of ``UNREAD``, by name, with what they are: skipped, but said."""
+def unread_files(folder: Path) -> list[tuple[str, str, str]]:
+    """Files in a format of ``UNREAD``, by name, with what they are and what to do: skipped, but said."""
     return sorted(
-        (p.name, UNREAD[p.suffix.lower()])
+        (p.name, *UNREAD[p.suffix.lower()])
         for p in folder.iterdir()
         if p.is_file() and p.suffix.lower() in UNREAD
     )
@@ -177,11 +182,12 @@ def read_source(source: Source, window_ms: int | None = None) -> Seed:
             raise SeedError(str(source.path), None, f"{problem} (taken from its video URL)")
         return seed
     raw = _read(source.path, source.name)
-    lines = (
-        read_subtitles(raw, source.path, "vtt" if source.kind == "vtt" else "srt")
-        if source.kind != "whisper"
-        else read_whisper(raw, source.path)
-    )
+    if source.kind == "whisper":
+        lines = read_whisper(raw, source.path)
+    elif source.kind == "smi":
+        lines = read_sami(raw, source.path)
+    else:
+        lines = read_subtitles(raw, source.path, "vtt" if source.kind == "vtt" else "srt")
     sidecar_raw = _read(source.sidecar, source.name) if source.sidecar else None
     sidecar = None
     if source.sidecar and sidecar_raw is not None:
@@ -211,7 +217,9 @@ def _video(path: Path, sidecar: Sidecar | None, lines: SpokenLines) -> Video:
     # An id shaped like YouTube's is one only where yt-dlp named the file (its sidecar, its
     # "<title> [<id>]", its "<id>.<lang>.vtt"): "lecture_001.json" is eleven characters too.
     from_youtube = (
-        sidecar is not None or named is not None or (language is not None and path.suffix.lower() != ".json")
+        sidecar is not None
+        or named is not None
+        or (language is not None and path.suffix.lower() in (".vtt", ".srt"))
     )
     # A file name has no "/", but may have a control character or be ".." ("...srt").
     if sidecar is None and (problem := id_problem(video_id)):

@@ -8,6 +8,7 @@ path (``$.segments[3].end``) and bad syntax by its line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,9 @@ from rag.subtitles import SpokenLines, TimedLine
 
 # whisper.cpp's own words for a stretch of silence: not something said.
 _SILENCE = "[BLANK_AUDIO]"
+# A segment that is only a bracketed sound ("[MUSIC]", "(applause)", "[ Silence ]", "(웃음)"): what
+# the recogniser heard, not what was said.
+_SOUND = re.compile(r"[\[(][^\[\]()]*[\])]")
 
 
 def read_whisper(raw: bytes, path: Path) -> SpokenLines:
@@ -37,7 +41,7 @@ def read_whisper(raw: bytes, path: Path) -> SpokenLines:
         previous = start
         end_ms = max(end_ms, end)
         text = " ".join(_text(seg).replace(_SILENCE, " ").split())
-        if text:
+        if text and not _SOUND.fullmatch(text):
             out.append(TimedLine(start, end, text))
     if not out:
         raise SeedError(str(path), None, "no text in any segment")

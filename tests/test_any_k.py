@@ -41,3 +41,9 @@ def test_every_k_from_three_gets_the_same_answer_and_confidence(searcher: Search
 
     ten = seen(10)
     assert [seen(k) for k in (3, 5, 15, 50)] == [ten] * 4
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_results_past_the_first_pool_never_outscore_those_before(searcher: Searcher, question: str) -> None:
+    scores = [h.score for h in searcher.search(question, 50)]
+    assert len(scores) > 20 and scores == sorted(scores, reverse=True)

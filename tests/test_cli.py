@@ -59,7 +59,7 @@ def test_an_up_to_date_index_still_names_the_files_it_left_out(
     out, err = capsys.readouterr()
     assert out == f"index in {fake_built.index_dir} is up to date with {fake_built.seeds_dir}\n"
     assert err == (
-        f"bad seed: {fake_built.seeds_dir / 'bad.txt'}: no timestamp table (expected a '시간 | 요약 |' header line): a .txt is read as the seed format, and plain text has no times to cite\n"
+        f"bad seed: {fake_built.seeds_dir / 'bad.txt'}: no timestamp table (expected a '시간 | 요약 |' header line); a transcript without one needs its times, as SRT, WebVTT or speech-to-text JSON\n"
         f"copy.txt: not indexed: video {VIDEO_ID} is indexed from {SEED.name}\n"
     )
 
@@ -117,7 +117,10 @@ def _no_model(*args: Any, **kwargs: Any) -> None:
     [
         (None, "seeds folder {} does not exist"),
         ("file", "seeds folder {} is not a folder"),
-        ("empty", "no seed files in {} (expected *.txt, *.vtt, *.srt or speech-to-text *.json transcripts)"),
+        (
+            "empty",
+            "no seed files in {} (expected *.txt, *.vtt, *.srt, *.smi or speech-to-text *.json transcripts)",
+        ),
     ],
 )
 def test_a_seeds_folder_that_is_not_one_is_said_before_the_model_loads(

@@ -30,11 +30,10 @@ def test_openai_whispers_default_outputs_index_one_video(make_settings: Callable
     assert report.failures == []
     assert report.notes == [
         "lecture.tsv: tab-separated segments (openai-whisper's TSV) are not read, not indexed "
-        "(convert them to SRT or WebVTT, e.g. with ffmpeg)",
+        "(video lecture is indexed from lecture.json)",
         "lecture.srt: not indexed: video lecture is indexed from lecture.json",
-        "lecture.txt: not indexed: not read as a seed (no timestamp table (expected a '시간 | 요약 |' "
-        "header line): a .txt is read as the seed format, and plain text has no times to cite); "
-        "video lecture is indexed from lecture.json",
+        "lecture.txt: not indexed: plain text without times (no seed table); video lecture is indexed "
+        "from lecture.json",
     ]
     assert list(load_index(settings.index_dir).videos) == ["lecture"]
 
@@ -44,23 +43,30 @@ def test_subtitles_in_formats_not_read_are_named(make_settings: Callable[..., Se
     seeds = settings.seeds_dir
     seeds.mkdir()
     shutil.copy(SRT, seeds / "talk.srt")
-    (seeds / "movie.smi").write_bytes("<SAMI><BODY><SYNC Start=0><P>안녕</SAMI>".encode("cp949"))
+    (seeds / "movie.ass").write_text("[Script Info]\nTitle: 영화\n", encoding="utf-8")
     (seeds / "studio.sbv").write_text("0:00:00.000,0:00:02.000\n안녕\n", encoding="utf-8")
     (seeds / "notes.md").write_text("# 메모\n", encoding="utf-8")
     report = build(settings, FakeEmbedder())
     assert report.failures == [] and report.added == ["talk.srt"]
     assert report.notes == [
-        "movie.smi: SAMI subtitles are not read, not indexed (convert them to SRT or WebVTT, e.g. with ffmpeg)",
+        "movie.ass: SubStation Alpha subtitles are not read, not indexed "
+        "(convert them to SRT, e.g. ffmpeg -i talk.ass talk.srt)",
         "studio.sbv: YouTube Studio (SBV) subtitles are not read, not indexed "
-        "(convert them to SRT or WebVTT, e.g. with ffmpeg)",
+        "(download them from YouTube Studio as .vtt or .srt)",
     ]
 
 
-def test_a_broken_seed_alone_is_still_a_failure(make_settings: Callable[..., Settings]) -> None:
+def test_a_broken_seed_beside_subtitles_of_its_name_is_still_a_failure(
+    make_settings: Callable[..., Settings],
+) -> None:
+    # Its table is there, its script is not: a seed written wrong, not whisper's plain text.
     settings = make_settings(model="fake")
     seeds = settings.seeds_dir
     seeds.mkdir()
-    shutil.copy(SRT, seeds / "talk.srt")
-    (seeds / "other.txt").write_text("제목뿐\n", encoding="utf-8")
+    shutil.copy(SRT, seeds / "lecture.ko.srt")
+    (seeds / "lecture.txt").write_text(
+        "제목\n\n| 시간 | 요약 |\n|---|---|\n| 00:00 | 시작 |\n", encoding="utf-8"
+    )
     report = build(settings, FakeEmbedder())
-    assert [f.source for f in report.failures] == ["other.txt"]
+    assert [f.source for f in report.failures] == ["lecture.txt"]
+    assert report.set_aside == {}

@@ -148,7 +148,7 @@ def test_a_broken_seed_keeps_its_last_good_version(fake_built: Settings) -> None
     report = build(fake_built, FakeEmbedder())
     assert report.kept == ["002_kimchi.txt"]
     assert [str(f) for f in report.failures] == [
-        f"{broken}: no timestamp table (expected a '시간 | 요약 |' header line): a .txt is read as the seed format, and plain text has no times to cite"
+        f"{broken}: no timestamp table (expected a '시간 | 요약 |' header line); a transcript without one needs its times, as SRT, WebVTT or speech-to-text JSON"
     ]
     assert set(load_index(fake_built.index_dir).videos) == {VIDEO_ID, "KIMCHI00002"}
 

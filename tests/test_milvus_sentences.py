@@ -80,3 +80,12 @@ def test_a_collection_of_the_older_layout_is_rebuilt_whole(short_talk: tuple[Set
         in report.notes
     )
     assert milvus.served() != served and stale_reason(settings, "fake") is None
+
+
+@pytest.mark.parametrize("dimension", [4, 64, 384, 768, 1024])
+def test_an_element_holds_one_vector_of_any_width(dimension: int) -> None:
+    from rag.milvus_corpus import vector_chars
+
+    # A Milvus server refuses an element longer than the field's max_length (Milvus Lite does not).
+    [one] = encode_vectors(np.ones((1, dimension), dtype=np.float32))
+    assert len(one) == vector_chars(dimension)

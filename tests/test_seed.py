@@ -80,7 +80,7 @@ def test_rejects_missing_table(seed_text: str) -> None:
     text = seed_text.replace("시간 | 요약 |", "time | summary |")
     assert (
         error_of(text)
-        == "t.txt: no timestamp table (expected a '시간 | 요약 |' header line): a .txt is read as the seed format, and plain text has no times to cite"
+        == "t.txt: no timestamp table (expected a '시간 | 요약 |' header line); a transcript without one needs its times, as SRT, WebVTT or speech-to-text JSON"
     )
 
 

@@ -46,6 +46,9 @@ SRT, WHISPER = FORMATS / "haenyeo_talk.srt", FORMATS / "coffee_lecture.json"
         ("seminar.am", ("seminar", "am")),
         ("talk.old", ("talk.old", None)),
         ("talk.fil", ("talk", "fil")),
+        # mkvextract and Plex name tracks by ISO 639-2.
+        ("talk.kor", ("talk", "kor")),
+        ("talk.eng", ("talk", "eng")),
     ],
 )
 def test_language_suffix(stem: str, split: tuple[str, str | None]) -> None:

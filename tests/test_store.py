@@ -142,7 +142,7 @@ def test_bad_seeds_are_reported_and_the_rest_indexed(fake_built: Settings) -> No
     (fake_built.seeds_dir / "notes.md").write_text("ignored: not a .txt seed", encoding="utf-8")
     report = build(fake_built, FakeEmbedder())
     assert report.videos == [VIDEO_ID]
-    bad = f"{fake_built.seeds_dir / 'bad.txt'}: no timestamp table (expected a '시간 | 요약 |' header line): a .txt is read as the seed format, and plain text has no times to cite"
+    bad = f"{fake_built.seeds_dir / 'bad.txt'}: no timestamp table (expected a '시간 | 요약 |' header line); a transcript without one needs its times, as SRT, WebVTT or speech-to-text JSON"
     assert [str(f) for f in report.failures] == [bad]
     # A second file of an indexed video is no fault of the file: a note says which one is indexed.
     assert report.notes == [f"copy.txt: not indexed: video {VIDEO_ID} is indexed from {SEED.name}"]
@@ -154,7 +154,7 @@ def test_bad_seeds_are_reported_and_the_rest_indexed(fake_built: Settings) -> No
         {
             "file": str(fake_built.seeds_dir / "bad.txt"),
             "line": None,
-            "reason": "no timestamp table (expected a '시간 | 요약 |' header line): a .txt is read as the seed format, and plain text has no times to cite",
+            "reason": "no timestamp table (expected a '시간 | 요약 |' header line); a transcript without one needs its times, as SRT, WebVTT or speech-to-text JSON",
             "source": "bad.txt",
         }
     ]
@@ -169,7 +169,7 @@ def test_no_seeds_is_an_error(make_settings: object, tmp_path: Path) -> None:
         build(settings, FakeEmbedder())
     assert (
         str(info.value)
-        == f"no seed files in {tmp_path} (expected *.txt, *.vtt, *.srt or speech-to-text *.json transcripts)"
+        == f"no seed files in {tmp_path} (expected *.txt, *.vtt, *.srt, *.smi or speech-to-text *.json transcripts)"
     )
 
 
@@ -178,7 +178,7 @@ def test_removing_every_transcript_keeps_the_last_version_and_says_so(fake_built
     with pytest.raises(RagError) as info:
         build(fake_built, FakeEmbedder())
     assert str(info.value) == (
-        f"no seed files in {fake_built.seeds_dir} (expected *.txt, *.vtt, *.srt or speech-to-text *.json "
+        f"no seed files in {fake_built.seeds_dir} (expected *.txt, *.vtt, *.srt, *.smi or speech-to-text *.json "
         f"transcripts); the index keeps its last version, with {SEED.name}, until a transcript is added"
     )
     assert list(load_index(fake_built.index_dir).videos) == [VIDEO_ID]
@@ -206,7 +206,7 @@ def test_a_folder_of_bad_files_names_each_and_why(tmp_path: Path, monkeypatch: p
         build(settings, FakeEmbedder())
     why = "not an SRT file: expected a cue number, then a timing line first"
     assert str(info.value).splitlines() == [
-        f"no seed file could be parsed in {tmp_path} (expected *.txt, *.vtt, *.srt or speech-to-text *.json transcripts):",
+        f"no seed file could be parsed in {tmp_path} (expected *.txt, *.vtt, *.srt, *.smi or speech-to-text *.json transcripts):",
         f"  {tmp_path / 'a.srt'}:1: {why}",
         f"  {tmp_path / 'b.srt'}:1: {why}",
         "  and 1 more",

@@ -293,3 +293,9 @@ def test_chinese_in_gbk_is_refused_not_read_as_korean(tmp_path: Path) -> None:
     korean = "1\n00:00:01,000 --> 00:00:04,000\n반도체(半導體) 보조금은 일본 정부가 냈습니다.\n"
     path.write_bytes(korean.encode("cp949"))
     assert read_source(Source(path)).sections[0].text == "반도체(半導體) 보조금은 일본 정부가 냈습니다."
+
+
+def test_a_ruby_reading_with_attributes_or_fallback_parentheses_is_left_out() -> None:
+    cue = '<ruby>漢<rp>(</rp><rt class="x">kan</rt><rp>)</rp></ruby>字'
+    text = f"1\n00:00:01,000 --> 00:00:04,000\n{cue}\n"
+    assert [line.text for line in read(text, "srt")] == ["漢字"]

@@ -105,3 +105,11 @@ def test_a_transcript_named_after_its_recording_is_that_video(tmp_path: Path) ->
     [source] = find_sources(tmp_path)
     video = read_source(source).video
     assert (video.video_id, video.title, video.duration_ms) == ("haenyeo", "해녀 이야기", 9000)
+
+
+def test_a_segment_that_is_only_a_sound_is_not_speech() -> None:
+    text = (
+        '{"segments": [{"start": 0, "end": 2, "text": " [MUSIC]"}, {"start": 2, "end": 4, "text": " (웃음)"},'
+        ' {"start": 4, "end": 6, "text": " 안녕하세요 (웃음) 여러분"}, {"start": 6, "end": 8, "text": "[ Silence ]"}]}'
+    )
+    assert read_whisper(text.encode(), Path("w.json")) == [TimedLine(4000, 6000, "안녕하세요 (웃음) 여러분")]
