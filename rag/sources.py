@@ -1,7 +1,8 @@
-"""What the seeds folder holds: transcripts of four kinds, and yt-dlp's metadata beside them.
+"""What the seeds folder holds: transcripts of six kinds, and yt-dlp's metadata beside them.
 
 - ``<stem>.txt``: the seed format (rag.seed), which carries its own metadata;
 - ``<stem>.vtt`` / ``<stem>.srt``, also yt-dlp's ``<id>.<lang>.vtt`` (rag.subtitles);
+- ``<stem>.smi`` (SAMI, rag.sami) and ``<stem>.sbv`` (YouTube Studio, rag.sbv);
 - ``<stem>.json``: speech-to-text segments: whisper, faster-whisper, whisper.cpp (rag.whisper);
 - ``<stem>.info.json``: yt-dlp's metadata for the transcript of the same stem (rag.sidecar), never
   a transcript itself.
@@ -21,15 +22,24 @@ from urllib.parse import quote
 
 from rag.errors import RagError, SeedError
 from rag.sami import read_sami
+from rag.sbv import read_sbv
 from rag.seed import INFO_LENGTH, INFO_URL, Section, Seed, Video, read_seed
 from rag.sidecar import SIDECAR_SUFFIX, Sidecar, id_problem, korean_length, read_sidecar
 from rag.subtitles import SpokenLines, TimedLine, read_subtitles
 from rag.timed import Chapter, Cue
 from rag.whisper import read_whisper
 
-KINDS = {".txt": "seed", ".vtt": "vtt", ".srt": "srt", ".json": "whisper", ".smi": "smi", ".sami": "smi"}
+KINDS = {
+    ".txt": "seed",
+    ".vtt": "vtt",
+    ".srt": "srt",
+    ".json": "whisper",
+    ".smi": "smi",
+    ".sami": "smi",
+    ".sbv": "sbv",
+}
 LIVE_CHAT_SUFFIX = ".live_chat.json"
-EXPECTED = "*.txt, *.vtt, *.srt, *.smi or speech-to-text *.json transcripts"
+EXPECTED = "*.txt, *.vtt, *.srt, *.smi, *.sbv or speech-to-text *.json transcripts"
 # yt-dlp names subtitles <id>.<lang>.vtt: ko, en-US, zh-Hans, ko-orig (YouTube's own captions).
 _LANGUAGE = re.compile(r"^([a-z]{2,3})(?:-[A-Za-z0-9]{2,8})*$")
 # The languages such a suffix may name: ISO 639-1 (with YouTube's iw, in, ji, jw), the
@@ -121,7 +131,6 @@ def find_sources(folder: Path) -> list[Source]:
 _SUBTITLE_EDIT = "convert them to SRT, e.g. with Subtitle Edit"
 _YT_DLP = "ask yt-dlp for WebVTT instead: --sub-format vtt, or --convert-subs srt"
 UNREAD = {
-    ".sbv": ("YouTube Studio (SBV) subtitles", "download them from YouTube Studio as .vtt or .srt"),
     ".ass": ("SubStation Alpha subtitles", "convert them to SRT, e.g. ffmpeg -i talk.ass talk.srt"),
     ".ssa": ("SubStation Alpha subtitles", "convert them to SRT, e.g. ffmpeg -i talk.ssa talk.srt"),
     ".sub": ("MicroDVD or VobSub subtitles", _SUBTITLE_EDIT),
@@ -186,6 +195,8 @@ def read_source(source: Source, window_ms: int | None = None) -> Seed:
         lines = read_whisper(raw, source.path)
     elif source.kind == "smi":
         lines = read_sami(raw, source.path)
+    elif source.kind == "sbv":
+        lines = read_sbv(raw, source.path)
     else:
         lines = read_subtitles(raw, source.path, "vtt" if source.kind == "vtt" else "srt")
     sidecar_raw = _read(source.sidecar, source.name) if source.sidecar else None

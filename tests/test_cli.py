@@ -119,7 +119,7 @@ def _no_model(*args: Any, **kwargs: Any) -> None:
         ("file", "seeds folder {} is not a folder"),
         (
             "empty",
-            "no seed files in {} (expected *.txt, *.vtt, *.srt, *.smi or speech-to-text *.json transcripts)",
+            "no seed files in {} (expected *.txt, *.vtt, *.srt, *.smi, *.sbv or speech-to-text *.json transcripts)",
         ),
     ],
 )

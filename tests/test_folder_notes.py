@@ -44,15 +44,14 @@ def test_subtitles_in_formats_not_read_are_named(make_settings: Callable[..., Se
     seeds.mkdir()
     shutil.copy(SRT, seeds / "talk.srt")
     (seeds / "movie.ass").write_text("[Script Info]\nTitle: 영화\n", encoding="utf-8")
-    (seeds / "studio.sbv").write_text("0:00:00.000,0:00:02.000\n안녕\n", encoding="utf-8")
+    (seeds / "talk.srv3").write_text('<?xml version="1.0" encoding="utf-8" ?><timedtext/>', encoding="utf-8")
     (seeds / "notes.md").write_text("# 메모\n", encoding="utf-8")
     report = build(settings, FakeEmbedder())
     assert report.failures == [] and report.added == ["talk.srt"]
     assert report.notes == [
         "movie.ass: SubStation Alpha subtitles are not read, not indexed "
         "(convert them to SRT, e.g. ffmpeg -i talk.ass talk.srt)",
-        "studio.sbv: YouTube Studio (SBV) subtitles are not read, not indexed "
-        "(download them from YouTube Studio as .vtt or .srt)",
+        "talk.srv3: YouTube's srv3 captions are not read, not indexed (video talk is indexed from talk.srt)",
     ]
 
 

@@ -169,7 +169,7 @@ def test_no_seeds_is_an_error(make_settings: object, tmp_path: Path) -> None:
         build(settings, FakeEmbedder())
     assert (
         str(info.value)
-        == f"no seed files in {tmp_path} (expected *.txt, *.vtt, *.srt, *.smi or speech-to-text *.json transcripts)"
+        == f"no seed files in {tmp_path} (expected *.txt, *.vtt, *.srt, *.smi, *.sbv or speech-to-text *.json transcripts)"
     )
 
 
@@ -178,7 +178,7 @@ def test_removing_every_transcript_keeps_the_last_version_and_says_so(fake_built
     with pytest.raises(RagError) as info:
         build(fake_built, FakeEmbedder())
     assert str(info.value) == (
-        f"no seed files in {fake_built.seeds_dir} (expected *.txt, *.vtt, *.srt, *.smi or speech-to-text *.json "
+        f"no seed files in {fake_built.seeds_dir} (expected *.txt, *.vtt, *.srt, *.smi, *.sbv or speech-to-text *.json "
         f"transcripts); the index keeps its last version, with {SEED.name}, until a transcript is added"
     )
     assert list(load_index(fake_built.index_dir).videos) == [VIDEO_ID]
@@ -206,7 +206,7 @@ def test_a_folder_of_bad_files_names_each_and_why(tmp_path: Path, monkeypatch: p
         build(settings, FakeEmbedder())
     why = "not an SRT file: expected a cue number, then a timing line first"
     assert str(info.value).splitlines() == [
-        f"no seed file could be parsed in {tmp_path} (expected *.txt, *.vtt, *.srt, *.smi or speech-to-text *.json transcripts):",
+        f"no seed file could be parsed in {tmp_path} (expected *.txt, *.vtt, *.srt, *.smi, *.sbv or speech-to-text *.json transcripts):",
         f"  {tmp_path / 'a.srt'}:1: {why}",
         f"  {tmp_path / 'b.srt'}:1: {why}",
         "  and 1 more",
