@@ -1,13 +1,8 @@
-"""Search an index with a question: dense and keyword candidates, fused, then the answer sentence.
-
-Dense search alone misses misheard names and exact numbers; keyword search alone misses
-paraphrases and other languages.  Each proposes a pool of candidates, and the pool is ranked by
-reciprocal-rank fusion or a weighted sum of normalized scores (chosen on the tuning split).
-"""
+"""Search an index with a question: its candidates (rag.candidates) folded into distinct moments
+(rag.moments), then the answer span (rag.answer) and how sure it is."""
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -15,14 +10,13 @@ import numpy as np
 from rag.answer import ANSWER_POOL, Answer, Asked, Candidate, answerability, candidates, choose, coverage
 from rag.answertype import Expectation, expectation
 from rag.cache import LRU
+from rag.candidates import Candidates
 from rag.corpus import Corpus, Rows
 from rag.embedder import Embedder
 from rag.errors import NotFoundError
 from rag.foreign import script
-from rag.fusion import rrf, weighted, with_sentences
 from rag.identifiers import naming, pin_amounts, unmentioned
 from rag.keyword import Analyzer, content_tokens
-from rag.languages import Languages
 from rag.moment import asks_moment, topic
 from rag.moments import SETTLED, Folder, Hit
 from rag.params import RetrievalParams
@@ -53,7 +47,7 @@ class Searcher:
         # the index, and the same ones again for similar questions.
         self._facts = SentenceFacts(self.analyzer.morphs)
         self._baseline = index.baseline()
-        self._languages = Languages(index)
+        self._candidates = Candidates(index, self.params)
         # Answers depend only on the question and this index version, and a Searcher lives as
         # long as its version: a new version starts with an empty cache.
         self.search_cache: LRU[list[Hit]] = LRU(cache_size)
@@ -143,8 +137,8 @@ class Searcher:
         # Kiwi runs once per question: ranking, answer choice, answer type and coverage share it.
         morphs = self.analyzer.morphs(text)
         tokens = content_tokens(morphs)
-        # Each key word's spellings serve both the keyword gate (_known) and the answer choice.
-        words = self._spellings(tokens)
+        # Each key word's spellings serve both the keyword gate (Candidates.known) and the answer choice.
+        words = self._candidates.spellings(tokens)
         # How sure the answer is is judged on the settled moments however few are shown, so that
         # every k gets the same confidence (`-k 1` withheld answers `-k 5` gave); the answer comes
         # from the results shown.
@@ -167,35 +161,6 @@ class Searcher:
         best = max(float(rows.vector(h.row) @ vector) for h in hits)
         return (best - float(sims.mean())) / spread if spread else 0.0
 
-    def _dense(
-        self, vector: np.ndarray[Any, Any], pool: int, video_id: str | None, language: str | None
-    ) -> tuple[list[tuple[int, float]], bool]:
-        """The dense candidates, and whether the library mixes the question's language with others:
-        then the videos of each side are searched on their own (rag.languages)."""
-        groups = (
-            None if video_id is not None or not self.params.same_language else self._languages.split(language)
-        )
-        if groups is None:
-            return self.index.dense(vector, pool, video_id), False
-        same, other = (self.index.dense_among(vector, pool, videos) for videos in groups)
-        return same + other, True
-
-    def _spellings(self, tokens: list[str]) -> dict[str, frozenset[str]]:
-        """Each distinct word with the indexed spellings that count as it (Corpus.expand)."""
-        return {w: frozenset(self.index.expand([w])) for w in set(tokens)}
-
-    def _known(self, tokens: list[str], spellings: dict[str, frozenset[str]]) -> bool:
-        """Whether the index holds enough of the question's words for the keyword side to rank.
-
-        A question in another language than the transcripts ("How much does one Nvidia H100
-        cost?" over Korean) shares only loanwords with them ("h", "100", "gpu"), which are in many
-        passages: the keyword side would rank on noise (docs/quality.md has the figures).
-        """
-        if not tokens:
-            return False
-        known = sum(any(self.index.indexed(s) for s in spellings[w]) for w in tokens)
-        return known / len(tokens) >= self.params.keyword_known
-
     def _embed(self, text: str) -> np.ndarray[Any, Any]:
         return self.embedder.embed_batch([text], "query")
 
@@ -209,16 +174,16 @@ class Searcher:
         spellings: dict[str, frozenset[str]] | None = None,
     ) -> tuple[list[Hit], Rows]:
         """The top ``k`` distinct moments of a question written in ``language`` (rag.foreign.script);
-        ``spellings`` (_spellings of ``tokens``) when already known."""
+        ``spellings`` (Candidates.spellings of ``tokens``) when already known."""
         p = self.params
         where = (tokens, vector, video_id, language, spellings)
-        ranked, dense_of, keyword_of, rows = self._candidates(*where, p.pool)
+        ranked, dense_of, keyword_of, rows = self._candidates.ranked(*where, p.pool)
         more: list[tuple[int, float]] = []
         # Merging neighbours into moments takes several candidates per result.  A larger pool
         # normalizes the fused scores over other candidates, so its own ranking would reorder the
         # first ten: it only supplies candidates after them.
         if k > SETTLED and 2 * k > p.pool:
-            wider, wide_dense, wide_keyword, rows = self._candidates(*where, 2 * k)
+            wider, wide_dense, wide_keyword, rows = self._candidates.ranked(*where, 2 * k)
             # The wider rows read the first pool's too (a row not fetched is fetched on first read);
             # the first pool's scores stand, and none of the others ranks above its last.
             ranked = [(r, s) for r, s in ranked if rows.has(r)]
@@ -247,62 +212,3 @@ class Searcher:
                 )
             )
         return hits, rows
-
-    def _candidates(
-        self,
-        tokens: list[str],
-        vector: np.ndarray[Any, Any],
-        video_id: str | None,
-        language: str | None,
-        spellings: dict[str, frozenset[str]] | None,
-        pool: int,
-    ) -> tuple[list[tuple[int, float]], dict[int, float], dict[int, float], Rows]:
-        """The fused ranking of ``pool`` candidates a side, their dense and keyword scores, and the
-        rows they and their neighbours are read from."""
-        p = self.params
-        dense, mixed = (
-            self._dense(vector[0], pool, video_id, language) if p.mode != "keyword" else ([], False)
-        )
-        # Hybrid ranking leaves out a keyword side that can only rank on loanwords (_known).
-        wanted = p.mode == "keyword" or (
-            p.mode == "hybrid"
-            and self._known(tokens, self._spellings(tokens) if spellings is None else spellings)
-        )
-        keyword = self.index.keyword(tokens, pool, video_id) if wanted else []
-        # Every row a question reads, fetched at once (nothing to fetch in memory, one query on
-        # Milvus): the candidates and their neighbours, which merging may reach.
-        near = {r + d for r, _ in dense + keyword for d in (-1, 0, 1)}
-        rows = self.index.rows(r for r in near if r >= 0)
-        # An incremental build on Milvus deletes a changed video's old rows in place: one found by
-        # a search just before may be gone when read.  The question goes on without it.
-        dense = [(r, s) for r, s in dense if rows.has(r)]
-        keyword = [(r, s) for r, s in keyword if rows.has(r)]
-        if dense and p.sentence_weight:
-            dense = with_sentences(dense, vector[0], p.sentence_weight, rows)
-        # Each candidate's script, read once whether the lean, the fusion or both ask for it.
-        written_in = cache(lambda r: script(rows.passage(r).text))
-        # The dense scores ranked by, with the same-language lean taken off the passages written in
-        # the question's language (rag.languages); the hits keep their scores.  By the passage's
-        # own text, not its video's: an English video's info passage has Korean labels.
-        leaned = dense
-        if mixed:
-            lean = frozenset(r for r, _ in dense if written_in(r) == language)
-            leaned = sorted(
-                ((r, s - p.same_language if r in lean else s) for r, s in dense), key=lambda x: (-x[1], x[0])
-            )
-            leaned = leaned[:pool]
-        if p.mode == "dense":
-            ranked = leaned
-        elif p.mode == "keyword":
-            ranked = keyword
-        elif p.fusion == "rrf":
-            ranked = rrf([leaned, keyword], p.rrf_k)
-        else:
-            # In a library of several languages, a Korean question's key words match only Korean
-            # passages: an English or Japanese one is ranked by meaning alone (docs/quality.md).
-            foreign: frozenset[int] = frozenset()
-            if keyword:
-                written = script(" ".join(tokens))
-                foreign = frozenset(r for r, _ in leaned if written_in(r) != written)
-            ranked = weighted(leaned, keyword, p.dense_weight, foreign)
-        return ranked, dict(dense), dict(keyword), rows

@@ -17,9 +17,9 @@ def test_a_question_in_another_language_is_ranked_by_meaning_alone(fake_built: S
     searcher = Searcher(load_index(fake_built.index_dir), FakeEmbedder())
     tokens = searcher.analyzer.tokens(ENGLISH)
     assert searcher.index.keyword(tokens, 10, None), "its loanwords alone do match passages"
-    assert not searcher._known(tokens, searcher._spellings(tokens))
+    assert not searcher._candidates.known(tokens, searcher._candidates.spellings(tokens))
     korean = searcher.analyzer.tokens(KOREAN)
-    assert searcher._known(korean, searcher._spellings(korean))
+    assert searcher._candidates.known(korean, searcher._candidates.spellings(korean))
     hits = searcher.search(ENGLISH, 5)
     assert hits and all(h.keyword == 0.0 for h in hits)
     assert any(h.keyword > 0.0 for h in searcher.search(KOREAN, 5))
