@@ -18,6 +18,9 @@ from rag.textfile import decode_text
 
 _SYNC = re.compile(r"<sync\b([^>]*)>", re.IGNORECASE)
 _START = re.compile(r"\bstart\s*=\s*[\"']?\s*(\d+)", re.IGNORECASE)
+# Some editors write when a caption ends too; without it, it lasts until the next SYNC.
+_STOP = re.compile(r"\bend\s*=\s*[\"']?\s*(\d+)", re.IGNORECASE)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _P = re.compile(r"<p\b([^>]*)>", re.IGNORECASE)
 _CLASS = re.compile(r"\bclass\s*=\s*[\"']?([\w-]+)", re.IGNORECASE)
 _STYLE_CLASS = re.compile(r"\.([\w-]+)\s*\{([^}]*)\}")
@@ -32,7 +35,10 @@ LAST_CAPTION_MS = 3_000
 
 def read_sami(raw: bytes, path: Path) -> SpokenLines:
     """The spoken lines of a SAMI file in time order, or a SeedError naming the line."""
-    text = decode_text(raw, path)
+    original = decode_text(raw, path)
+    # A SYNC inside a comment is no caption; the STYLE block, which SAMI writes inside one, is read
+    # from the original.  Blanked with spaces, so offsets and line numbers stay.
+    text = _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), original)
     syncs = list(_SYNC.finditer(text))
     if not syncs:
         raise SeedError(str(path), None, "no captions (expected '<SYNC Start=…>' tags)")
@@ -41,8 +47,8 @@ def read_sami(raw: bytes, path: Path) -> SpokenLines:
         text[m.end() : syncs[i + 1].start() if i + 1 < len(syncs) else (end.start() if end else len(text))]
         for i, m in enumerate(syncs)
     ]
-    wanted = _language(text[: syncs[0].start()], [_paragraphs(b) for b in bodies])
-    captions: list[tuple[int, str, int]] = []
+    wanted = _language(original[: syncs[0].start()], [_paragraphs(b) for b in bodies])
+    captions: list[tuple[int, str, int, int | None]] = []
     line, at = 1, 0
     for m, body in zip(syncs, bodies, strict=True):
         line += text.count("\n", at, m.start())
@@ -62,12 +68,15 @@ def read_sami(raw: bytes, path: Path) -> SpokenLines:
                 line,
                 f"caption starts at {ms} ms, before the caption on line {captions[-1][2]} ({captions[-1][0]} ms)",
             )
-        captions.append((ms, said, line))
-    spoken = [
-        TimedLine(ms, captions[i + 1][0] if i + 1 < len(captions) else ms + LAST_CAPTION_MS, said, line)
-        for i, (ms, said, line) in enumerate(captions)
-        if said
-    ]
+        ends = _STOP.search(m.group(1))
+        captions.append((ms, said, line, int(ends.group(1)) if ends else None))
+    spoken = []
+    for i, (ms, said, line, own_end) in enumerate(captions):
+        ends_at = [
+            x for x in (own_end, captions[i + 1][0] if i + 1 < len(captions) else None) if x is not None
+        ]
+        if said:
+            spoken.append(TimedLine(ms, max(min(ends_at, default=ms + LAST_CAPTION_MS), ms), said, line))
     if not spoken:
         raise SeedError(str(path), None, "no text in any caption")
     return SpokenLines(spoken, max(spoken[-1].end_ms, captions[-1][0]))

@@ -86,3 +86,16 @@ def test_a_sami_file_is_a_video_of_the_folder(tmp_path: Path) -> None:
         "/videos/haenyeo",
     )
     assert seed.sections[0].text.startswith("안녕하세요, 여러분. 해녀는")
+
+
+def test_a_sync_in_a_comment_is_no_caption_and_an_end_time_is_kept() -> None:
+    text = (
+        "<sami><head><style><!--\n.KRCC {name:Korean; lang:ko-KR;}\n.ENCC {name:English; lang:en-US;}\n"
+        "--></style></head><body>\n<!-- <SYNC Start=500><P Class=KRCC>지운 자막 -->\n"
+        '<sync start="1000" end="2000"><p class="KRCC">하나<br/>둘<p class=ENCC>one\n'
+        "<sync start='2500'><p class='KRCC'>셋 &amp; 넷\n<SYNC Start=4000><P Class=KRCC>&nbsp;</P>\n</body></sami>"
+    )
+    assert read_sami(text.encode(), Path("x.smi")) == [
+        TimedLine(1000, 2000, "하나 둘", 6),
+        TimedLine(2500, 4000, "셋 & 넷", 7),
+    ]
