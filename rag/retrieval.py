@@ -177,22 +177,30 @@ class Searcher:
         ``spellings`` (Candidates.spellings of ``tokens``) when already known."""
         p = self.params
         where = (tokens, vector, video_id, language, spellings)
-        ranked, dense_of, keyword_of, rows = self._candidates.ranked(*where, p.pool)
+        first, first_dense, first_keyword, rows = self._candidates.ranked(*where, p.pool)
+        ranked, dense_of, keyword_of = first, first_dense, first_keyword
         more: list[tuple[int, float]] = []
         # Merging neighbours into moments takes several candidates per result.  A larger pool
         # normalizes the fused scores over other candidates, so its own ranking would reorder the
         # first ten: it only supplies candidates after them.
-        if k > SETTLED and 2 * k > p.pool:
-            wider, wide_dense, wide_keyword, rows = self._candidates.ranked(*where, 2 * k)
-            # The wider rows read the first pool's too (a row not fetched is fetched on first read);
-            # the first pool's scores stand, and none of the others ranks above its last.
-            ranked = [(r, s) for r, s in ranked if rows.has(r)]
-            known = {r for r, _ in ranked}
-            floor = ranked[-1][1] if ranked else 0.0
-            more = [(r, min(s, floor)) for r, s in wider if r not in known]
-            dense_of, keyword_of = {**wide_dense, **dense_of}, {**wide_keyword, **keyword_of}
-        folder = Folder(rows)
-        moments = folder.fold(ranked, k, more=more)
+        width = 2 * k
+        while True:
+            if k > SETTLED and width > p.pool:
+                wider, wide_dense, wide_keyword, rows = self._candidates.ranked(*where, width)
+                # The wider rows read the first pool's too (a row not fetched is fetched on first
+                # read); the first pool's scores stand, and none of the others ranks above its last.
+                ranked = [(r, s) for r, s in first if rows.has(r)]
+                known = {r for r, _ in ranked}
+                floor = ranked[-1][1] if ranked else 0.0
+                more = [(r, min(s, floor)) for r, s in wider if r not in known]
+                dense_of, keyword_of = {**wide_dense, **first_dense}, {**wide_keyword, **first_keyword}
+            folder = Folder(rows)
+            moments = folder.fold(ranked, k, more=more)
+            # A pool whose candidates folded into fewer than k moments is widened until there are
+            # k or the pool holds every passage: `k` counts distinct results (`-k 15` gave 12).
+            if len(moments) >= k or k <= SETTLED or max(width, p.pool) >= self.index.size:
+                break
+            width = max(width, p.pool) * 2
         for r in sorted({r for m in moments for r in m.rows} - dense_of.keys()):
             # Keyword-only candidates still need a cosine: the answer and confidence use it.
             dense_of[r] = float(rows.vector(r) @ vector[0])

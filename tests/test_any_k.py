@@ -47,3 +47,13 @@ def test_every_k_from_three_gets_the_same_answer_and_confidence(searcher: Search
 def test_results_past_the_first_pool_never_outscore_those_before(searcher: Searcher, question: str) -> None:
     scores = [h.score for h in searcher.search(question, 50)]
     assert len(scores) > 20 and scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_k_counts_distinct_results_while_the_index_holds_more(searcher: Searcher, question: str) -> None:
+    # Candidates fold into fewer moments than they are: a pool of 2k once gave 12 results for k=15.
+    most = len(searcher.search(question, 50))
+    assert most > 20
+    assert [len(searcher.search(question, k)) for k in (12, 15, 20, 30)] == [
+        min(k, most) for k in (12, 15, 20, 30)
+    ]
