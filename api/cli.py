@@ -129,11 +129,13 @@ def cmd_index(settings: Settings, args: argparse.Namespace) -> int:
     reason = stale_reason(settings, configured_model_id(settings))
     if reason is None and not args.force:
         print(f"index in {_where(settings)} is up to date with {settings.seeds_dir}")
-        failed, set_aside = left_out(settings)
+        failed, set_aside, warned = left_out(settings)
         for failure in failed:
             _say(f"bad seed: {failure}")
         for note in set_aside_notes(set_aside):
             _say(note)
+        for warning in warned:
+            _say(f"warning: {warning}")
         return EXIT_ERROR if failed and args.strict else 0
     # A seeds folder that is not there, or empty with no index to keep, or a folder that cannot
     # hold an index, is said now, not after the model has loaded.

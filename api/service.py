@@ -216,6 +216,7 @@ def _unchanged(searcher: Searcher) -> BuildReport:
         reused=sorted(set(manifest.seeds) - set(kept)),
         kept=kept,
         failures=failures,
+        warnings=[failure_of(record) for record in manifest.warned],
         notes=set_aside_notes(manifest.set_aside),
         up_to_date=True,
     )

@@ -71,8 +71,9 @@ def stale_reason(settings: Settings, model_id: str) -> str | None:
     return None
 
 
-def left_out(settings: Settings) -> tuple[list[SeedError], dict[str, str]]:
-    """The served version's files that failed, and those set aside for another file of their video.
+def left_out(settings: Settings) -> tuple[list[SeedError], dict[str, str], list[SeedError]]:
+    """The served version's files that failed, those set aside for another file of their video, and
+    what its files were warned of.
 
     An up-to-date index still says them: a file left out is a problem until it is fixed or removed.
     """
@@ -85,7 +86,13 @@ def left_out(settings: Settings) -> tuple[list[SeedError], dict[str, str]]:
             manifest = read_manifest(settings.index_dir)
         except RagError:
             manifest = None
-    return ([failure_of(r) for r in manifest.failed], manifest.set_aside) if manifest else ([], {})
+    if manifest is None:
+        return [], {}, []
+    return (
+        [failure_of(r) for r in manifest.failed],
+        manifest.set_aside,
+        [failure_of(r) for r in manifest.warned],
+    )
 
 
 def build_embedder(settings: Settings, log: Callable[[str], None] | None = None) -> Embedder:

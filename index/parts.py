@@ -139,11 +139,13 @@ def set_aside_notes(set_aside: Mapping[str, str]) -> list[str]:
 
 
 def left_out_fields(report: BuildReport) -> dict[str, Any]:
-    """The manifest's record of what the build found and left out (Manifest.seen, failed, set_aside)."""
+    """The manifest's record of what the build found and left out (Manifest.seen, failed, set_aside)
+    and what it warned of (Manifest.warned)."""
     return {
         "seen": report.seen,
         "failed": [failure_record(f) for f in report.failures],
         "set_aside": report.set_aside,
+        "warned": [failure_record(w) for w in report.warnings],
     }
 
 

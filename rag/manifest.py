@@ -63,6 +63,9 @@ class Manifest:
     # those another file of the same video is preferred to (file name -> why).
     failed: list[dict[str, Any]] = field(default_factory=list)
     set_aside: dict[str, str] = field(default_factory=dict)
+    # Files indexed whole that look wrong somewhere (rag.seed.Seed.warnings, failure_record): an
+    # up-to-date index still says them, as it says its failures.
+    warned: list[dict[str, Any]] = field(default_factory=list)
 
 
 def check_compatible(manifest: Manifest, model_id: str, dimension: int | None, where: object) -> None:

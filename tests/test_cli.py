@@ -70,15 +70,17 @@ def test_index_prints_a_seeds_warnings(
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "talk.txt").write_text(seed_text.replace("\n2.3. ", "\n"), encoding="utf-8")
-    for key, value in {"SEEDS_DIR": seeds, "INDEX_DIR": tmp_path / "index"}.items():
+    for key, value in {"SEEDS_DIR": seeds, "INDEX_DIR": tmp_path / "index", "MODEL": "fake"}.items():
         monkeypatch.setenv(f"RAG_{key}", str(value))
     monkeypatch.setattr("index.build.build_embedder", lambda settings, log: FakeEmbedder())
     # A warning is not a failure: --strict still succeeds.
     assert main(["index", "--strict"]) == 0
-    assert (
-        f"warning: {seeds / 'talk.txt'}:7: timestamp table row 3 (12:34) has no '2.3.' marker"
-        in capsys.readouterr().err
-    )
+    warning = f"warning: {seeds / 'talk.txt'}:7: timestamp table row 3 (12:34) has no '2.3.' marker"
+    assert warning in capsys.readouterr().err
+    # An up-to-date index still says it: the file has not been mended.
+    assert main(["index", "--strict"]) == 0
+    out, err = capsys.readouterr()
+    assert out.endswith(f"is up to date with {seeds}\n") and err.startswith(warning)
 
 
 def test_domain_errors_become_messages(

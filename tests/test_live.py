@@ -151,10 +151,7 @@ def test_a_reindex_of_unchanged_seeds_builds_nothing_unless_forced(live: tuple[T
 def test_a_reindex_job_reports_a_seeds_warnings(live: tuple[TestClient, Settings], seed_text: str) -> None:
     client, settings = live
     (settings.seeds_dir / SEED.name).write_text(seed_text.replace("\n2.3. ", "\n"), encoding="utf-8")
-    job_id = client.post("/v1/admin/reindex", headers=AUTH).json()["job_id"]
-    wait_for(lambda: client.get(f"/v1/admin/reindex/{job_id}", headers=AUTH).json()["state"] != "running")
-    done = client.get(f"/v1/admin/reindex/{job_id}", headers=AUTH).json()
-    assert done["state"] == "succeeded" and done["result"]["warnings"] == [
+    warned = [
         {
             "file": str(settings.seeds_dir / SEED.name),
             "line": 7,
@@ -162,6 +159,14 @@ def test_a_reindex_job_reports_a_seeds_warnings(live: tuple[TestClient, Settings
             "its text is read as part of the one before, with estimated times",
         }
     ]
+    job_id = client.post("/v1/admin/reindex", headers=AUTH).json()["job_id"]
+    wait_for(lambda: client.get(f"/v1/admin/reindex/{job_id}", headers=AUTH).json()["state"] != "running")
+    done = client.get(f"/v1/admin/reindex/{job_id}", headers=AUTH).json()
+    assert done["state"] == "succeeded" and done["result"]["warnings"] == warned
+    wait_for(lambda: client.get("/healthz").json()["index_version"] == done["result"]["version"])
+    # Asked again with nothing changed: up to date, and the file is still warned of.
+    result = finished(client)["result"]
+    assert isinstance(result, dict) and result["up_to_date"] is True and result["warnings"] == warned
 
 
 def test_reindex_refuses_while_another_process_builds(live: tuple[TestClient, Settings]) -> None:
