@@ -184,9 +184,11 @@ class Searcher:
         # normalizes the fused scores over other candidates, so its own ranking would reorder the
         # first ten: it only supplies candidates after them.
         width = 2 * k
+        found = (first_dense, first_keyword)
         while True:
             if k > SETTLED and width > p.pool:
                 wider, wide_dense, wide_keyword, rows = self._candidates.ranked(*where, width)
+                found = (wide_dense, wide_keyword)
                 # The wider rows read the first pool's too (a row not fetched is fetched on first
                 # read); the first pool's scores stand, and none of the others ranks above its last.
                 ranked = [(r, s) for r, s in first if rows.has(r)]
@@ -197,8 +199,11 @@ class Searcher:
             folder = Folder(rows)
             moments = folder.fold(ranked, k, more=more)
             # A pool whose candidates folded into fewer than k moments is widened until there are
-            # k or the pool holds every passage: `k` counts distinct results (`-k 15` gave 12).
-            if len(moments) >= k or k <= SETTLED or max(width, p.pool) >= self.index.size:
+            # k or neither side has more to give (the video asked, the keyword side's matches, the
+            # whole index): `k` counts distinct results (`-k 15` gave 12).
+            searched = max(width, p.pool)
+            spent = all(len(side) < searched for side in found) or searched >= self.index.size
+            if len(moments) >= k or k <= SETTLED or spent:
                 break
             width = max(width, p.pool) * 2
         for r in sorted({r for m in moments for r in m.rows} - dense_of.keys()):

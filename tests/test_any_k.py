@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from rag.embedder import FakeEmbedder
@@ -49,11 +51,35 @@ def test_results_past_the_first_pool_never_outscore_those_before(searcher: Searc
     assert len(scores) > 20 and scores == sorted(scores, reverse=True)
 
 
+@pytest.mark.parametrize("pool", [20, 50])
 @pytest.mark.parametrize("question", QUESTIONS)
-def test_k_counts_distinct_results_while_the_index_holds_more(searcher: Searcher, question: str) -> None:
+def test_k_counts_distinct_results_while_the_index_holds_more(
+    fake_built: Settings, question: str, pool: int
+) -> None:
     # Candidates fold into fewer moments than they are: a pool of 2k once gave 12 results for k=15.
+    # With the default pool of 50, k from 11 to 25 is first folded from that pool alone.
+    searcher = Searcher(load_index(fake_built.index_dir), FakeEmbedder(), RetrievalParams(pool=pool))
     most = len(searcher.search(question, 50))
     assert most > 20
     assert [len(searcher.search(question, k)) for k in (12, 15, 20, 30)] == [
         min(k, most) for k in (12, 15, 20, 30)
     ]
+
+
+def test_one_videos_results_widen_no_further_than_its_passages(
+    searcher: Searcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A library of 200,000 passages, the question asked of an 86-passage video: once each side
+    # returns fewer candidates than asked, a wider pool finds nothing more.
+    monkeypatch.setattr(type(searcher.index), "size", property(lambda _: 200_000))
+    widths: list[int] = []
+    ranked = searcher._candidates.ranked
+
+    def counted(*args: Any) -> Any:
+        widths.append(args[-1])
+        return ranked(*args)
+
+    monkeypatch.setattr(searcher._candidates, "ranked", counted)
+    video = next(iter(searcher.index.videos))
+    assert len(searcher.search("오픈AI 영업 손실", 50, video)) > 20
+    assert widths == [20, 100]
