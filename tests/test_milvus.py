@@ -406,3 +406,22 @@ def test_a_reindex_of_an_unchanged_folder_builds_no_new_collection(stores: tuple
 
     assert finished(False)["up_to_date"] is True and served_version(settings) == served
     assert finished(True)["up_to_date"] is False and served_version(settings) != served
+
+
+def test_an_up_to_date_collection_still_warns_of_its_files(
+    make_settings: Callable[..., Settings], tmp_path: Path, seed_text: str
+) -> None:
+    from index.build import left_out, stale_reason
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / SEED.name).write_text(seed_text.replace("\n2.3. ", "\n"), encoding="utf-8")
+    settings = make_settings(model="fake", store="milvus", milvus_uri=str(tmp_path / "milvus.db"))
+    embedder = FakeEmbedder()
+    warned = [str(w) for w in build(settings, embedder).warnings]
+    assert warned == [
+        f"{seeds / SEED.name}:7: timestamp table row 3 (12:34) has no '2.3.' marker in the script: "
+        "its text is read as part of the one before, with estimated times"
+    ]
+    assert stale_reason(settings, embedder.model_id) is None
+    assert [str(w) for w in left_out(settings)[2]] == warned
