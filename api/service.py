@@ -16,7 +16,7 @@ from index.build import build, stale_reason
 from index.parts import BuildReport, set_aside_notes
 from rag.embedder import Embedder, load_embedder
 from rag.errors import RagError
-from rag.manifest import failure_of
+from rag.manifest import left_out_of
 from rag.params import RetrievalParams
 from rag.retrieval import Searcher
 from rag.served import open_corpus, served_version
@@ -205,7 +205,7 @@ class Service:
 def _unchanged(searcher: Searcher) -> BuildReport:
     """The report of a rebuild that found the served version up to date, as a build would give it."""
     manifest = searcher.index.manifest
-    failures = [failure_of(record) for record in manifest.failed]
+    failures, set_aside, warnings = left_out_of(manifest)
     # A file that no longer parses keeps its last good version: indexed, and failed.
     kept = sorted({f.source for f in failures} & set(manifest.seeds))
     return BuildReport(
@@ -216,7 +216,7 @@ def _unchanged(searcher: Searcher) -> BuildReport:
         reused=sorted(set(manifest.seeds) - set(kept)),
         kept=kept,
         failures=failures,
-        warnings=[failure_of(record) for record in manifest.warned],
-        notes=set_aside_notes(manifest.set_aside),
+        warnings=warnings,
+        notes=set_aside_notes(set_aside),
         up_to_date=True,
     )

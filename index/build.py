@@ -29,7 +29,7 @@ from index.reuse import VideoPart, previous_parts
 from rag.embedder import Embedder, LazyEmbedder, configured_model_id, load_embedder
 from rag.errors import IndexMissingError, RagError, SeedError
 from rag.keyword import KeywordIndex, analyzer_signature
-from rag.manifest import Manifest, failure_of
+from rag.manifest import Manifest, left_out_of
 from rag.settings import Settings
 from rag.store import read_manifest, remove_leftovers, write_index
 
@@ -86,13 +86,7 @@ def left_out(settings: Settings) -> tuple[list[SeedError], dict[str, str], list[
             manifest = read_manifest(settings.index_dir)
         except RagError:
             manifest = None
-    if manifest is None:
-        return [], {}, []
-    return (
-        [failure_of(r) for r in manifest.failed],
-        manifest.set_aside,
-        [failure_of(r) for r in manifest.warned],
-    )
+    return left_out_of(manifest) if manifest else ([], {}, [])
 
 
 def build_embedder(settings: Settings, log: Callable[[str], None] | None = None) -> Embedder:

@@ -104,3 +104,10 @@ def failure_record(failure: SeedError) -> dict[str, Any]:
 
 def failure_of(record: dict[str, Any]) -> SeedError:
     return SeedError(record["file"], record["line"], record["reason"], record["source"])
+
+
+def left_out_of(manifest: Manifest) -> tuple[list[SeedError], dict[str, str], list[SeedError]]:
+    """A version's files that failed, those set aside for another file of their video, and what its
+    files were warned of: what a build that finds it up to date still says."""
+    failed = [failure_of(r) for r in manifest.failed]
+    return failed, manifest.set_aside, [failure_of(r) for r in manifest.warned]

@@ -205,7 +205,7 @@ class Searcher:
             spent = all(len(side) < searched for side in found) or searched >= self.index.size
             if len(moments) >= k or k <= SETTLED or spent:
                 break
-            width = max(width, p.pool) * 2
+            width = searched * 2
         for r in sorted({r for m in moments for r in m.rows} - dense_of.keys()):
             # Keyword-only candidates still need a cosine: the answer and confidence use it.
             dense_of[r] = float(rows.vector(r) @ vector[0])
