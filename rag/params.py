@@ -27,6 +27,9 @@ class RetrievalParams:
     # languages (rag.languages): e5-small's lean to its own language.  Chosen on the development
     # splits over libraries of several languages (docs/quality.md).
     same_language: float = 0.04
+    # Reorder the settled results written in another script than the question with the model's
+    # fitted cross-language ranker (rag.crossrank), where one ships for the model.
+    cross_rank: bool = True
     # Share of a passage's dense score taken from its best-matching sentence rather than the
     # passage as a whole: a one-sentence answer drowns in a long passage's average.
     sentence_weight: float = 0.5

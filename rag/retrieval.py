@@ -12,6 +12,7 @@ from rag.answertype import Expectation, expectation
 from rag.cache import LRU
 from rag.candidates import Candidates
 from rag.corpus import Corpus, Rows
+from rag.crossrank import CrossRanker, bundled_for
 from rag.embedder import Embedder
 from rag.errors import NotFoundError
 from rag.foreign import script
@@ -34,6 +35,7 @@ class Searcher:
         embedder: Embedder,
         params: RetrievalParams | None = None,
         cache_size: int = 0,
+        crossrank: CrossRanker | None = None,
     ) -> None:
         if isinstance(index, IndexData):
             from rag.local import LocalCorpus
@@ -48,6 +50,11 @@ class Searcher:
         self._facts = SentenceFacts(self.analyzer.morphs)
         self._baseline = index.baseline()
         self._candidates = Candidates(index, self.params)
+        # The order of results in another language than the question (rag.crossrank): the one
+        # fitted for this model unless another is handed in (bench.crossrank's folds).
+        self._cross = crossrank
+        if crossrank is None and self.params.cross_rank:
+            self._cross = bundled_for(embedder.model_id)
         # Answers depend only on the question and this index version, and a Searcher lives as
         # long as its version: a new version starts with an empty cache.
         self.search_cache: LRU[list[Hit]] = LRU(cache_size)
@@ -65,11 +72,17 @@ class Searcher:
         text = self.check(query, k, video_id)
         # A question asking where in the video something is said is ranked by its topic (rag.moment).
         about = topic(text)
+        # Ranked as `ask` ranks, over the settled moments, so both doors show the same order.
         return self.search_cache.get_or_compute(
             (text, k, video_id),
-            lambda: self._rank(self.analyzer.tokens(about), self._embed(about), k, video_id, script(about))[
-                0
-            ],
+            lambda: self._rank(
+                about,
+                self.analyzer.tokens(about),
+                self._embed(about),
+                max(k, SETTLED),
+                video_id,
+                script(about),
+            )[0][:k],
         )
 
     def ask(self, question: str, k: int = 5, video_id: str | None = None) -> Result:
@@ -142,7 +155,7 @@ class Searcher:
         # How sure the answer is is judged on the settled moments however few are shown, so that
         # every k gets the same confidence (`-k 1` withheld answers `-k 5` gave); the answer comes
         # from the results shown.
-        hits, rows = self._rank(tokens, vector, max(k, SETTLED), video_id, script(text), words)
+        hits, rows = self._rank(text, tokens, vector, max(k, SETTLED), video_id, script(text), words)
         expected = None if moment else expectation(text, morphs)
         idf = {w: self.index.idf(w) for w in words}
         asked = Asked(
@@ -166,6 +179,7 @@ class Searcher:
 
     def _rank(
         self,
+        text: str,
         tokens: list[str],
         vector: np.ndarray[Any, Any],
         k: int,
@@ -173,8 +187,8 @@ class Searcher:
         language: str | None,
         spellings: dict[str, frozenset[str]] | None = None,
     ) -> tuple[list[Hit], Rows]:
-        """The top ``k`` distinct moments of a question written in ``language`` (rag.foreign.script);
-        ``spellings`` (Candidates.spellings of ``tokens``) when already known."""
+        """The top ``k`` distinct moments of a question ``text`` written in ``language``
+        (rag.foreign.script); ``spellings`` (Candidates.spellings of ``tokens``) when already known."""
         p = self.params
         where = (tokens, vector, video_id, language, spellings)
         first, first_dense, first_keyword, rows = self._candidates.ranked(*where, p.pool)
@@ -224,4 +238,6 @@ class Searcher:
                     (m.lo, m.hi),
                 )
             )
+        if self._cross is not None:
+            hits = self._cross.reorder(text, language, vector[0], hits, rows)
         return hits, rows

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
+from rag.crossrank import FEATURES, CrossRanker
 from rag.embedder import FakeEmbedder
 from rag.params import RetrievalParams
 from rag.retrieval import Searcher
@@ -21,10 +23,19 @@ QUESTIONS = [
 ]
 
 
-@pytest.fixture
-def searcher(fake_built: Settings) -> Searcher:
+@pytest.fixture(params=["plain", "crossrank"])
+def searcher(fake_built: Settings, request: pytest.FixtureRequest) -> Searcher:
     # Pools of 20 a side: k above 10 then needs a wider pool than the first ten were ranked from.
-    return Searcher(load_index(fake_built.index_dir), FakeEmbedder(), RetrievalParams(pool=20))
+    # With a cross-language ranker the English question's settled results are reordered too.
+    crossrank = None
+    if request.param == "crossrank":
+        weights = np.array([{"adapted": 1.0, "numbers": 1.0, "slot": -0.5}.get(f, 0.0) for f in FEATURES])
+        crossrank = CrossRanker(
+            FakeEmbedder().model_id, np.eye(FakeEmbedder().dimension, dtype=np.float32), weights
+        )
+    return Searcher(
+        load_index(fake_built.index_dir), FakeEmbedder(), RetrievalParams(pool=20), crossrank=crossrank
+    )
 
 
 @pytest.mark.parametrize("question", QUESTIONS)

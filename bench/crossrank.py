@@ -1,0 +1,210 @@
+"""Fit the cross-language ranker (rag.crossrank) on the development splits and write it.
+
+Usage: PYTHONPATH=. .venv/bin/python -m bench.crossrank [--out rag/data/crossrank.npz] [--dry-run]
+
+1. Every development question of every library in bench.corpora, asked with today's ranking (the
+   ranker off): its vector, the passages holding its evidence, and its settled results.
+2. The map ``W`` starts at the identity and is fitted with an InfoNCE loss over each library's
+   passages (temperature TAU, Adam, STEPS steps) plus LAMBDA·‖W - I‖², once per library left out
+   and once on all of them.
+3. The ranker's weights: a listwise softmax loss over each question's results in another script
+   than the question, the right ones those holding the evidence, on features computed with the
+   ``W`` fitted without that question's library (so the weights learn how much an unseen
+   library's adapted cosine is worth).
+4. Leave one library out: each library asked with the map and weights fitted without it, against
+   the ranker off, scored by rag.evaluation as `rag eval --mode final` scores.  Questions of
+   another library whose evidence lies in the seed are left out of these figures: the seed is in
+   every library, so they are seen in training.
+
+Then the map fitted on all libraries and the weights fitted on all of them are written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.optimize import minimize
+
+from bench.corpora import CORPORA, searchers
+from rag.chunking import squash_text
+from rag.crossrank import BUNDLED, FEATURES, CrossRanker, save
+from rag.embedder import load_embedder
+from rag.evaluation import Outcome, Question, run, score
+from rag.foreign import script
+from rag.moment import topic
+from rag.params import RetrievalParams
+from rag.retrieval import Searcher
+from rag.settings import load_settings
+
+SEED_VIDEO = "PR3c4Q63rOs"
+TAU = 0.05
+LAMBDA = 0.03
+STEPS = 300
+RATE = 0.01
+L2 = 0.01
+
+
+@dataclass
+class Library:
+    name: str
+    questions: list[Question]
+    searcher: Searcher
+    passages: np.ndarray[Any, Any]  # the index's passage vectors
+    vectors: np.ndarray[Any, Any]  # each question's
+    positives: list[list[int]]  # each question's passages holding its evidence
+    seen: list[bool]  # evidence in the seed video (another library's question): not scored
+
+
+def fit_map(libraries: list[Library]) -> np.ndarray[Any, Any]:
+    import torch
+
+    torch.manual_seed(0)
+    d = libraries[0].passages.shape[1]
+    eye = torch.eye(d)
+    w = eye.clone().requires_grad_(True)
+    opt = torch.optim.Adam([w], lr=RATE)
+    data = []
+    for lib in libraries:
+        keep = [i for i, pos in enumerate(lib.positives) if pos]
+        mask = torch.zeros(len(keep), lib.passages.shape[0], dtype=torch.bool)
+        for j, i in enumerate(keep):
+            mask[j, lib.positives[i]] = True
+        data.append((torch.tensor(lib.passages), torch.tensor(lib.vectors[keep]), mask))
+    count = sum(len(q) for _, q, _ in data)
+    for _ in range(STEPS):
+        opt.zero_grad()
+        loss = LAMBDA * ((w - eye) ** 2).sum()
+        for passages, questions, mask in data:
+            s = torch.nn.functional.normalize(questions @ w, dim=1) @ passages.T / TAU
+            loss = (
+                loss + (torch.logsumexp(s, 1) - torch.logsumexp(s.masked_fill(~mask, -1e9), 1)).sum() / count
+            )
+        loss.backward()
+        opt.step()
+    return w.detach().numpy().astype(np.float32)
+
+
+Group = tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]  # features of the reordered results, right
+
+
+def groups(lib: Library, ranker: CrossRanker) -> list[Group]:
+    """Each answerable question's results in another script, their features and which are right."""
+    out = []
+    rows = lib.searcher.index.rows([])
+    for q, vector in zip(lib.questions, lib.vectors, strict=True):
+        if q.evidence is None:
+            continue
+        text = topic(lib.searcher.check(q.question, 10, None))
+        hits = lib.searcher.ask(q.question, 10).hits
+        slots = ranker.slots(script(text), hits)
+        if len(slots) < 2:
+            continue
+        needle = squash_text(q.evidence)
+        right = np.array([needle in squash_text(hits[i].passage.text) for i in slots])
+        if right.any() and not right.all():
+            out.append((ranker.features(text, vector, hits, slots, rows).astype(np.float64), right))
+    return out
+
+
+def fit_weights(data: list[Group]) -> np.ndarray[Any, Any]:
+    def loss(w: np.ndarray[Any, Any]) -> tuple[float, np.ndarray[Any, Any]]:
+        total, grad = L2 * float(w @ w), 2 * L2 * w
+        for x, right in data:
+            s = x @ w
+            p = np.exp(s - s.max())
+            p /= p.sum()
+            mass = p[right].sum()
+            total -= float(np.log(mass + 1e-12))
+            grad -= x[right].T @ p[right] / mass - x.T @ p
+        return total, grad
+
+    return np.asarray(minimize(loss, np.zeros(len(FEATURES)), jac=True, method="L-BFGS-B").x)
+
+
+def load_libraries() -> list[Library]:
+    settings = load_settings()
+    embedder = load_embedder(settings)
+    off = RetrievalParams(cross_rank=False)
+    out = []
+    for corpus, questions, searcher in searchers(CORPORA, "dev", settings, embedder, off):
+        index = searcher.index.index  # type: ignore[attr-defined]
+        passages = index.dense.reconstruct_n(0, index.dense.ntotal).astype(np.float32)
+        texts = [squash_text(p.text) for p in index.passages]
+        topics = [topic(searcher.check(q.question, 10, None)) for q in questions]
+        vectors = embedder.embed_batch(topics, "query")
+        positives, seen = [], []
+        for q in questions:
+            needle = squash_text(q.evidence) if q.evidence is not None else None
+            pos = [i for i, t in enumerate(texts) if needle and needle in t]
+            positives.append(pos)
+            seen.append(
+                corpus.name != "seed"
+                and bool(pos)
+                and all(index.passages[i].video_id == SEED_VIDEO for i in pos)
+            )
+        out.append(Library(corpus.name, questions, searcher, passages, vectors, positives, seen))
+        print(f"{corpus.name}: {len(questions)} questions", file=sys.stderr, flush=True)
+    return out
+
+
+def table(title: str, outcomes: list[Outcome]) -> None:
+    row = score(outcomes, lambda q: ["all"]).rows["all"]
+    names = ("answer", "hit_rate@1", "hit_rate@3", "mrr@10", "answered", "flagged")
+    print(f"| {title} | " + " | ".join(f"{row.get(n, float('nan')):.3f}" for n in names) + " |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=Path, default=BUNDLED)
+    parser.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
+    args = parser.parse_args()
+    libraries = load_libraries()
+    model_id = libraries[0].searcher.embedder.model_id
+    maps = {lib.name: fit_map([o for o in libraries if o is not lib]) for lib in libraries}
+    data = {
+        lib.name: groups(lib, CrossRanker(model_id, maps[lib.name], np.zeros(len(FEATURES))))
+        for lib in libraries
+    }
+    before: list[Outcome] = []
+    after: list[Outcome] = []
+    for lib in libraries:
+        weights = fit_weights([g for name, gs in data.items() if name != lib.name for g in gs])
+        held_out = Searcher(
+            lib.searcher.index,
+            lib.searcher.embedder,
+            lib.searcher.params,
+            0,
+            CrossRanker(model_id, maps[lib.name], weights),
+        )
+        kept = [q for q, seen in zip(lib.questions, lib.seen, strict=True) if not seen]
+        passages = lib.searcher.index.index.passages  # type: ignore[attr-defined]
+        one = run(kept, lambda text, s=lib.searcher: s.ask(text, 10), passages)
+        two = run(kept, lambda text, s=held_out: s.ask(text, 10), passages)
+        before += one
+        after += two
+        print(
+            f"\n{lib.name}: {len(kept)} questions, weights fitted without it {np.round(weights, 2).tolist()}"
+        )
+        print(
+            "| ranker | answer | hit@1 | hit@3 | MRR@10 | answered | flagged |\n|---|---|---|---|---|---|---|"
+        )
+        table("off", one)
+        table("on", two)
+    print(f"\nall libraries, each fitted without it ({len(before)} questions)")
+    print("| ranker | answer | hit@1 | hit@3 | MRR@10 | answered | flagged |\n|---|---|---|---|---|---|---|")
+    table("off", before)
+    table("on", after)
+    weights = fit_weights([g for gs in data.values() for g in gs])
+    print(f"\nweights on all: {dict(zip(FEATURES, np.round(weights, 3).tolist(), strict=True))}")
+    if not args.dry_run:
+        save(args.out, CrossRanker(model_id, fit_map(libraries), weights))
+        print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
