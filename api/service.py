@@ -128,6 +128,9 @@ class Service:
                 return False
             try:
                 index = open_corpus(self.settings, embedder.model_id, embedder.dimension)
+                # A Searcher reads the model's cross-language ranker (rag.crossrank): a damaged
+                # install refuses the version as a damaged index would.
+                searcher = Searcher(index, embedder, self.params, self.settings.cache_size)
             except RagError as exc:
                 if self._searcher is None:
                     self._problem = str(exc)
@@ -141,7 +144,7 @@ class Service:
                     kept = f"still serving {served}" if served else "serving none"
                     log.error("index %s refused, %s: %s", version, kept, exc)
                 return False
-            self._searcher = Searcher(index, embedder, self.params, self.settings.cache_size)
+            self._searcher = searcher
             self._served = version
             m = index.manifest
             self.metrics.serving(m.version, index.size)

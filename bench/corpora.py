@@ -42,6 +42,7 @@ CORPORA = (
     Corpus("mix5", Path("eval/mix5.jsonl"), Path("eval/mix5"), Path("var/mix5")),
     Corpus("mix6", Path("eval/mix6.jsonl"), Path("eval/mix6"), Path("var/mix6")),
     Corpus("mix7", Path("eval/mix7.jsonl"), Path("eval/mix7"), Path("var/mix7")),
+    Corpus("mix8", Path("eval/mix8.jsonl"), Path("eval/mix8"), Path("var/mix8")),
 )
 
 

@@ -29,13 +29,27 @@ def searcher(fake_built: Settings, request: pytest.FixtureRequest) -> Searcher:
     # With a cross-language ranker the English question's settled results are reordered too.
     crossrank = None
     if request.param == "crossrank":
-        weights = np.array([{"adapted": 1.0, "numbers": 1.0, "slot": -0.5}.get(f, 0.0) for f in FEATURES])
+        # The last of them first: an order no ranking gives.
+        weights = np.array([{"slot": 1.0}.get(f, 0.0) for f in FEATURES])
         crossrank = CrossRanker(
             FakeEmbedder().model_id, np.eye(FakeEmbedder().dimension, dtype=np.float32), weights
         )
     return Searcher(
         load_index(fake_built.index_dir), FakeEmbedder(), RetrievalParams(pool=20), crossrank=crossrank
     )
+
+
+def test_the_ranker_reorders_the_english_question(fake_built: Settings) -> None:
+    """So the crossrank variant of these tests checks a moved order."""
+    index = load_index(fake_built.index_dir)
+    weights = np.array([{"slot": 1.0}.get(f, 0.0) for f in FEATURES])
+    ranker = CrossRanker(FakeEmbedder().model_id, np.eye(FakeEmbedder().dimension, dtype=np.float32), weights)
+    moved = Searcher(index, FakeEmbedder(), RetrievalParams(pool=20), crossrank=ranker)
+    plain = Searcher(index, FakeEmbedder(), RetrievalParams(pool=20))
+    question = "Why is SoftBank investing in AI?"
+    assert [h.passage.id for h in moved.search(question, 10)] != [
+        h.passage.id for h in plain.search(question, 10)
+    ]
 
 
 @pytest.mark.parametrize("question", QUESTIONS)

