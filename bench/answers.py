@@ -50,8 +50,10 @@ def labelled(spans: list[Candidate], evidence: str) -> Group:
     return np.array([c.features for c in spans], dtype=np.float64), right, contains
 
 
-def loss(w: np.ndarray, groups: list[Group]) -> tuple[float, np.ndarray]:
-    total, grad = L2 * float(w @ w) / 2, L2 * w
+def loss(w: np.ndarray, groups: list[Group], l2: float = L2) -> tuple[float, np.ndarray]:
+    """The listwise loss: minus the log of the softmax mass on each group's right rows (bench.crossrank
+    fits with it too)."""
+    total, grad = l2 * float(w @ w) / 2, l2 * w
     for x, right, _ in groups:
         s = x @ w
         p = np.exp(s - s.max())

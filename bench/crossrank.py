@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import minimize
 
+from bench.answers import loss as listwise
 from bench.corpora import CORPORA, searchers
 from rag.chunking import squash_text
 from rag.crossrank import BUNDLED, FEATURES, CrossRanker, save
@@ -121,18 +122,9 @@ def groups(lib: Library, ranker: CrossRanker) -> list[Group]:
 
 
 def fit_weights(data: list[Group]) -> np.ndarray[Any, Any]:
-    def loss(w: np.ndarray[Any, Any]) -> tuple[float, np.ndarray[Any, Any]]:
-        total, grad = L2 * float(w @ w), 2 * L2 * w
-        for x, right, _ in data:
-            s = x @ w
-            p = np.exp(s - s.max())
-            p /= p.sum()
-            mass = p[right].sum()
-            total -= float(np.log(mass + 1e-12))
-            grad -= x[right].T @ p[right] / mass - x.T @ p
-        return total, grad
-
-    return np.asarray(minimize(loss, np.zeros(len(FEATURES)), jac=True, method="L-BFGS-B").x)
+    # bench.answers' listwise loss, on raw features: L2 is the weight of w·w in the loss.
+    fitted = minimize(listwise, np.zeros(len(FEATURES)), args=(data, 2 * L2), jac=True, method="L-BFGS-B")
+    return np.asarray(fitted.x)
 
 
 def load_libraries() -> list[Library]:
