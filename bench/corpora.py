@@ -43,6 +43,7 @@ CORPORA = (
     Corpus("mix6", Path("eval/mix6.jsonl"), Path("eval/mix6"), Path("var/mix6")),
     Corpus("mix7", Path("eval/mix7.jsonl"), Path("eval/mix7"), Path("var/mix7")),
     Corpus("mix8", Path("eval/mix8.jsonl"), Path("eval/mix8"), Path("var/mix8")),
+    Corpus("mix9", Path("eval/mix9.jsonl"), Path("eval/mix9"), Path("var/mix9")),
 )
 
 
