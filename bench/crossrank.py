@@ -183,14 +183,13 @@ def main() -> None:
             0,
             CrossRanker(model_id, maps[lib.name], weights),
         )
-        kept = lib.questions
         passages = lib.searcher.index.index.passages  # type: ignore[attr-defined]
-        one = run(kept, lambda text, s=lib.searcher: s.ask(text, 10), passages)
-        two = run(kept, lambda text, s=held_out: s.ask(text, 10), passages)
+        one = run(lib.questions, lambda text, s=lib.searcher: s.ask(text, 10), passages)
+        two = run(lib.questions, lambda text, s=held_out: s.ask(text, 10), passages)
         before += one
         after += two
         print(
-            f"\n{lib.name}: {len(kept)} questions, weights fitted without it {np.round(weights, 2).tolist()}"
+            f"\n{lib.name}: {len(lib.questions)} questions, weights fitted without it {np.round(weights, 2).tolist()}"
         )
         print(
             "| ranker | answer | hit@1 | hit@3 | MRR@10 | answered | flagged |\n|---|---|---|---|---|---|---|"

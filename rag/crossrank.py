@@ -174,7 +174,9 @@ def load(path: Path) -> CrossRanker:
     if missing:
         raise RagError(f"the cross-language ranker {path} lacks {', '.join(sorted(missing))}: {_REFIT}")
     shapes = tuple(stored[name].ndim for name in ("model_id", "features", "adapter", "weights"))
-    if shapes != (0, 1, 2, 1) or tuple(str(f) for f in stored["features"]) != FEATURES:
+    if shapes != (0, 1, 2, 1):
+        raise RagError(f"the cross-language ranker {path} is not shaped as one: {_REFIT}")
+    if tuple(str(f) for f in stored["features"]) != FEATURES:
         raise RagError(f"the cross-language ranker {path} was fitted on other features: {_REFIT}")
     return CrossRanker(
         str(stored["model_id"].item()), stored["adapter"].astype(np.float32), stored["weights"]

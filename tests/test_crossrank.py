@@ -139,7 +139,7 @@ def test_a_ranker_file_of_other_shapes_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(RagError) as err:
         load(path)
-    assert str(err.value) == f"the cross-language ranker {path} was fitted on other features: {REFIT}"
+    assert str(err.value) == f"the cross-language ranker {path} is not shaped as one: {REFIT}"
 
 
 def test_a_damaged_ranker_file_is_refused(tmp_path: Path) -> None:
