@@ -22,6 +22,7 @@ from index.parts import (
     part_tokens,
     plan,
     prompts,
+    second_parts,
     seed_files,
     seed_hashes,
 )
@@ -30,6 +31,7 @@ from rag.embedder import Embedder, LazyEmbedder, configured_model_id, load_embed
 from rag.errors import IndexMissingError, RagError, SeedError
 from rag.keyword import KeywordIndex, analyzer_signature
 from rag.manifest import Manifest, left_out_of
+from rag.second import second_for
 from rag.settings import Settings
 from rag.store import read_manifest, remove_leftovers, write_index
 
@@ -68,6 +70,9 @@ def stale_reason(settings: Settings, model_id: str) -> str | None:
     if manifest.analyzer != analyzer_signature():
         # Questions are tokenized by the analyzer installed now: the index must match it.
         return "keyword analyzer changed"
+    second = second_for(model_id)
+    if manifest.second_model != (second.model_id if second else ""):
+        return f"second encoder changed ({manifest.second_model or 'none'} -> {second.model_id if second else 'none'})"
     return None
 
 
@@ -127,8 +132,15 @@ def build(settings: Settings, embedder: Embedder, progress: Progress | None = No
 def _build(settings: Settings, embedder: Embedder, progress: Progress | None) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport(version=None)
+    second = second_for(embedder.model_id)
+    second_model = second.model_id if second else ""
     previous, why_not = previous_parts(
-        settings.index_dir, embedder.model_id, embedder.dimension, prompts(settings), chunking(settings)
+        settings.index_dir,
+        embedder.model_id,
+        embedder.dimension,
+        prompts(settings),
+        chunking(settings),
+        second_model,
     )
     report.notes = [why_not] if why_not else []
     parsed = parse_seeds(settings.seeds_dir)
@@ -149,6 +161,7 @@ def _build(settings: Settings, embedder: Embedder, progress: Progress | None) ->
     sentences = np.vstack([part.sentences for part in ordered]).astype(np.float32)
     tokens = [row for rows in part_tokens(ordered) for row in rows]
     keyword = KeywordIndex.build(tokens)
+    second_vectors = None if second is None else second_parts(ordered, second, progress)
     manifest = Manifest(
         version=new_version(sorted(part.record.sha256 for part in ordered), settings),
         model_id=embedder.model_id,
@@ -158,10 +171,21 @@ def _build(settings: Settings, embedder: Embedder, progress: Progress | None) ->
         seeds={name: parts[name].record.sha256 for name in sorted(parts)},
         counts={"videos": len(ordered), "passages": len(passages), "sentences": len(sentences)},
         analyzer=analyzer_signature(),
+        second_model=second_model,
         **left_out_fields(report),
     )
     records = [p.record for p in ordered]
-    write_index(settings.index_dir, manifest, records, passages, dense, sentences, keyword, tokens=tokens)
+    write_index(
+        settings.index_dir,
+        manifest,
+        records,
+        passages,
+        dense,
+        sentences,
+        keyword,
+        tokens=tokens,
+        second_vectors=second_vectors,
+    )
     report.version = manifest.version
     report.videos = [part.record.video_id for part in ordered]
     report.passages, report.sentences = len(passages), len(sentences)

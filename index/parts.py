@@ -20,6 +20,7 @@ from rag.embedder import Embedder, Kind, Vectors
 from rag.errors import RagError, SeedError
 from rag.languages import spoken
 from rag.manifest import VideoRecord, failure_record
+from rag.second import SecondEncoder, passage_vectors
 from rag.seed import Seed
 from rag.settings import Settings
 from rag.sources import EXPECTED, Source, find_sources, source_hash
@@ -175,6 +176,22 @@ def embed_seeds(
         )
         row, sentence_row = row + len(rows), sentence_row + count
     return parts
+
+
+def second_parts(parts: list[VideoPart], encoder: SecondEncoder, progress: Progress | None) -> Vectors:
+    """Every passage's second-encoder vector (rag.second), in part order: the kept ones, and the
+    others encoded now (about 5 ms a passage)."""
+    todo = [p for part in parts if part.second is None for p in part.passages]
+    done = 0
+    for part in parts:
+        if part.second is None:
+            part.second = passage_vectors(encoder, part.passages)
+            done += len(part.passages)
+            if progress:
+                progress("second encoder", done, len(todo))
+    if not parts:
+        return np.zeros((0, encoder.dimension), dtype=np.float32)
+    return np.vstack([part.second for part in parts if part.second is not None]).astype(np.float32)
 
 
 def check_unique(records: Iterable[VideoRecord]) -> None:

@@ -30,10 +30,17 @@ class VideoPart:
     sentences: Vectors
     # Each passage's keyword tokens; None when they must be computed (new seed, other analyzer).
     tokens: list[list[str]] | None = None
+    # Each passage's second-encoder vector (rag.second); None when it must be computed.
+    second: Vectors | None = None
 
 
 def previous_parts(
-    index_dir: Path, model_id: str, dimension: int, prompts: dict[str, str], chunking: dict[str, int]
+    index_dir: Path,
+    model_id: str,
+    dimension: int,
+    prompts: dict[str, str],
+    chunking: dict[str, int],
+    second_model: str = "",
 ) -> tuple[dict[str, VideoPart], str | None]:
     """Parts of the current version by seed file name, and why none could be reused (if so)."""
     try:
@@ -62,11 +69,14 @@ def previous_parts(
         passages = [index.passages[r] for r in rows]
         # A video kept from an index built before videos recorded their language gets it now.
         known = video if video.language is not None else replace(video, language=spoken(passages))
+        # Second vectors of the same encoder are kept; of another (or none), computed again.
+        second = index.second_vectors if second_model and m.second_model == second_model else None
         parts[video.source] = VideoPart(
             known,
             passages,
             dense,
             np.asarray(index.sentence_vectors[lo:hi]),
             [tokens[r] for r in rows] if tokens is not None else None,
+            None if second is None else np.asarray(second[rows[0] : rows[-1] + 1]),
         )
     return parts, None

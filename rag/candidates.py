@@ -15,17 +15,19 @@ import numpy as np
 
 from rag.corpus import Corpus, Rows
 from rag.foreign import script
-from rag.fusion import rrf, weighted, with_sentences
+from rag.fusion import rrf, weighted, with_second, with_sentences
 from rag.languages import Languages
 from rag.params import RetrievalParams
+from rag.second import SecondScores
 
 
 class Candidates:
     """Finds and fuses a question's candidate rows in one index version."""
 
-    def __init__(self, index: Corpus, params: RetrievalParams) -> None:
+    def __init__(self, index: Corpus, params: RetrievalParams, second: SecondScores | None = None) -> None:
         self.index = index
         self.params = params
+        self.second = second
         self._languages = Languages(index)
 
     def dense(
@@ -65,9 +67,11 @@ class Candidates:
         language: str | None,
         spellings: dict[str, frozenset[str]] | None,
         pool: int,
+        second: np.ndarray[Any, Any] | None = None,
     ) -> tuple[list[tuple[int, float]], dict[int, float], dict[int, float], Rows]:
         """The fused ranking of ``pool`` candidates a side, their dense and keyword scores, and the
-        rows they and their neighbours are read from."""
+        rows they and their neighbours are read from; ``second`` is the question's second-encoder
+        vector (rag.second), where one is used."""
         p = self.params
         dense, mixed = self.dense(vector[0], pool, video_id, language) if p.mode != "keyword" else ([], False)
         # Hybrid ranking leaves out a keyword side that can only rank on loanwords (known).
@@ -86,6 +90,9 @@ class Candidates:
         keyword = [(r, s) for r, s in keyword if rows.has(r)]
         if dense and p.sentence_weight:
             dense = with_sentences(dense, vector[0], p.sentence_weight, rows)
+        if dense and second is not None and self.second is not None and p.second_weight:
+            cosines = self.second.cosines(second, rows, [r for r, _ in dense])
+            dense = with_second(dense, cosines, p.second_weight)
         # Each candidate's script, read once whether the lean, the fusion or both ask for it.
         written_in = cache(lambda r: script(rows.passage(r).text))
         # The dense scores ranked by, with the same-language lean taken off the passages written in

@@ -44,6 +44,10 @@ class Rows(Protocol):
         """One vector per sentence of the passage, in order."""
         ...
 
+    def second_vector(self, row: int) -> Vector | None:
+        """The passage's stored second-encoder vector (rag.second); None where none is stored."""
+        ...
+
 
 class Corpus(Protocol):
     """One index version as retrieval reads it."""
@@ -130,8 +134,10 @@ class ListRows:
         overlap: int,
         vectors: Any = None,
         sentence_vectors: Vector | None = None,
+        second_vectors: Vector | None = None,
     ) -> None:
         self._passages = passages
+        self._second = second_vectors
         self._positions = positions(passages, overlap)
         self._vectors = vectors
         self._sentences = sentence_vectors
@@ -159,3 +165,6 @@ class ListRows:
         if self._sentences is None:
             raise LookupError("these rows hold no sentence vectors")
         return self._sentences[self._offsets[row] : self._offsets[row + 1]]
+
+    def second_vector(self, row: int) -> Vector | None:
+        return None if self._second is None else self._second[row]

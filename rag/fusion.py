@@ -23,6 +23,14 @@ def with_sentences(
     return sorted(out, key=lambda item: (-item[1], item[0]))
 
 
+def with_second(
+    dense: list[tuple[int, float]], cosines: list[float], weight: float
+) -> list[tuple[int, float]]:
+    """Each dense score plus ``weight`` of the second encoder's cosine (rag.second)."""
+    out = [(row, score + weight * cosine) for (row, score), cosine in zip(dense, cosines, strict=True)]
+    return sorted(out, key=lambda item: (-item[1], item[0]))
+
+
 def rrf(rankings: list[list[tuple[int, float]]], k: int) -> list[tuple[int, float]]:
     fused: dict[int, float] = {}
     for ranking in rankings:

@@ -22,7 +22,9 @@ class LocalCorpus:
     def __init__(self, index: IndexData) -> None:
         self.index = index
         overlap = int(index.manifest.chunking.get("overlap_sentences", 0))
-        self._rows = ListRows(index.passages, overlap, index.dense, index.sentence_vectors)
+        self._rows = ListRows(
+            index.passages, overlap, index.dense, index.sentence_vectors, index.second_vectors
+        )
         self._ranges: dict[str, tuple[int, int]] = {}
         self._groups: dict[tuple[str, ...], ann.RowSet] = {}
         for row, p in enumerate(index.passages):

@@ -66,6 +66,8 @@ class Manifest:
     # Files indexed whole that look wrong somewhere (rag.seed.Seed.warnings, failure_record): an
     # up-to-date index still says them, as it says its failures.
     warned: list[dict[str, Any]] = field(default_factory=list)
+    # The second encoder (rag.second) whose passage vectors second.npy holds; "" when it holds none.
+    second_model: str = ""
 
 
 def check_compatible(manifest: Manifest, model_id: str, dimension: int | None, where: object) -> None:

@@ -108,6 +108,10 @@ class MilvusRows:
             )
         return self._sentences[row]
 
+    def second_vector(self, row: int) -> Vector | None:
+        # A collection stores no second-encoder vectors: the Searcher computes them (rag.second).
+        return None
+
 
 class MilvusCorpus:
     def __init__(

@@ -33,6 +33,10 @@ class RetrievalParams:
     # Share of a passage's dense score taken from its best-matching sentence rather than the
     # passage as a whole: a one-sentence answer drowns in a long passage's average.
     sentence_weight: float = 0.5
+    # Share of the second encoder's cosine (rag.second) added to each dense candidate's score,
+    # where one is used beside the model.  0.07 of 0, 0.07, 0.14 and 0.28 on the development splits
+    # (docs/quality.md, "A second encoder"); 0 turns it off.
+    second_weight: float = 0.07
     # The answer span's linear model over rag.answer.FEATURES, fitted on the development splits by
     # `python -m bench.answers`.
     answer_weights: tuple[float, ...] = (

@@ -23,6 +23,7 @@ from rag.moments import SETTLED, Folder, Hit
 from rag.params import RetrievalParams
 from rag.question import checked, has_words
 from rag.result import Result, gated
+from rag.second import SecondScores, second_for
 from rag.sentencefacts import SentenceFacts
 from rag.store import IndexData
 from rag.videofields import asked_field, named_fields
@@ -36,6 +37,7 @@ class Searcher:
         params: RetrievalParams | None = None,
         cache_size: int = 0,
         crossrank: CrossRanker | None = None,
+        second: SecondScores | None = None,
     ) -> None:
         if isinstance(index, IndexData):
             from rag.local import LocalCorpus
@@ -49,7 +51,13 @@ class Searcher:
         # the index, and the same ones again for similar questions.
         self._facts = SentenceFacts(self.analyzer.morphs)
         self._baseline = index.baseline()
-        self._candidates = Candidates(index, self.params)
+        # The second encoder beside the model (rag.second): the bundled one unless another is
+        # handed in; none under a model its weight was not chosen for.
+        if second is None and self.params.second_weight:
+            encoder = second_for(embedder.model_id)
+            second = SecondScores(encoder) if encoder is not None else None
+        self._second = second
+        self._candidates = Candidates(index, self.params, second)
         # The order of results in another language than the question (rag.crossrank): the one
         # fitted for this model unless another is handed in (bench.crossrank's folds).
         self._cross = crossrank
@@ -82,6 +90,7 @@ class Searcher:
                 max(k, SETTLED),
                 video_id,
                 script(about),
+                second=self._second_vector(about),
             )[0][:k],
         )
 
@@ -155,7 +164,9 @@ class Searcher:
         # How sure the answer is is judged on the settled moments however few are shown, so that
         # every k gets the same confidence (`-k 1` withheld answers `-k 5` gave); the answer comes
         # from the results shown.
-        hits, rows = self._rank(text, tokens, vector, max(k, SETTLED), video_id, script(text), words)
+        hits, rows = self._rank(
+            text, tokens, vector, max(k, SETTLED), video_id, script(text), words, self._second_vector(text)
+        )
         expected = None if moment else expectation(text, morphs)
         idf = {w: self.index.idf(w) for w in words}
         asked = Asked(
@@ -177,6 +188,9 @@ class Searcher:
     def _embed(self, text: str) -> np.ndarray[Any, Any]:
         return self.embedder.embed_batch([text], "query")
 
+    def _second_vector(self, text: str) -> np.ndarray[Any, Any] | None:
+        return None if self._second is None else self._second.query(text)
+
     def _rank(
         self,
         text: str,
@@ -186,12 +200,14 @@ class Searcher:
         video_id: str | None,
         language: str | None,
         spellings: dict[str, frozenset[str]] | None = None,
+        second: np.ndarray[Any, Any] | None = None,
     ) -> tuple[list[Hit], Rows]:
         """The top ``k`` distinct moments of a question ``text`` written in ``language``
-        (rag.foreign.script); ``spellings`` (Candidates.spellings of ``tokens``) when already known."""
+        (rag.foreign.script); ``spellings`` (Candidates.spellings of ``tokens``) when already known;
+        ``second``, the question's second-encoder vector (rag.second), where one is used."""
         p = self.params
         where = (tokens, vector, video_id, language, spellings)
-        first, first_dense, first_keyword, rows = self._candidates.ranked(*where, p.pool)
+        first, first_dense, first_keyword, rows = self._candidates.ranked(*where, p.pool, second)
         ranked, dense_of, keyword_of = first, first_dense, first_keyword
         more: list[tuple[int, float]] = []
         # Merging neighbours into moments takes several candidates per result.  A larger pool
@@ -201,7 +217,7 @@ class Searcher:
         found = (first_dense, first_keyword)
         while True:
             if k > SETTLED and width > p.pool:
-                wider, wide_dense, wide_keyword, rows = self._candidates.ranked(*where, width)
+                wider, wide_dense, wide_keyword, rows = self._candidates.ranked(*where, width, second)
                 found = (wide_dense, wide_keyword)
                 # The wider rows read the first pool's too (a row not fetched is fetched on first
                 # read); the first pool's scores stand, and none of the others ranks above its last.

@@ -5,7 +5,8 @@ Layout::
     <index_dir>/CURRENT                 name of the version being served
     <index_dir>/versions/<version>/     manifest.json, passages.jsonl, videos.json,
                                         dense.faiss, sentences.npy, keyword/ (bm25s),
-                                        tokens.jsonl (each passage's keyword tokens)
+                                        tokens.jsonl (each passage's keyword tokens),
+                                        second.npy (each passage's second-encoder vector)
 
 The manifest records the model, dimension, normalization, chunk settings, schema version, the
 dense index's type (``rag.ann``), a hash of each seed and a checksum of every other file; loading
@@ -46,6 +47,8 @@ DATA_FILES = ("passages.jsonl", "videos.json", "dense.faiss", "sentences.npy")
 KEYWORD_DIR = "keyword"
 # Optional: versions written before it existed lack it, and builds then tokenize every passage.
 TOKENS_FILE = "tokens.jsonl"
+# Optional: the manifest's second_model names the encoder (rag.second) whose vectors it holds.
+SECOND_FILE = "second.npy"
 KEEP_VERSIONS = 3
 
 
@@ -61,6 +64,8 @@ class IndexData:
     # Row of sentence_vectors where each passage's sentences begin (len(passages) + 1 entries).
     sentence_offsets: list[int]
     keyword: KeywordIndex
+    # One second-encoder vector a passage (rag.second), where the manifest names the encoder.
+    second_vectors: Vectors | None = None
 
 
 def sha256_file(path: Path) -> str:
@@ -131,11 +136,13 @@ def write_index(
     dense_spec: ann.DenseSpec | None = None,
     *,
     tokens: Sequence[list[str]] | None = None,
+    second_vectors: Vectors | None = None,
 ) -> Path:
     """Write a new version beside the current one, then point CURRENT at it in one rename.
 
     The dense index is the one ``rag.ann.choose`` picks for the number of passages unless
-    ``dense_spec`` says otherwise.
+    ``dense_spec`` says otherwise.  ``second_vectors`` are written where the manifest names their
+    encoder (``second_model``).
     """
     import faiss
 
@@ -154,6 +161,10 @@ def write_index(
         faiss.write_index(ann.build(dense_vectors, spec, manifest.dimension), str(tmp / "dense.faiss"))
         np.save(tmp / "sentences.npy", sentence_vectors)
         keyword.save(tmp / KEYWORD_DIR)
+        if manifest.second_model:
+            if second_vectors is None or len(second_vectors) != len(passages):
+                raise ValueError("second_model is named but its vectors do not match the passages")
+            np.save(tmp / SECOND_FILE, second_vectors.astype(np.float32))
         if tokens is not None:
             with (tmp / TOKENS_FILE).open("w", encoding="utf-8") as fh:
                 for row in tokens:
@@ -207,7 +218,19 @@ def load_index(index_dir: Path, model_id: str | None = None, dimension: int | No
     if dense.ntotal != len(passages) or dense.d != manifest.dimension or offsets[-1] != len(sentence_vectors):
         raise IndexCorruptError(f"{folder}: vector counts do not match the passages")
     keyword = KeywordIndex.load(folder / KEYWORD_DIR)
-    return IndexData(manifest, videos, passages, dense, sentence_vectors, offsets, keyword)
+    second = None
+    if manifest.second_model:
+        path = folder / SECOND_FILE
+        if SECOND_FILE not in manifest.files:
+            raise IndexCorruptError(
+                f"{path}: the manifest names {manifest.second_model!r} but lists no such file"
+            )
+        second = np.load(path)
+        if second.ndim != 2 or len(second) != len(passages):
+            raise IndexCorruptError(
+                f"{path}: {second.shape[0] if second.ndim else 0} vectors for {len(passages)} passages"
+            )
+    return IndexData(manifest, videos, passages, dense, sentence_vectors, offsets, keyword, second)
 
 
 def read_tokens(index_dir: Path, manifest: Manifest) -> list[list[str]] | None:
