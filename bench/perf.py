@@ -112,6 +112,7 @@ def index_build(
     from index.build import build
     from rag.embedder import load_embedder
     from rag.keyword import Analyzer
+    from rag.second import second_for
 
     settings = Settings(
         seeds_dir=ROOT / "seeds", index_dir=WORK / folder, model_cache=model_cache, runtime=runtime
@@ -120,6 +121,10 @@ def index_build(
     embedder = load_embedder(settings, purpose="build")
     load_s = time.perf_counter() - started
     embedder.embed_batch(["warm-up"], "passage")
+    # The second encoder beside the model (rag.second) loads on first use: loaded too, as the model is.
+    second = second_for(embedder.model_id)
+    if second is not None:
+        second.encode(["warm-up"])
     Analyzer().tokens("준비")
     seconds, passages, texts = [], 0, 0
     for _ in range(rounds):
