@@ -101,7 +101,7 @@ def test_one_videos_results_widen_no_further_than_its_passages(
     ranked = searcher._candidates.ranked
 
     def counted(*args: Any) -> Any:
-        widths.append(args[-1])
+        widths.append(args[5])  # ranked(tokens, vector, video_id, language, spellings, pool, second)
         return ranked(*args)
 
     monkeypatch.setattr(searcher._candidates, "ranked", counted)
