@@ -44,6 +44,7 @@ CORPORA = (
     Corpus("mix7", Path("eval/mix7.jsonl"), Path("eval/mix7"), Path("var/mix7")),
     Corpus("mix8", Path("eval/mix8.jsonl"), Path("eval/mix8"), Path("var/mix8")),
     Corpus("mix9", Path("eval/mix9.jsonl"), Path("eval/mix9"), Path("var/mix9")),
+    Corpus("mix10", Path("eval/mix10.jsonl"), Path("eval/mix10"), Path("var/mix10")),
 )
 
 
