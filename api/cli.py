@@ -18,9 +18,9 @@ from rag.settings import Settings, check_port, check_server_url, load_settings, 
 # What `rag eval` compares: each retriever alone, plain fusion, and the shipped defaults.
 # The cross-language ranker (rag.crossrank) was fitted on the final mode's order: the others go without.
 EVAL_MODES = {
-    "dense": RetrievalParams(mode="dense", sentence_weight=0.0, cross_rank=False),
-    "keyword": RetrievalParams(mode="keyword", sentence_weight=0.0, cross_rank=False),
-    "fused": RetrievalParams(sentence_weight=0.0, cross_rank=False),
+    "dense": RetrievalParams(mode="dense", sentence_weight=0.0, cross_rank=False, second_weight=0.0),
+    "keyword": RetrievalParams(mode="keyword", sentence_weight=0.0, cross_rank=False, second_weight=0.0),
+    "fused": RetrievalParams(sentence_weight=0.0, cross_rank=False, second_weight=0.0),
     "final": RetrievalParams(),
 }
 T = TypeVar("T")

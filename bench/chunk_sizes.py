@@ -40,7 +40,11 @@ def main() -> None:
         for q in load_questions(args.questions)
         if q.answerable and q.kind != "video" and in_split(q, args.split)
     ]
-    params = RetrievalParams(mode="dense", cross_rank=False) if args.mode == "dense" else RetrievalParams()
+    params = (
+        RetrievalParams(mode="dense", cross_rank=False, second_weight=0.0)
+        if args.mode == "dense"
+        else RetrievalParams()
+    )
     print(
         f"{len(questions)} answerable questions, split={args.split}, mode={args.mode}, model={embedder.model_id}"
     )

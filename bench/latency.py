@@ -24,7 +24,11 @@ def main() -> None:
     embedder = load_embedder(settings)
     index = load_index(settings.index_dir, embedder.model_id, embedder.dimension)
     questions = [q.question for q in load_questions(Path("eval/questions.jsonl"))]
-    dense = Searcher(index, embedder, RetrievalParams(mode="dense", sentence_weight=0.0, cross_rank=False))
+    dense = Searcher(
+        index,
+        embedder,
+        RetrievalParams(mode="dense", sentence_weight=0.0, cross_rank=False, second_weight=0.0),
+    )
     final = Searcher(index, embedder)
     setups = {
         "dense search": lambda q: dense.search(q, 5),

@@ -24,7 +24,10 @@ SETTINGS = [
     *(RetrievalParams(fusion="rrf", rrf_k=k) for k in (5, 10, 20, 40, 60, 100)),
     *(RetrievalParams(fusion="weighted", dense_weight=w) for w in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)),
     *(RetrievalParams(sentence_weight=w) for w in (0.25, 0.5, 0.75, 1.0)),
-    *(RetrievalParams(mode="dense", sentence_weight=w, cross_rank=False) for w in (0.0, 0.5)),
+    *(
+        RetrievalParams(mode="dense", sentence_weight=w, cross_rank=False, second_weight=0.0)
+        for w in (0.0, 0.5)
+    ),
     RetrievalParams(fusion="rrf", rrf_k=60, pool=20),
     RetrievalParams(fusion="rrf", rrf_k=60, pool=100),
 ]
