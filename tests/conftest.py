@@ -38,9 +38,8 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
     return make
 
 
-@pytest.fixture
-def fake_built(make_settings: Callable[..., Settings], tmp_path: Path) -> Settings:
-    """An index of the real seed built with the fake embedder; returns its settings."""
+def seed_index(make_settings: Callable[..., Settings], tmp_path: Path, model_id: str = "fake") -> Settings:
+    """An index of the real seed built with the fake embedder under ``model_id``; its settings."""
     import shutil
 
     from index.build import build
@@ -50,8 +49,14 @@ def fake_built(make_settings: Callable[..., Settings], tmp_path: Path) -> Settin
     seeds.mkdir()
     shutil.copy(SEED, seeds / SEED.name)
     settings = make_settings(model="fake")
-    build(settings, FakeEmbedder())
+    build(settings, FakeEmbedder(model_id=model_id))
     return settings
+
+
+@pytest.fixture
+def fake_built(make_settings: Callable[..., Settings], tmp_path: Path) -> Settings:
+    """An index of the real seed built with the fake embedder; returns its settings."""
+    return seed_index(make_settings, tmp_path)
 
 
 @pytest.fixture(scope="session")

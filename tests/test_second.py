@@ -23,7 +23,7 @@ from rag.retrieval import Searcher
 from rag.second import CHOSEN_WITH, SecondScores, UseEncoder, Vectors, bundled, second_for
 from rag.settings import Settings
 from rag.store import SECOND_FILE, load_index, sha256_file
-from tests.conftest import ROOT, SEED
+from tests.conftest import ROOT, SEED, seed_index
 
 # A model id the second encoder is used beside, without loading e5: the fake gives the vectors.
 BUNDLED_ID = f"{CHOSEN_WITH}@test"
@@ -122,12 +122,7 @@ def test_the_second_encoders_share_decides_between_passages_the_model_cannot_tel
 
 @pytest.fixture
 def bundled_build(make_settings: Callable[..., Settings], tmp_path: Path) -> Settings:
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    shutil.copy(SEED, seeds / SEED.name)
-    settings = make_settings(model="fake")
-    build(settings, FakeEmbedder(model_id=BUNDLED_ID))
-    return settings
+    return seed_index(make_settings, tmp_path, BUNDLED_ID)
 
 
 def test_a_build_beside_the_bundled_model_stores_each_passages_second_vector(bundled_build: Settings) -> None:
@@ -143,12 +138,9 @@ def test_a_build_beside_the_bundled_model_stores_each_passages_second_vector(bun
 def test_an_index_built_before_second_vectors_is_stale_and_still_answers(
     make_settings: Callable[..., Settings], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "seeds").mkdir()
-    shutil.copy(SEED, tmp_path / "seeds" / SEED.name)
-    settings = make_settings(model="fake")
     with monkeypatch.context() as before:
         before.setattr(index_build, "second_for", lambda model_id: None)
-        build(settings, FakeEmbedder(model_id=BUNDLED_ID))
+        settings = seed_index(make_settings, tmp_path, BUNDLED_ID)
     assert stale_reason(settings, BUNDLED_ID) == f"second encoder changed (none -> {bundled().model_id})"
     index = load_index(settings.index_dir)
     assert index.manifest.second_model == "" and index.second_vectors is None
