@@ -28,6 +28,8 @@ class Candidates:
         self.index = index
         self.params = params
         self.second = second
+        # Vectors stored by another encoder (or version) than the one asking are not compared.
+        self._stored = second is not None and index.manifest.second_model == second.encoder.model_id
         self._languages = Languages(index)
 
     def dense(
@@ -91,7 +93,7 @@ class Candidates:
         if dense and p.sentence_weight:
             dense = with_sentences(dense, vector[0], p.sentence_weight, rows)
         if dense and second is not None and self.second is not None and p.second_weight:
-            cosines = self.second.cosines(second, rows, [r for r, _ in dense])
+            cosines = self.second.cosines(second, rows, [r for r, _ in dense], self._stored)
             dense = with_second(dense, cosines, p.second_weight)
         # Each candidate's script, read once whether the lean, the fusion or both ask for it.
         written_in = cache(lambda r: script(rows.passage(r).text))

