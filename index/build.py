@@ -31,7 +31,7 @@ from rag.embedder import Embedder, LazyEmbedder, configured_model_id, load_embed
 from rag.errors import IndexMissingError, RagError, SeedError
 from rag.keyword import KeywordIndex, analyzer_signature
 from rag.manifest import Manifest, left_out_of
-from rag.second import second_for
+from rag.second import second_for, second_model_id
 from rag.settings import Settings
 from rag.store import read_manifest, remove_leftovers, write_index
 
@@ -70,9 +70,9 @@ def stale_reason(settings: Settings, model_id: str) -> str | None:
     if manifest.analyzer != analyzer_signature():
         # Questions are tokenized by the analyzer installed now: the index must match it.
         return "keyword analyzer changed"
-    second = second_for(model_id)
-    if manifest.second_model != (second.model_id if second else ""):
-        return f"second encoder changed ({manifest.second_model or 'none'} -> {second.model_id if second else 'none'})"
+    second = second_model_id(model_id)
+    if manifest.second_model != second:
+        return f"second encoder changed ({manifest.second_model or 'none'} -> {second or 'none'})"
     return None
 
 
@@ -133,6 +133,7 @@ def _build(settings: Settings, embedder: Embedder, progress: Progress | None) ->
     started = time.perf_counter()
     report = BuildReport(version=None)
     second = second_for(embedder.model_id)
+    # The manifest names the encoder the vectors really come from.
     second_model = second.model_id if second else ""
     previous, why_not = previous_parts(
         settings.index_dir,

@@ -181,17 +181,19 @@ def embed_seeds(
 def second_parts(parts: list[VideoPart], encoder: SecondEncoder, progress: Progress | None) -> Vectors:
     """Every passage's second-encoder vector (rag.second), in part order: the kept ones, and the
     others encoded now (about 5 ms a passage)."""
-    todo = [p for part in parts if part.second is None for p in part.passages]
+    todo = sum(len(part.passages) for part in parts if part.second is None)
     done = 0
+    vectors = []
     for part in parts:
         if part.second is None:
             part.second = passage_vectors(encoder, part.passages)
             done += len(part.passages)
             if progress:
-                progress("second encoder", done, len(todo))
-    if not parts:
+                progress("second encoder", done, todo)
+        vectors.append(part.second)
+    if not vectors:
         return np.zeros((0, encoder.dimension), dtype=np.float32)
-    return np.vstack([part.second for part in parts if part.second is not None]).astype(np.float32)
+    return np.vstack(vectors).astype(np.float32)
 
 
 def check_unique(records: Iterable[VideoRecord]) -> None:

@@ -58,6 +58,8 @@ def previous_parts(
         tokens = None  # only a saving: the build tokenizes again
     parts: dict[str, VideoPart] = {}
     rows_of: dict[str, list[int]] = {}
+    # Second vectors of the same encoder are kept; of another (or none), computed again.
+    second = index.second_vectors if second_model and m.second_model == second_model else None
     for row, p in enumerate(index.passages):
         rows_of.setdefault(p.video_id, []).append(row)
     for video in index.videos.values():
@@ -69,8 +71,6 @@ def previous_parts(
         passages = [index.passages[r] for r in rows]
         # A video kept from an index built before videos recorded their language gets it now.
         known = video if video.language is not None else replace(video, language=spoken(passages))
-        # Second vectors of the same encoder are kept; of another (or none), computed again.
-        second = index.second_vectors if second_model and m.second_model == second_model else None
         parts[video.source] = VideoPart(
             known,
             passages,

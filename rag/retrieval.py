@@ -53,7 +53,10 @@ class Searcher:
         self._baseline = index.baseline()
         # The second encoder beside the model (rag.second): the bundled one unless another is
         # handed in; none under a model its weight was not chosen for.
-        if second is None and self.params.second_weight:
+        # At no share, none is kept: a question would pay for its second vector for nothing.
+        if not self.params.second_weight:
+            second = None
+        elif second is None:
             encoder = second_for(embedder.model_id)
             second = SecondScores(encoder) if encoder is not None else None
         self._second = second

@@ -112,6 +112,12 @@ def second_for(model_id: str) -> SecondEncoder | None:
     return bundled() if model_id.startswith(CHOSEN_WITH) else None
 
 
+def second_model_id(model_id: str) -> str:
+    """The id of the second encoder used beside ``model_id``, as a manifest records it ("" for none)."""
+    second = second_for(model_id)
+    return second.model_id if second else ""
+
+
 def passage_vectors(encoder: SecondEncoder, passages: Sequence[Passage]) -> Vectors:
     """Each passage's second vector, from the same text its e5 vector is computed from."""
     return encoder.encode([embedding_text(p) for p in passages])
@@ -139,10 +145,11 @@ class SecondScores:
     def cosines(self, question: Vectors, rows: Rows, ids: Sequence[int], stored: bool = True) -> list[float]:
         held = {r: rows.second_vector(r) if stored else None for r in ids}
         keys = {r: (rows.passage(r).id, rows.passage(r).text) for r in ids if held[r] is None}
+        known: dict[int, Vectors | None] = {}
         with self._lock:
-            known = {r: self._computed.get(key) for r, key in keys.items()}
-            for key in keys.values():
-                if key in self._computed:
+            for r, key in keys.items():
+                known[r] = self._computed.get(key)
+                if known[r] is not None:
                     self._computed.move_to_end(key)
         missing = [r for r, v in known.items() if v is None]
         if missing:
