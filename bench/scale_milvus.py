@@ -4,7 +4,7 @@ Usage: .venv/bin/python -m bench.scale --store milvus [--sizes 100000] [--querie
 
 For each size, the same synthetic vectors (``bench/synthetic.py``) go into
 
-- Milvus Lite: the collection ``index.milvus_build._create`` makes (so the dense index is the one
+- Milvus Lite: the collection ``index.milvus_write.create`` makes (so the dense index is the one
   the product picks at that size), rows inserted 256 at a time as the product's build does, with
   placeholders of realistic size for the fields searches do not read (a seed passage's JSON, three
   sentence vectors, synthetic tokens and their BM25 weights); searched as ``MilvusCorpus`` does;
@@ -36,7 +36,7 @@ import numpy as np
 from bench import synthetic
 from bench.synthetic import VIDEO_ROWS, K, Matrix, recall
 from bench.timing import MB, latencies, percentile, rss
-from index.milvus_build import _create
+from index.milvus_write import create
 from rag import ann, bm25sparse
 from rag.bm25sparse import KeywordStats
 from rag.chunking import ChunkSettings, chunk_seed
@@ -160,7 +160,7 @@ def milvus_lite(data: Data, path: Path, passages: list[str]) -> tuple[Row, str]:
         milvus.call("drop_collection", collection_name=collection)
     disk_before, rss_before = _disk(path), rss()
     started = time.perf_counter()
-    search = _create(milvus, collection, d, n)
+    search = create(milvus, collection, d, n)
     for start in range(0, n, BATCH):
         rows = [_row(data, i, passages) for i in range(start, min(n, start + BATCH))]
         milvus.call("insert", collection_name=collection, data=rows)
@@ -284,6 +284,7 @@ def _row(data: Data, i: int, passages: list[str]) -> dict[str, Any]:
         "passage": passages[i % len(passages)],
         "tokens": json.dumps(tokens, ensure_ascii=False),
         "sentences": encode_vectors(x[[(i + j) % len(x) for j in range(SENTENCES)]]),
+        "second": "",
         "vector": x[i].tolist(),
         "sparse": bm25sparse.document(tokens, data.stats.avgdl) or {0: 0.0},
     }

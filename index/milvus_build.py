@@ -21,6 +21,7 @@ from typing import Any
 from index.folder import folder_notes, parse_seeds
 from index.milvus_write import (
     BASELINE,
+    create,
     delete,
     drop_leftovers,
     drop_old,
@@ -42,23 +43,19 @@ from index.parts import (
     part_tokens,
     plan,
     prompts,
+    second_parts,
     seed_hashes,
 )
 from index.reuse import VideoPart, previous_parts
-from rag import ann
 from rag.bm25sparse import KeywordStats
 from rag.corpus import spread
 from rag.embedder import Embedder
 from rag.keyword import analyzer_signature
 from rag.manifest import Manifest, VideoRecord, video_from_json
-from rag.milvus import SENTENCE_LAYOUT, SENTENCES_MAX, VARCHAR_MAX, Milvus, connect
-from rag.milvus_corpus import vector_chars
+from rag.milvus import SECOND_LAYOUT, SENTENCE_LAYOUT, Milvus, connect
+from rag.second import second_for, second_model_id
 from rag.seed import Seed
 from rag.settings import Settings
-
-# Server indexes: HNSW graphs search a filtered subset well and need no training.
-HNSW = {"M": 16, "efConstruction": 200}
-HNSW_EF = 128
 
 
 def stale_reason(settings: Settings, model_id: str) -> str | None:
@@ -96,6 +93,10 @@ def _incompatible(manifest: dict[str, Any], settings: Settings, model_id: str) -
         return "prompts or chunk settings changed"
     if manifest.get("analyzer") != analyzer_signature():
         return "keyword analyzer changed"
+    # Each row holds its passage's second vector: another encoder rewrites every row.
+    second = second_model_id(model_id)
+    if manifest.get("second_model", "") != second:
+        return f"second encoder changed ({manifest.get('second_model') or 'none'} -> {second or 'none'})"
     return None
 
 
@@ -104,6 +105,8 @@ def _old_layout(milvus: Milvus, served: str) -> str | None:
     layout = milvus.state(served, ("layout",))["layout"] or {}
     if layout.get("sentence_vectors") != SENTENCE_LAYOUT:
         return "the served collection keeps sentence vectors as an older build did"
+    if layout.get("second_vectors") != SECOND_LAYOUT:
+        return "the served collection has no field for second-encoder vectors"
     return None
 
 
@@ -131,9 +134,16 @@ def build(settings: Settings, embedder: Embedder, progress: Progress | None = No
 def _parts(
     settings: Settings, embedder: Embedder, seeds: list[Seed], progress: Progress | None
 ) -> dict[str, VideoPart]:
-    """Each seed's rows, reusing the vectors of a local FAISS index built the same way, if any."""
+    """Each seed's rows, reusing the vectors of a local FAISS index built the same way, if any,
+    with each passage's second vector where a second encoder is used (rag.second)."""
+    second = second_for(embedder.model_id)
     local, _ = previous_parts(
-        settings.index_dir, embedder.model_id, embedder.dimension, prompts(settings), chunking(settings)
+        settings.index_dir,
+        embedder.model_id,
+        embedder.dimension,
+        prompts(settings),
+        chunking(settings),
+        second.model_id if second else "",
     )
     parts = {
         s.path.name: local[s.path.name]
@@ -143,6 +153,8 @@ def _parts(
     fresh = [s for s in seeds if s.path.name not in parts]
     for seed, part in zip(fresh, embed_seeds(fresh, settings, embedder, progress), strict=True):
         parts[seed.path.name] = part
+    if second is not None:
+        second_parts([parts[name] for name in sorted(parts)], second, progress)
     return parts
 
 
@@ -166,7 +178,7 @@ def _full(
     version = new_version(sorted(p.record.sha256 for p in ordered), settings)
     collection = f"{alias}_{version.replace('-', '_')}"
     total = sum(len(p.passages) for p in ordered)
-    search = _create(milvus, collection, embedder.dimension, total)
+    search = create(milvus, collection, embedder.dimension, total)
     records, next_row = insert(milvus, collection, ordered, tokens, stats.avgdl, 0, settings, progress)
     ids = spread(0, total, BASELINE)
     manifest = manifest_of(version, embedder, settings, {r.source: r.sha256 for r in records}, stats, report)
@@ -255,45 +267,3 @@ def _finish(report: BuildReport, manifest: Manifest, records: list[VideoRecord],
     report.videos = [r.video_id for r in records]
     report.passages = manifest.counts["passages"]
     report.sentences = sentences
-
-
-def _create(milvus: Milvus, collection: str, dimension: int, rows: int) -> dict[str, Any]:
-    """Create the collection and its indexes; the dense index's search parameters."""
-    from pymilvus import DataType, MilvusClient
-
-    schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
-    schema.add_field("id", DataType.INT64, is_primary=True)
-    schema.add_field("video_id", DataType.VARCHAR, max_length=512)
-    schema.add_field("position", DataType.INT64)
-    for name in ("passage", "tokens"):
-        schema.add_field(name, DataType.VARCHAR, max_length=VARCHAR_MAX)
-    schema.add_field(
-        "sentences",
-        DataType.ARRAY,
-        element_type=DataType.VARCHAR,
-        max_capacity=SENTENCES_MAX,
-        max_length=vector_chars(dimension),
-    )
-    schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dimension)
-    schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
-    params = milvus.client().prepare_index_params()
-    if not milvus.config.lite:
-        params.add_index("vector", index_type="HNSW", metric_type="IP", params=HNSW)
-        search: dict[str, Any] = {"ef": HNSW_EF}
-    elif rows * dimension <= ann.EXACT_MAX_CELLS:
-        params.add_index("vector", index_type="FLAT", metric_type="IP")
-        search = {}
-    else:
-        spec = ann.ivf_for(rows)
-        params.add_index("vector", index_type="IVF_FLAT", metric_type="IP", params={"nlist": spec.nlist})
-        search = {"nprobe": spec.nprobe}
-    params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="IP")
-    # Strong: a question right after a build sees its rows (and not the deleted ones).
-    milvus.call(
-        "create_collection",
-        collection_name=collection,
-        schema=schema,
-        index_params=params,
-        consistency_level="Strong",
-    )
-    return search

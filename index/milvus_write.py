@@ -13,19 +13,23 @@ import numpy as np
 
 from index.parts import BuildReport, Progress, chunk_settings, chunking, left_out_fields, prompts
 from index.reuse import VideoPart
-from rag import bm25sparse
+from rag import ann, bm25sparse
 from rag.bm25sparse import KeywordStats
 from rag.corpus import positions, spread
 from rag.embedder import Embedder
 from rag.keyword import analyzer_signature
 from rag.languages import spoken
 from rag.manifest import Manifest, VideoRecord, passage_from_json, passage_json
-from rag.milvus import SENTENCE_LAYOUT, Milvus
-from rag.milvus_corpus import encode_vectors, video_filter
+from rag.milvus import SECOND_LAYOUT, SECOND_MAX, SENTENCE_LAYOUT, SENTENCES_MAX, VARCHAR_MAX, Milvus
+from rag.milvus_corpus import encode_vectors, vector_chars, video_filter
+from rag.second import second_for
 from rag.settings import Settings
 
 BATCH = 256
 BASELINE = 1024
+# Server indexes: HNSW graphs search a filtered subset well and need no training.
+HNSW = {"M": 16, "efConstruction": 200}
+HNSW_EF = 128
 
 
 def sample(ids: list[int]) -> list[int]:
@@ -79,6 +83,7 @@ def manifest_of(
     stats: KeywordStats,
     report: BuildReport,
 ) -> Manifest:
+    second = second_for(embedder.model_id)
     return Manifest(
         version=version,
         model_id=embedder.model_id,
@@ -89,6 +94,7 @@ def manifest_of(
         counts={"videos": len(seeds), "passages": stats.documents},
         dense_index={"type": "milvus"},
         analyzer=analyzer_signature(),
+        second_model=second.model_id if second else "",
         **left_out_fields(report),
     )
 
@@ -110,6 +116,7 @@ def properties(
         "pending": pending,
         "sentences": sentences,
         "sentence_vectors": SENTENCE_LAYOUT,
+        "second_vectors": SECOND_LAYOUT,
     }
     return {
         "keyword": stats.record(),
@@ -138,8 +145,9 @@ def insert(
     done = 0
     for part, part_tokens in zip(parts, tokens, strict=True):
         sentence = 0
-        for p, at, vector, t in zip(
-            part.passages, positions(part.passages, overlap), part.dense, part_tokens, strict=True
+        seconds = [""] * len(part.passages) if part.second is None else encode_vectors(part.second)
+        for p, at, vector, t, second in zip(
+            part.passages, positions(part.passages, overlap), part.dense, part_tokens, seconds, strict=True
         ):
             count = len(p.sentences)
             encoded = encode_vectors(part.sentences[sentence : sentence + count])
@@ -152,6 +160,7 @@ def insert(
                     "passage": json.dumps(passage_json(p), ensure_ascii=False),
                     "tokens": json.dumps(t, ensure_ascii=False),
                     "sentences": encoded,
+                    "second": second,
                     "vector": np.asarray(vector, dtype=np.float32).tolist(),
                     "sparse": bm25sparse.document(t, avgdl) or {0: 0.0},
                 }
@@ -200,3 +209,47 @@ def drop_old(milvus: Milvus, keep: set[str], previous: int = 1) -> None:
     finished = [n for n in ours(milvus) if n not in keep]
     for name in finished[: max(len(finished) - previous, 0)]:
         milvus.call("drop_collection", collection_name=name)
+
+
+def create(milvus: Milvus, collection: str, dimension: int, rows: int) -> dict[str, Any]:
+    """Create the collection and its indexes; the dense index's search parameters."""
+    from pymilvus import DataType, MilvusClient
+
+    schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
+    schema.add_field("id", DataType.INT64, is_primary=True)
+    schema.add_field("video_id", DataType.VARCHAR, max_length=512)
+    schema.add_field("position", DataType.INT64)
+    for name in ("passage", "tokens"):
+        schema.add_field(name, DataType.VARCHAR, max_length=VARCHAR_MAX)
+    schema.add_field(
+        "sentences",
+        DataType.ARRAY,
+        element_type=DataType.VARCHAR,
+        max_capacity=SENTENCES_MAX,
+        max_length=vector_chars(dimension),
+    )
+    # A passage's second-encoder vector (rag.second) in base64, "" where none is used.
+    schema.add_field("second", DataType.VARCHAR, max_length=vector_chars(SECOND_MAX))
+    schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dimension)
+    schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
+    params = milvus.client().prepare_index_params()
+    if not milvus.config.lite:
+        params.add_index("vector", index_type="HNSW", metric_type="IP", params=HNSW)
+        search: dict[str, Any] = {"ef": HNSW_EF}
+    elif rows * dimension <= ann.EXACT_MAX_CELLS:
+        params.add_index("vector", index_type="FLAT", metric_type="IP")
+        search = {}
+    else:
+        spec = ann.ivf_for(rows)
+        params.add_index("vector", index_type="IVF_FLAT", metric_type="IP", params={"nlist": spec.nlist})
+        search = {"nprobe": spec.nprobe}
+    params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="IP")
+    # Strong: a question right after a build sees its rows (and not the deleted ones).
+    milvus.call(
+        "create_collection",
+        collection_name=collection,
+        schema=schema,
+        index_params=params,
+        consistency_level="Strong",
+    )
+    return search

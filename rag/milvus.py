@@ -9,7 +9,8 @@ Layout (written by ``index.milvus_build``):
   ``passage`` (the passage as JSON), ``vector`` (its e5 vector), ``sentences`` (its sentences'
   vectors, an array of one float32 vector in base64 per sentence: the answer span reads them;
   recomputing them would cost a model call per sentence of every candidate), ``tokens`` (its Kiwi morphemes) and ``sparse`` (its BM25
-  weights, ``rag.bm25sparse``).
+  weights, ``rag.bm25sparse``) and ``second`` (its second-encoder vector in base64, ``rag.second``;
+  "" where none is used).
 - The collection's properties hold the manifest, the videos and the keyword statistics, so they
   move with the alias and any server can check compatibility before serving.
 
@@ -40,6 +41,11 @@ SENTENCES_MAX = 4_096
 # How the sentence vectors of a collection's rows are stored (its layout's "sentence_vectors").
 # Builds before it wrote them into one VARCHAR, which held 31 sentences of 384 floats at most.
 SENTENCE_LAYOUT = "array"
+# How a collection's rows hold their second-encoder vectors (rag.second; its layout's
+# "second_vectors"): a base64 VARCHAR, "" where none is used.  Builds before it held none.
+SECOND_LAYOUT = "varchar"
+# The longest second-encoder vector a row holds (USE multilingual v3 has 512 dimensions).
+SECOND_MAX = 512
 _NOT_FOUND = 100
 _NOT_LOADED = 101
 T = TypeVar("T")

@@ -28,7 +28,7 @@ from rag.manifest import (
     passage_from_json,
     video_from_json,
 )
-from rag.milvus import Milvus, guarded
+from rag.milvus import SECOND_LAYOUT, Milvus, guarded
 
 ROW_FIELDS = ["id", "position", "passage", "vector", "sentences"]
 
@@ -65,6 +65,7 @@ class MilvusRows:
         self._rows: dict[int, dict[str, Any]] = {}
         self._parsed: dict[int, Passage] = {}
         self._sentences: dict[int, Vector] = {}
+        self._second: dict[int, Vector | None] = {}
         # Rows asked for and not found: deleted, or past a video's last row.
         self._gone: set[int] = set()
         self._fetch(list(ids))
@@ -109,8 +110,11 @@ class MilvusRows:
         return self._sentences[row]
 
     def second_vector(self, row: int) -> Vector | None:
-        # A collection stores no second-encoder vectors: the Searcher computes them (rag.second).
-        return None
+        # A collection built before second vectors holds none: the Searcher computes them (rag.second).
+        if row not in self._second:
+            value = self._row(row).get("second")
+            self._second[row] = decode_vectors(value, len(value) * 3 // 16)[0] if value else None
+        return self._second[row]
 
 
 class MilvusCorpus:
@@ -123,8 +127,11 @@ class MilvusCorpus:
         stats: KeywordStats,
         search: dict[str, Any],
         baseline_ids: list[int],
+        second: bool = False,
     ) -> None:
         self.milvus, self.collection = milvus, collection
+        # Whether its rows have a field for second-encoder vectors (rag.milvus.SECOND_LAYOUT).
+        self._fields = [*ROW_FIELDS, "second"] if second else ROW_FIELDS
         self._manifest, self._videos, self._stats, self._search = manifest, videos, stats, search
         self._spellings = Spellings(set(stats.df))
         rows = self.fetch(baseline_ids) if baseline_ids else []
@@ -204,7 +211,9 @@ class MilvusCorpus:
     def fetch(self, ids: list[int]) -> list[dict[str, Any]]:
         if not ids:
             return []
-        found = self.milvus.call("query", collection_name=self.collection, ids=ids, output_fields=ROW_FIELDS)
+        found = self.milvus.call(
+            "query", collection_name=self.collection, ids=ids, output_fields=self._fields
+        )
         return list(found or [])
 
     def rows(self, ids: Iterable[int]) -> MilvusRows:
@@ -263,4 +272,7 @@ def _load(milvus: Milvus, collection: str, model_id: str | None, dimension: int 
     videos = {v["video_id"]: video_from_json(v) for v in state["videos"]}
     stats = KeywordStats.from_record(state["keyword"])
     layout = state["layout"]
-    return MilvusCorpus(milvus, collection, manifest, videos, stats, layout["search"], layout["baseline"])
+    second = layout.get("second_vectors") == SECOND_LAYOUT
+    return MilvusCorpus(
+        milvus, collection, manifest, videos, stats, layout["search"], layout["baseline"], second
+    )

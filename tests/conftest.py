@@ -53,6 +53,26 @@ def seed_index(make_settings: Callable[..., Settings], tmp_path: Path, model_id:
     return settings
 
 
+def seed_stores(
+    make_settings: Callable[..., Settings], tmp_path: Path, model_id: str = "fake"
+) -> tuple[Settings, Settings]:
+    """The real seed indexed twice with the fake embedder under ``model_id``: FAISS, and Milvus
+    Lite in a .db file."""
+    import shutil
+
+    from index.build import build
+    from rag.embedder import FakeEmbedder
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEED, seeds / SEED.name)
+    faiss = make_settings(model="fake")
+    milvus = make_settings(model="fake", store="milvus", milvus_uri=str(tmp_path / "milvus.db"))
+    build(faiss, FakeEmbedder(model_id=model_id))
+    build(milvus, FakeEmbedder(model_id=model_id))
+    return faiss, milvus
+
+
 @pytest.fixture
 def fake_built(make_settings: Callable[..., Settings], tmp_path: Path) -> Settings:
     """An index of the real seed built with the fake embedder; returns its settings."""

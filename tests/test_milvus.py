@@ -19,7 +19,7 @@ from rag.params import RetrievalParams
 from rag.retrieval import Searcher
 from rag.served import open_corpus, served_version
 from rag.settings import Settings
-from tests.conftest import ROOT, SEED, VIDEO_ID
+from tests.conftest import ROOT, SEED, VIDEO_ID, seed_stores
 
 DATA = ROOT / "tests" / "data"
 QUESTIONS = [
@@ -34,14 +34,7 @@ PARAMS = RetrievalParams(min_confidence=0.0)
 @pytest.fixture
 def stores(make_settings: Callable[..., Settings], tmp_path: Path) -> tuple[Settings, Settings]:
     """The real seed indexed twice with the fake embedder: FAISS, and Milvus Lite in a .db file."""
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    shutil.copy(SEED, seeds / SEED.name)
-    faiss = make_settings(model="fake")
-    milvus = make_settings(model="fake", store="milvus", milvus_uri=str(tmp_path / "milvus.db"))
-    build(faiss, FakeEmbedder())
-    build(milvus, FakeEmbedder())
-    return faiss, milvus
+    return seed_stores(make_settings, tmp_path)
 
 
 def _row_count(milvus: Milvus) -> int:
