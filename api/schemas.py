@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 from pydantic_core import PydanticCustomError
 
 from api.jobs import Job
@@ -13,7 +13,7 @@ from rag.answer import Answer
 from rag.chunking import estimated_at
 from rag.manifest import VideoRecord
 from rag.moments import Hit
-from rag.question import MAX_K, MAX_QUESTION_CHARS, QUESTION_PATTERN
+from rag.question import MAX_K, MAX_QUESTION_CHARS, QUESTION_PATTERN, too_long
 from rag.timefmt import format_clock, link_at, seconds
 
 if TYPE_CHECKING:
@@ -30,10 +30,29 @@ def _json_integer(value: object) -> object:
 JsonInt = Annotated[int, BeforeValidator(_json_integer)]
 
 
+def within_limit(value: str) -> str:
+    """The length limit counted as the CLI and MCP count it: after spacing is normalized, so
+    pasted line breaks and indentation do not count against it."""
+    long = too_long(value)
+    if long:
+        raise PydanticCustomError("string_too_long", long)
+    return value
+
+
+# A question's text at the HTTP door: something not blank, no control characters (the pattern),
+# at most MAX_QUESTION_CHARS once its spacing is normalized.
+QUESTION_FIELD = Field(
+    min_length=1,
+    pattern=QUESTION_PATTERN,
+    description=f"the question: at most {MAX_QUESTION_CHARS} characters once runs of spaces are one",
+)
+QuestionText = Annotated[str, QUESTION_FIELD, AfterValidator(within_limit)]
+
+
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, pattern=QUESTION_PATTERN)
+    question: QuestionText
     k: JsonInt = Field(default=5, ge=1, le=MAX_K)
     video_id: str | None = None
     generate: StrictBool | None = Field(

@@ -38,6 +38,17 @@ def normalize_query(text: str) -> str:
     return _SPACES.sub(" ", _INVISIBLES.sub("", text)).strip()
 
 
+def too_long(query: str) -> str | None:
+    """What is wrong with the length of ``query``, counted once its spacing is normalized, or None:
+    every door counts alike (HTTP, CLI, MCP)."""
+    n = len(normalize_query(query))
+    return (
+        f"the question is {n} characters long; the limit is {MAX_QUESTION_CHARS}"
+        if n > MAX_QUESTION_CHARS
+        else None
+    )
+
+
 def checked(query: str, k: int) -> str:
     """``query`` with its spacing normalized, or a QueryError saying what is wrong with it or ``k``."""
     if _CONTROL.search(query):
@@ -45,8 +56,9 @@ def checked(query: str, k: int) -> str:
     text = normalize_query(query)
     if not text:
         raise QueryError("the question is empty")
-    if len(text) > MAX_QUESTION_CHARS:
-        raise QueryError(f"the question is {len(text)} characters long; the limit is {MAX_QUESTION_CHARS}")
+    long = too_long(text)
+    if long:
+        raise QueryError(long)
     if not 1 <= k <= MAX_K:
         raise QueryError(f"k must be between 1 and {MAX_K}, got {k}")
     return text

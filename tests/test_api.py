@@ -138,7 +138,10 @@ def test_whitespace_question_is_rejected(client: TestClient, blank: str) -> None
             "the request body is not valid JSON (at character 17: Expecting ',' delimiter)",
         ),
         ({"json": {"question": "x", "extra": 1}}, "extra: Extra inputs are not permitted"),
-        ({"json": {"question": "x" * 1001}}, "question: String should have at most 1000 characters"),
+        (
+            {"json": {"question": "x" * 1001}},
+            "question: the question is 1001 characters long; the limit is 1000",
+        ),
         ({"json": {"question": "x", "k": True}}, "k: Input should be a valid integer"),
         ({"json": {"question": "x", "k": "5"}}, "k: Input should be a valid integer"),
     ],
@@ -147,6 +150,16 @@ def test_ask_rejects_bad_bodies(client: TestClient, kwargs: dict[str, object], m
     r = client.post("/v1/ask", **kwargs)  # type: ignore[arg-type]
     assert r.status_code == 422
     assert r.json()["error"]["message"] == message
+
+
+def test_a_questions_length_is_counted_once_its_spacing_is_normalized(client: TestClient) -> None:
+    # As the CLI and MCP count it: pasted line breaks and indentation do not count against the limit.
+    pasted = "\n    ".join(["GPU"] * 250)  # 1,995 characters, 999 once runs of spaces are one
+    assert client.post("/v1/ask", json={"question": pasted}).status_code == 200
+    assert client.get("/v1/search", params={"q": pasted}).status_code == 200
+    r = client.get("/v1/search", params={"q": pasted + " GPU"})
+    assert r.status_code == 422
+    assert r.json()["error"]["message"] == "query.q: the question is 1003 characters long; the limit is 1000"
 
 
 def test_videos_and_health(client: TestClient) -> None:

@@ -5,11 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
+from pydantic import AfterValidator
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import LlmDep, SearcherDep
 from api.generation import STREAM_DOC, event_stream, generation_out, titles_of, written
-from api.schemas import AskRequest, AskResponse, ErrorResponse, PassageOut, SearchResponse
+from api.schemas import AskRequest, AskResponse, ErrorResponse, PassageOut, SearchResponse, within_limit
 from rag.moments import Hit
 from rag.question import MAX_K, MAX_QUESTION_CHARS, QUESTION_PATTERN
 from rag.result import Result
@@ -28,8 +29,11 @@ def search(
     q: Annotated[
         str,
         Query(
-            min_length=1, max_length=MAX_QUESTION_CHARS, pattern=QUESTION_PATTERN, description="the question"
+            min_length=1,
+            pattern=QUESTION_PATTERN,
+            description=f"the question: at most {MAX_QUESTION_CHARS} characters once runs of spaces are one",
         ),
+        AfterValidator(within_limit),
     ],
     k: Annotated[int, Query(ge=1, le=MAX_K)] = 5,
     video_id: str | None = None,
