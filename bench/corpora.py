@@ -45,6 +45,7 @@ CORPORA = (
     Corpus("mix8", Path("eval/mix8.jsonl"), Path("eval/mix8"), Path("var/mix8")),
     Corpus("mix9", Path("eval/mix9.jsonl"), Path("eval/mix9"), Path("var/mix9")),
     Corpus("mix10", Path("eval/mix10.jsonl"), Path("eval/mix10"), Path("var/mix10")),
+    Corpus("mix11", Path("eval/mix11.jsonl"), Path("eval/mix11"), Path("var/mix11")),
 )
 
 
