@@ -39,14 +39,14 @@ def within_limit(value: str) -> str:
     return value
 
 
+QUESTION_HELP = f"the question: at most {MAX_QUESTION_CHARS} characters once runs of spaces are one"
 # A question's text at the HTTP door: something not blank, no control characters (the pattern),
 # at most MAX_QUESTION_CHARS once its spacing is normalized.
-QUESTION_FIELD = Field(
-    min_length=1,
-    pattern=QUESTION_PATTERN,
-    description=f"the question: at most {MAX_QUESTION_CHARS} characters once runs of spaces are one",
-)
-QuestionText = Annotated[str, QUESTION_FIELD, AfterValidator(within_limit)]
+QuestionText = Annotated[
+    str,
+    Field(min_length=1, pattern=QUESTION_PATTERN, description=QUESTION_HELP),
+    AfterValidator(within_limit),
+]
 
 
 class AskRequest(BaseModel):

@@ -22,16 +22,16 @@ from index.parts import (
     part_tokens,
     plan,
     prompts,
-    second_parts,
     seed_files,
     seed_hashes,
+    stacked_second,
 )
 from index.reuse import VideoPart, previous_parts
 from rag.embedder import Embedder, LazyEmbedder, configured_model_id, load_embedder
 from rag.errors import IndexMissingError, RagError, SeedError
 from rag.keyword import KeywordIndex, analyzer_signature
 from rag.manifest import Manifest, left_out_of
-from rag.second import second_for, second_model_id
+from rag.second import second_changed, second_for
 from rag.settings import Settings
 from rag.store import read_manifest, remove_leftovers, write_index
 
@@ -70,10 +70,7 @@ def stale_reason(settings: Settings, model_id: str) -> str | None:
     if manifest.analyzer != analyzer_signature():
         # Questions are tokenized by the analyzer installed now: the index must match it.
         return "keyword analyzer changed"
-    second = second_model_id(model_id)
-    if manifest.second_model != second:
-        return f"second encoder changed ({manifest.second_model or 'none'} -> {second or 'none'})"
-    return None
+    return second_changed(manifest.second_model, model_id)
 
 
 def left_out(settings: Settings) -> tuple[list[SeedError], dict[str, str], list[SeedError]]:
@@ -162,7 +159,7 @@ def _build(settings: Settings, embedder: Embedder, progress: Progress | None) ->
     sentences = np.vstack([part.sentences for part in ordered]).astype(np.float32)
     tokens = [row for rows in part_tokens(ordered) for row in rows]
     keyword = KeywordIndex.build(tokens)
-    second_vectors = None if second is None else second_parts(ordered, second, progress)
+    second_vectors = None if second is None else stacked_second(ordered, second, progress)
     manifest = Manifest(
         version=new_version(sorted(part.record.sha256 for part in ordered), settings),
         model_id=embedder.model_id,

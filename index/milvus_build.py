@@ -38,12 +38,12 @@ from index.parts import (
     check_unique,
     chunking,
     embed_seeds,
+    fill_second,
     new_version,
     nothing_to_index,
     part_tokens,
     plan,
     prompts,
-    second_parts,
     seed_hashes,
 )
 from index.reuse import VideoPart, previous_parts
@@ -53,7 +53,7 @@ from rag.embedder import Embedder
 from rag.keyword import analyzer_signature
 from rag.manifest import Manifest, VideoRecord, video_from_json
 from rag.milvus import SECOND_LAYOUT, SENTENCE_LAYOUT, Milvus, connect
-from rag.second import second_for, second_model_id
+from rag.second import second_changed, second_for
 from rag.seed import Seed
 from rag.settings import Settings
 
@@ -94,10 +94,7 @@ def _incompatible(manifest: dict[str, Any], settings: Settings, model_id: str) -
     if manifest.get("analyzer") != analyzer_signature():
         return "keyword analyzer changed"
     # Each row holds its passage's second vector: another encoder rewrites every row.
-    second = second_model_id(model_id)
-    if manifest.get("second_model", "") != second:
-        return f"second encoder changed ({manifest.get('second_model') or 'none'} -> {second or 'none'})"
-    return None
+    return second_changed(manifest.get("second_model", ""), model_id)
 
 
 def _old_layout(milvus: Milvus, served: str) -> str | None:
@@ -154,7 +151,7 @@ def _parts(
     for seed, part in zip(fresh, embed_seeds(fresh, settings, embedder, progress), strict=True):
         parts[seed.path.name] = part
     if second is not None:
-        second_parts([parts[name] for name in sorted(parts)], second, progress)
+        fill_second([parts[name] for name in sorted(parts)], second, progress)
     return parts
 
 

@@ -22,7 +22,7 @@ from rag.languages import spoken
 from rag.manifest import Manifest, VideoRecord, passage_from_json, passage_json
 from rag.milvus import SECOND_LAYOUT, SECOND_MAX, SENTENCE_LAYOUT, SENTENCES_MAX, VARCHAR_MAX, Milvus
 from rag.milvus_corpus import encode_vectors, vector_chars, video_filter
-from rag.second import second_for
+from rag.second import second_model_id
 from rag.settings import Settings
 
 BATCH = 256
@@ -83,7 +83,6 @@ def manifest_of(
     stats: KeywordStats,
     report: BuildReport,
 ) -> Manifest:
-    second = second_for(embedder.model_id)
     return Manifest(
         version=version,
         model_id=embedder.model_id,
@@ -94,7 +93,7 @@ def manifest_of(
         counts={"videos": len(seeds), "passages": stats.documents},
         dense_index={"type": "milvus"},
         analyzer=analyzer_signature(),
-        second_model=second.model_id if second else "",
+        second_model=second_model_id(embedder.model_id),
         **left_out_fields(report),
     )
 

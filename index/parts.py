@@ -178,19 +178,23 @@ def embed_seeds(
     return parts
 
 
-def second_parts(parts: list[VideoPart], encoder: SecondEncoder, progress: Progress | None) -> Vectors:
-    """Every passage's second-encoder vector (rag.second), in part order: the kept ones, and the
-    others encoded now (about 5 ms a passage)."""
+def fill_second(parts: list[VideoPart], encoder: SecondEncoder, progress: Progress | None) -> None:
+    """Each part's second-encoder vectors (rag.second): the kept ones stay, the others are encoded
+    now (about 5 ms a passage)."""
     todo = sum(len(part.passages) for part in parts if part.second is None)
     done = 0
-    vectors = []
     for part in parts:
         if part.second is None:
             part.second = passage_vectors(encoder, part.passages)
             done += len(part.passages)
             if progress:
                 progress("second encoder", done, todo)
-        vectors.append(part.second)
+
+
+def stacked_second(parts: list[VideoPart], encoder: SecondEncoder, progress: Progress | None) -> Vectors:
+    """Every passage's second-encoder vector, in part order (``fill_second``)."""
+    fill_second(parts, encoder, progress)
+    vectors = [part.second for part in parts if part.second is not None]
     if not vectors:
         return np.zeros((0, encoder.dimension), dtype=np.float32)
     return np.vstack(vectors).astype(np.float32)

@@ -52,6 +52,11 @@ def decode_vectors(value: str | list[str], dimension: int) -> Vector:
     return np.frombuffer(data, dtype="<f4").reshape(-1, dimension).astype(np.float32)
 
 
+def decode_vector(value: str) -> Vector:
+    """One vector ``encode_vectors`` wrote, of any width (a row's second-encoder vector)."""
+    return np.frombuffer(base64.b64decode(value), dtype="<f4").astype(np.float32)
+
+
 def video_filter(video_id: str | None) -> str:
     # A JSON string is a valid Milvus string literal: quotes and backslashes escaped.
     return "" if video_id is None else f"video_id == {json.dumps(video_id, ensure_ascii=False)}"
@@ -113,7 +118,7 @@ class MilvusRows:
         # A collection built before second vectors holds none: the Searcher computes them (rag.second).
         if row not in self._second:
             value = self._row(row).get("second")
-            self._second[row] = decode_vectors(value, len(value) * 3 // 16)[0] if value else None
+            self._second[row] = decode_vector(value) if value else None
         return self._second[row]
 
 

@@ -118,6 +118,15 @@ def second_model_id(model_id: str) -> str:
     return second.model_id if second else ""
 
 
+def second_changed(recorded: str, model_id: str) -> str | None:
+    """Why second vectors stored by encoder ``recorded`` ("" for none) no longer serve ``model_id``
+    (a stale reason), or None when they do."""
+    second = second_model_id(model_id)
+    if recorded == second:
+        return None
+    return f"second encoder changed ({recorded or 'none'} -> {second or 'none'})"
+
+
 def passage_vectors(encoder: SecondEncoder, passages: Sequence[Passage]) -> Vectors:
     """Each passage's second vector, from the same text its e5 vector is computed from."""
     return encoder.encode([embedding_text(p) for p in passages])

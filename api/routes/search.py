@@ -10,9 +10,17 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import LlmDep, SearcherDep
 from api.generation import STREAM_DOC, event_stream, generation_out, titles_of, written
-from api.schemas import AskRequest, AskResponse, ErrorResponse, PassageOut, SearchResponse, within_limit
+from api.schemas import (
+    QUESTION_HELP,
+    AskRequest,
+    AskResponse,
+    ErrorResponse,
+    PassageOut,
+    SearchResponse,
+    within_limit,
+)
 from rag.moments import Hit
-from rag.question import MAX_K, MAX_QUESTION_CHARS, QUESTION_PATTERN
+from rag.question import MAX_K, QUESTION_PATTERN
 from rag.result import Result
 from rag.retrieval import Searcher
 
@@ -28,11 +36,7 @@ def search(
     searcher: SearcherDep,
     q: Annotated[
         str,
-        Query(
-            min_length=1,
-            pattern=QUESTION_PATTERN,
-            description=f"the question: at most {MAX_QUESTION_CHARS} characters once runs of spaces are one",
-        ),
+        Query(min_length=1, pattern=QUESTION_PATTERN, description=QUESTION_HELP),
         AfterValidator(within_limit),
     ],
     k: Annotated[int, Query(ge=1, le=MAX_K)] = 5,
