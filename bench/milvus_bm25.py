@@ -75,7 +75,9 @@ def main() -> None:
     settings = load_settings(seeds_dir=seeds)
     parsed = parse_seeds(seeds).seeds
     analyzer = Analyzer()
-    videos = [[analyzer.tokens(p.text) for p in chunk_seed(s, chunk_settings(settings))] for s in parsed]
+    videos = [
+        [analyzer.passage_tokens(p.text) for p in chunk_seed(s, chunk_settings(settings))] for s in parsed
+    ]
     everything = [t for video in videos for t in video]
     bm25 = KeywordIndex.build(everything)
     stats = KeywordStats.of(everything)

@@ -95,7 +95,7 @@ def load_real() -> Real:
         np.savez(path, passages=passages, questions=asked)
     analyzer = Analyzer()
     chunked = chunk_seed(read_seed(SEED_FILE), ChunkSettings())
-    tokens = [analyzer.tokens(p.text) for p in chunked]
+    tokens = [analyzer.passage_tokens(p.text) for p in chunked]
     per_passage = sum(len(p.sentences) for p in chunked) / len(chunked)
     note = f"{len(texts)} passage and sentence texts, {note}"
     return Real(passages, asked, questions, tokens, per_passage, note)

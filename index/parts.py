@@ -219,7 +219,7 @@ def part_tokens(parts: Iterable[VideoPart]) -> list[list[list[str]]]:
 
     analyzer = Analyzer()
     return [
-        part.tokens if part.tokens is not None else [analyzer.tokens(p.text) for p in part.passages]
+        part.tokens if part.tokens is not None else [analyzer.passage_tokens(p.text) for p in part.passages]
         for part in parts
     ]
 

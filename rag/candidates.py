@@ -15,9 +15,10 @@ import numpy as np
 
 from rag.corpus import Corpus, Rows
 from rag.foreign import script
-from rag.fusion import rrf, weighted, with_second, with_sentences
+from rag.fusion import rrf, weighted, with_bridge, with_second, with_sentences
 from rag.languages import Languages
 from rag.params import RetrievalParams
+from rag.readings import question_readings
 from rag.second import SecondScores
 
 
@@ -107,6 +108,11 @@ class Candidates:
                 ((r, s - p.same_language if r in lean else s) for r, s in dense), key=lambda x: (-x[1], x[0])
             )
             leaned = leaned[:pool]
+        pairs = question_readings(tokens) if language == "ko" and p.bridge_weight else []
+        if dense and pairs:
+            # A Korean question's words read in Japanese passages' kanji (rag.readings); the
+            # reading pairs are in no other passage, so only Japanese candidates move.
+            leaned = with_bridge(leaned, self.index.keyword(pairs, pool, video_id), p.bridge_weight)
         if p.mode == "dense":
             ranked = leaned
         elif p.mode == "keyword":

@@ -31,6 +31,19 @@ def with_second(
     return sorted(out, key=lambda item: (-item[1], item[0]))
 
 
+def with_bridge(
+    dense: list[tuple[int, float]], bridged: list[tuple[int, float]], weight: float
+) -> list[tuple[int, float]]:
+    """Each dense score plus ``weight`` of its BM25 score over reading pairs (rag.readings), as a
+    share of the best one: a Korean question's key words, read in a Japanese passage's kanji."""
+    top = max((s for _, s in bridged), default=0.0)
+    if not top:
+        return dense
+    bonus = {row: weight * s / top for row, s in bridged}
+    out = [(row, score + bonus.get(row, 0.0)) for row, score in dense]
+    return sorted(out, key=lambda item: (-item[1], item[0]))
+
+
 def rrf(rankings: list[list[tuple[int, float]]], k: int) -> list[tuple[int, float]]:
     fused: dict[int, float] = {}
     for ranking in rankings:

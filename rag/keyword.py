@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from rag.foreign import EN_STOP, bigrams, latin_words, name_part, singular
+from rag.readings import passage_readings
 
 # Nouns, numbers, foreign words, roots and predicate stems carry the content; particles,
 # endings and punctuation do not.
@@ -26,7 +27,8 @@ _HANGUL_BASE, _HANGUL_LAST = 0xAC00, 0xD7A3
 # Bump when Analyzer.tokens changes what it returns: indexes are then rebuilt (their stored
 # tokens no longer match how questions are tokenized).  2: Kiwi without its multi-word dictionary.
 # 3: Latin words whole, English function words dropped, plurals folded, kana and kanji as bigrams.
-ANALYZER_REVISION = 3
+# 4: a passage's kanji compounds also as their Korean reading pairs (rag.readings).
+ANALYZER_REVISION = 4
 
 _kiwi: Any = None
 _kiwi_lock = threading.Lock()
@@ -62,6 +64,11 @@ class Analyzer:
 
     def tokens(self, text: str) -> list[str]:
         return content_tokens(self.morphs(text))
+
+    def passage_tokens(self, text: str) -> list[str]:
+        """A passage's tokens as indexed: its content morphemes, then its kanji compounds' Korean
+        reading pairs (rag.readings), which only a Korean question's words are cut to meet."""
+        return self.tokens(text) + passage_readings(text)
 
 
 def content_tokens(morphs: Sequence[Any]) -> list[str]:

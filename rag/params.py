@@ -37,6 +37,10 @@ class RetrievalParams:
     # where one is used beside the model.  0.07 of 0, 0.07, 0.14 and 0.28 on the development splits
     # (docs/quality.md, "A second encoder"); 0 turns it off.
     second_weight: float = 0.07
+    # Share of a Korean question's BM25 score over the Korean readings of a Japanese passage's kanji
+    # compounds (rag.readings), as a share of the best such score, added to that passage's dense
+    # score; 0 turns it off.
+    bridge_weight: float = 0.02
     # The answer span's linear model over rag.answer.FEATURES, fitted on the development splits by
     # `python -m bench.answers`.
     answer_weights: tuple[float, ...] = (
