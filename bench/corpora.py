@@ -46,6 +46,7 @@ CORPORA = (
     Corpus("mix9", Path("eval/mix9.jsonl"), Path("eval/mix9"), Path("var/mix9")),
     Corpus("mix10", Path("eval/mix10.jsonl"), Path("eval/mix10"), Path("var/mix10")),
     Corpus("mix11", Path("eval/mix11.jsonl"), Path("eval/mix11"), Path("var/mix11")),
+    Corpus("mix12", Path("eval/mix12.jsonl"), Path("eval/mix12"), Path("var/mix12")),
 )
 
 
