@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from rag.foreign import EN_STOP
+
 # The counter of a calendar year ("2024년", "in 2024"): a time, which answers "몇 년" or "what year"
 # but not "how many" or "얼마" (what the GPU cost is not "2024년").
 YEAR = "year"
@@ -27,23 +29,28 @@ _YEAR_BEFORE = re.compile(
     re.I,
 )
 _YEAR_AFTER = re.compile(r"(?:s\b|\s*年|\s*[-/.]\s*\d)")
+# Speech-to-text writes most numbers of English talks in words: "twenty-five casks a day".
+_ONES = "one|two|three|four|five|six|seven|eight|nine"
+_WORD_NUMBER = (
+    rf"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:{_ONES}))?|{_ONES}|ten|eleven|"
+    r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|hundred|thousand|dozen|"
+    r"half|quarter|a third|a million|a billion"
+)
+_NUMBER = rf"(?:\$\s?)?\d(?:[\d,.]*\d)?|\b(?:{_WORD_NUMBER})\b"
+# Number words that are seldom a count of what follows them ("one day", "half the time").
+_NOT_COUNTS = frozenset(("one", "half", "quarter", "a third"))
 _MONTHS = "January|February|March|April|June|July|August|September|October|November|December"
 _EN_TIME = re.compile(
     rf"\b(?:{_MONTHS})\b|\bMay \d|\b(?:in|since|until|by|last|next|this) May\b"
     r"|\b(?:yesterday|today|tomorrow|tonight|ago|decades?|centur(?:y|ies))\b"
     r"|\b(?:last|next|this|that|every) (?:year|month|week|spring|summer|autumn|fall|winter)\b"
-    r"|\b\d+ (?:years?|months?|weeks?|days?|hours?|minutes?)\b(?! old)|\b'\d\d\b",
+    rf"|\b(?:\d+|{_WORD_NUMBER}) (?:years?|months?|weeks?|days?|hours?|minutes?)\b(?! old)|\b'\d\d\b",
     re.I,
 )
 _JA_TIME = re.compile(
     "[0-9０-９一二三四五六七八九十百千]+(?:年|月|日|世紀|時)|昨年|去年|今年|来年|先月|今月|来月|昨日|今日|明日|当時"
 )
 
-_NUMBER = (
-    r"(?:\$\s?)?\d(?:[\d,.]*\d)?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|dozen|half|"
-    r"quarter|a third|a million|a billion)\b"
-)
 _SCALE = r"(?:\s*(?:hundred|thousand|million|billion|trillion|k\b|m\b|bn\b|万|億|千|百|兆))*"
 _JA_UNITS = "円|ドル|人|歳|回|個|台|割|パーセント|件|軒|か所|カ所|ヶ所|箇所"
 _EN_AMOUNT = re.compile(rf"({_NUMBER}){_SCALE}\s*(%|[A-Za-z]+|{_JA_UNITS})?", re.I)
@@ -132,7 +139,10 @@ def text_facts(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
             counters.add(YEAR)  # "in 1858": a time, not an amount
             time = True
             continue
-        counters.add("" if number[-1].isdigit() else "-")
+        # A figure, or a number in words before what it counts ("twenty-five casks"), states a count
+        # in whatever unit was asked; a number word alone ("one of them") does not.
+        counted = unit.isalpha() and unit not in EN_STOP and number.lower() not in _NOT_COUNTS
+        counters.add("" if number[-1].isdigit() or counted else "-")
         if number.startswith("$"):
             counters.add("달러")
         if unit in _UNITS and not (unit == "years" and "old" not in sentence[m.end() : m.end() + 5]):

@@ -11,7 +11,7 @@ from rag.textfacts import text_facts
     [
         ("The first cable was laid in 1858, you know.", {"year"}, {"time"}),
         ("It cost about $25,000 because prices rose.", {"", "달러"}, {"reason"}),
-        ("Some twenty people showed up, Jensen Huang said.", {"-", "명"}, {"claim", "person"}),
+        ("Some twenty people showed up, Jensen Huang said.", {"", "명"}, {"claim", "person"}),
         ("She was 34 years old when she moved to Boston.", {"", "살"}, {"place"}),
         ("The hives will do better by planting clover.", set(), {"claim", "method"}),
         ("A cable takes 3 years to lay.", {""}, {"time"}),
@@ -62,6 +62,30 @@ def test_only_sentences_without_hangul_are_read_from_their_text() -> None:
 )
 def test_years_from_amounts_and_from_as_a_place(sentence: str, counters: set[str], kinds: set[str]) -> None:
     assert text_facts(sentence) == (frozenset(counters), frozenset(kinds))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "counters", "kinds"),
+    [
+        # Speech-to-text spells numbers out: a number word before what it counts is a count.
+        ("A good cooper repairs around twenty-five casks a day.", {""}, set()),
+        ("We get thirty thousand casks through the yard.", {""}, {"method"}),
+        # "one of them", "half the time": no count; a number word alone neither.
+        ("That was one of them, half the time.", {"-"}, set()),
+        ("I was eleven.", {"-"}, set()),
+        # A duration in words is a time, as one in figures is.
+        ("She has done it for twenty-seven years now.", {""}, {"time"}),
+    ],
+)
+def test_numbers_in_words(sentence: str, counters: set[str], kinds: set[str]) -> None:
+    assert text_facts(sentence) == (frozenset(counters), frozenset(kinds))
+
+
+def test_a_number_in_words_answers_how_many() -> None:
+    stated = SentenceFacts(Analyzer().morphs)
+    things = Expectation("quantity", frozenset({"개", "마리", "가지"}))
+    assert stated("A good cooper repairs around twenty-five casks a day.").satisfy(things)
+    assert not stated("That was one of them, I think.").satisfy(things)
 
 
 def test_kanji_amounts_answer_quantity_questions() -> None:
