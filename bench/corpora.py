@@ -47,6 +47,7 @@ CORPORA = (
     Corpus("mix10", Path("eval/mix10.jsonl"), Path("eval/mix10"), Path("var/mix10")),
     Corpus("mix11", Path("eval/mix11.jsonl"), Path("eval/mix11"), Path("var/mix11")),
     Corpus("mix12", Path("eval/mix12.jsonl"), Path("eval/mix12"), Path("var/mix12")),
+    Corpus("mix13", Path("eval/mix13.jsonl"), Path("eval/mix13"), Path("var/mix13")),
 )
 
 
