@@ -35,6 +35,7 @@ from rag.answertype import KINDS, Expectation, Facts
 from rag.chunking import INFO_SECTION, Passage, time_at
 from rag.moments import Hit
 from rag.neighbours import joins
+from rag.readings import passage_readings
 from rag.videofields import bare_field, states_field
 
 if TYPE_CHECKING:
@@ -140,6 +141,9 @@ def candidates(
         sims = (vectors @ asked.vector).tolist()
         stated = [facts(p.text[s.start : s.end]) for s in p.sentences]
         own = [set(f.tokens) for f in stated]
+        # A Japanese sentence also holds a Korean question's words as its kanji's readings
+        # (rag.readings); they count as the question's words there, not as new words.
+        read = [own[i] | set(passage_readings(p.text[s.start : s.end])) for i, s in enumerate(p.sentences)]
         n = len(sims)
         closest = max(sims)
         # The info passage's figure lines answer only the question that asks for them.
@@ -157,7 +161,7 @@ def candidates(
                 if b >= n or a in barred or b in barred:
                     continue
                 tokens = own[a] | own[b]
-                words, focus = found(tokens)
+                words, focus = found(read[a] | read[b])
                 new = tokens - known_words
                 expected = asked.expected
                 typed = expected is not None and (stated[a].satisfy(expected) or stated[b].satisfy(expected))
@@ -173,7 +177,7 @@ def candidates(
                     sims[a - 1] if a > 0 else cosine,
                     sims[b + 1] if b + 1 < n else cosine,
                     # A sentence restating the question often comes just before its answer.
-                    found(own[a - 1])[0] if a > 0 else 0.0,
+                    found(read[a - 1])[0] if a > 0 else 0.0,
                     float(b > a),
                     1.0 / hit.rank,
                     float(cosine == closest),

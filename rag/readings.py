@@ -76,3 +76,9 @@ def question_readings(tokens: list[str]) -> list[str]:
         if _HANGUL.fullmatch(token):
             out.extend(_pairs(token))
     return out
+
+
+def readable(words: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    """A Korean question's key words with the spellings that count as each, plus its reading pairs:
+    in a Japanese sentence, 양식 is found as 養殖's reading."""
+    return {w: spellings | frozenset(question_readings([w])) for w, spellings in words.items()}

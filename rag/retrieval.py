@@ -22,6 +22,7 @@ from rag.moment import asks_moment, topic
 from rag.moments import SETTLED, Folder, Hit
 from rag.params import RetrievalParams
 from rag.question import checked, has_words
+from rag.readings import readable
 from rag.result import Result, gated
 from rag.second import SecondScores, second_for
 from rag.sentencefacts import SentenceFacts
@@ -173,7 +174,12 @@ class Searcher:
         expected = None if moment else expectation(text, morphs)
         idf = {w: self.index.idf(w) for w in words}
         asked = Asked(
-            vector[0], words, expected, idf, None if moment else asked_field(text), named_fields(text)
+            vector[0],
+            readable(words) if script(text) == "ko" else words,
+            expected,
+            idf,
+            None if moment else asked_field(text),
+            named_fields(text),
         )
         spans = candidates(rows, asked, hits[:k], self._facts)
         decisive = expected if self.params.check_answer_type and expected and expected.decisive else None

@@ -7,7 +7,7 @@ import pytest
 
 from rag.fusion import with_bridge
 from rag.keyword import Analyzer, KeywordIndex
-from rag.readings import initial_law, passage_readings, question_readings
+from rag.readings import initial_law, passage_readings, question_readings, readable
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,11 @@ def test_the_bridge_adds_a_share_of_the_best_reading_score() -> None:
     assert [row for row, _ in bridged] == [2, 0, 1]
     assert [score for _, score in bridged] == pytest.approx([0.905, 0.90, 0.895])
     assert with_bridge(dense, [], 0.02) == dense
+
+
+def test_a_korean_questions_words_are_also_spelled_as_their_reading_pairs() -> None:
+    words = {"양식장": frozenset({"양식장"}), "물": frozenset({"물"})}
+    assert readable(words) == {
+        "양식장": frozenset({"양식장", "ko:양식", "ko:식장"}),
+        "물": frozenset({"물"}),
+    }

@@ -48,3 +48,11 @@ def test_a_korean_question_meets_the_japanese_passage_by_its_kanji(library: Sett
     alone = Searcher(index, embedder, replace(RetrievalParams(), bridge_weight=0.0)).search(question, k=3)
     assert evidence not in alone[0].passage.text
     assert any(evidence in h.passage.text for h in alone)
+
+
+def test_a_korean_questions_words_choose_the_japanese_sentence_by_their_readings(library: Settings) -> None:
+    searcher = Searcher(load_index(library.index_dir), load_embedder(library), RetrievalParams())
+    result = searcher.ask("가이드를 따로 고용하지 않고 외국인 방문객에게 양조장 설명을 제공하는 방법은?")
+    # 설명 is 説明 in "…8か国語で説明が流れるようにしてる"; without the readings the span chosen was
+    # the sentence before, on drunk driving.
+    assert result.candidate is not None and "多言語のQRコード" in result.candidate.text
