@@ -213,8 +213,8 @@ def test_the_question_sets_over_a_japanese_talk_and_korean_interviews() -> None:
         ("mix11", "blind27", True),
         # Scored before and after the eleventh round's English numbers in words: development data now.
         ("mix12", "blind28", True),
-        # Written in the eleventh round and scored once: kept out of development for the next change.
-        ("mix13", "blind29", False),
+        # Scored before and after the eleventh round's answer span readings: development data now.
+        ("mix13", "blind29", True),
     ],
 )
 def test_the_question_sets_of_eighty_over_three_talks(folder: str, split: str, spent: bool) -> None:
