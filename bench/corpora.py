@@ -48,6 +48,7 @@ CORPORA = (
     Corpus("mix11", Path("eval/mix11.jsonl"), Path("eval/mix11"), Path("var/mix11")),
     Corpus("mix12", Path("eval/mix12.jsonl"), Path("eval/mix12"), Path("var/mix12")),
     Corpus("mix13", Path("eval/mix13.jsonl"), Path("eval/mix13"), Path("var/mix13")),
+    Corpus("mix14", Path("eval/mix14.jsonl"), Path("eval/mix14"), Path("var/mix14")),
 )
 
 
