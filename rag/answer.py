@@ -35,7 +35,6 @@ from rag.answertype import KINDS, Expectation, Facts
 from rag.chunking import INFO_SECTION, Passage, time_at
 from rag.moments import Hit
 from rag.neighbours import joins
-from rag.readings import passage_readings
 from rag.videofields import bare_field, states_field
 
 if TYPE_CHECKING:
@@ -143,7 +142,7 @@ def candidates(
         own = [set(f.tokens) for f in stated]
         # A Japanese sentence also holds a Korean question's words as its kanji's readings
         # (rag.readings); they count as the question's words there, not as new words.
-        read = [own[i] | set(passage_readings(p.text[s.start : s.end])) for i, s in enumerate(p.sentences)]
+        read = [tokens | f.readings for tokens, f in zip(own, stated, strict=True)]
         n = len(sims)
         closest = max(sims)
         # The info passage's figure lines answer only the question that asks for them.

@@ -229,6 +229,9 @@ class Facts:
     kinds: frozenset[str]
     # Each number with its counter, (20, 년) (Korean sentences: Kiwi's reading).
     amounts: frozenset[tuple[str, str]] = frozenset()
+    # The Korean reading pairs of its kanji compounds (rag.readings): where a Korean question's
+    # words are found in a Japanese sentence.
+    readings: frozenset[str] = frozenset()
 
     def satisfy(self, expected: Expectation) -> bool:
         if expected.kind != "quantity":

@@ -183,16 +183,26 @@ class KeywordIndex:
             df = 0
         return bm25_idf(n, df)
 
-    def scores(self, tokens: list[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
-        known = [t for t in self.expand(tokens) if t in self._vocab]
+    def _known(self, tokens: list[str]) -> list[str]:
+        return [t for t in self.expand(tokens) if t in self._vocab]
+
+    def _scores(self, known: list[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
         if not known:
             return np.zeros(self._bm25.scores["num_docs"], dtype=np.float32)
         return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
 
+    def scores(self, tokens: list[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
+        return self._scores(self._known(tokens))
+
     def search(
         self, tokens: list[str], k: int, lo: int = 0, hi: int | None = None
     ) -> list[tuple[int, float]]:
-        scores = self.scores(tokens)
+        known = self._known(tokens)
+        if not known:
+            # No passage holds any of the words (a Korean question's reading pairs over a library
+            # with no kanji): nothing to rank, and no pass over every passage's zero score.
+            return []
+        scores = self._scores(known)
         hi = len(scores) if hi is None else hi
         window = scores[lo:hi]
         if not len(window):

@@ -168,14 +168,15 @@ class Searcher:
         # How sure the answer is is judged on the settled moments however few are shown, so that
         # every k gets the same confidence (`-k 1` withheld answers `-k 5` gave); the answer comes
         # from the results shown.
+        language = script(text)
         hits, rows = self._rank(
-            text, tokens, vector, max(k, SETTLED), video_id, script(text), words, self._second_vector(text)
+            text, tokens, vector, max(k, SETTLED), video_id, language, words, self._second_vector(text)
         )
         expected = None if moment else expectation(text, morphs)
         idf = {w: self.index.idf(w) for w in words}
         asked = Asked(
             vector[0],
-            readable(words) if script(text) == "ko" else words,
+            readable(words) if language == "ko" else words,
             expected,
             idf,
             None if moment else asked_field(text),

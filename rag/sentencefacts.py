@@ -8,11 +8,13 @@ at two or three dozen sentences of the index, and the same ones again for simila
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from rag.answertype import Facts, facts
 from rag.cache import LRU
 from rag.foreign import script
+from rag.readings import passage_readings
 from rag.textfacts import text_facts
 
 # What each sentence states, kept per index version: a few dozen short strings each.
@@ -30,10 +32,10 @@ class SentenceFacts:
         return self._memo.get_or_compute(sentence, lambda: self._read(sentence))
 
     def _read(self, sentence: str) -> Facts:
-        found = facts(self._analyze(sentence))
+        found = replace(facts(self._analyze(sentence)), readings=frozenset(passage_readings(sentence)))
         if script(sentence) == "ko":
             return found
         # English or Japanese: Kiwi's analysis knows neither, the text itself says more.
         # Its counters come from the text alone: Kiwi reads "in 1858" as a bare figure, an amount.
         counters, kinds = text_facts(sentence)
-        return Facts(found.tokens, counters, found.kinds | kinds)
+        return Facts(found.tokens, counters, found.kinds | kinds, readings=found.readings)
