@@ -16,6 +16,7 @@ import numpy as np
 from rag.corpus import Corpus, Rows
 from rag.foreign import script
 from rag.fusion import rrf, weighted, with_bridge, with_second, with_sentences
+from rag.glossary import Glossary, english_words, korean_words
 from rag.languages import Languages
 from rag.params import RetrievalParams
 from rag.readings import question_readings
@@ -32,6 +33,7 @@ class Candidates:
         # Vectors stored by another encoder (or version) than the one asking are not compared.
         self._stored = second is not None and index.manifest.second_model == second.encoder.model_id
         self._languages = Languages(index)
+        self._glossary: Glossary | None = None
 
     def dense(
         self, vector: np.ndarray[Any, Any], pool: int, video_id: str | None, language: str | None
@@ -113,6 +115,14 @@ class Candidates:
             # A Korean question's words read in Japanese passages' kanji (rag.readings); the
             # reading pairs are in no other passage, so only Japanese candidates move.
             leaned = with_bridge(leaned, self.index.keyword(pairs, pool, video_id), p.bridge_weight)
+        english = self._english(tokens, language) if dense else []
+        if english:
+            # Only English candidates move: a Korean passage holding one of the words ("gpu") was
+            # matched by the question's own words already.
+            candidates = {r for r, _ in leaned}
+            found = self.index.keyword(english, pool, video_id)
+            found = [(r, s) for r, s in found if r in candidates and written_in(r) == "en"]
+            leaned = with_bridge(leaned, found, p.glossary_weight)
         if p.mode == "dense":
             ranked = leaned
         elif p.mode == "keyword":
@@ -128,3 +138,16 @@ class Candidates:
                 foreign = frozenset(r for r, _ in leaned if written_in(r) != written)
             ranked = weighted(leaned, keyword, p.dense_weight, foreign)
         return ranked, dict(dense), dict(keyword), rows
+
+    def _english(self, tokens: list[str], language: str | None) -> list[str]:
+        """A Korean question's key words in English (rag.glossary), where the library holds an
+        English video and the second encoder is there to look them up."""
+        p = self.params
+        if language != "ko" or not p.glossary_weight or self.second is None:
+            return []
+        if "en" not in self._languages.of().values():
+            return []
+        if self._glossary is None:
+            words = english_words(self.index.words(), self.index.idf)
+            self._glossary = Glossary(self.second.encoder, words, p.glossary_threshold, p.glossary_per_word)
+        return self._glossary.translate(korean_words(tokens))

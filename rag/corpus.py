@@ -85,6 +85,10 @@ class Corpus(Protocol):
         """Whether some passage holds ``word`` (one of the keyword index's words)."""
         ...
 
+    def words(self) -> frozenset[str]:
+        """Every word the keyword index holds."""
+        ...
+
     def rows(self, ids: Iterable[int]) -> Rows:
         """The given rows, fetched at once; rows not among them may be read too, at a cost."""
         ...

@@ -172,6 +172,9 @@ class KeywordIndex:
         # bm25s keeps "" in its vocabulary; no passage holds the empty word (as on Milvus).
         return bool(word) and word in self._bm25.vocab_dict
 
+    def words(self) -> frozenset[str]:
+        return frozenset(w for w in self._vocab if w)
+
     def idf(self, word: str) -> float:
         """BM25's inverse document frequency of an indexed word; a word never indexed counts as rarest."""
         ids = self._bm25.vocab_dict

@@ -71,6 +71,9 @@ class LocalCorpus:
     def indexed(self, word: str) -> bool:
         return self.index.keyword.indexed(word)
 
+    def words(self) -> frozenset[str]:
+        return self.index.keyword.words()
+
     def rows(self, ids: Iterable[int]) -> ListRows:
         return self._rows
 

@@ -213,6 +213,9 @@ class MilvusCorpus:
     def indexed(self, word: str) -> bool:
         return word in self._stats.df
 
+    def words(self) -> frozenset[str]:
+        return frozenset(self._stats.df)
+
     def fetch(self, ids: list[int]) -> list[dict[str, Any]]:
         if not ids:
             return []

@@ -1,0 +1,84 @@
+"""A Korean question's key words found in English passages, through the second encoder's word vectors.
+
+A Korean question over an English talk shares no word with it, so the keyword side left English
+passages to the encoders, and e5-small's cosines across languages say "on this subject" more than
+"this says it".  The second encoder (rag.second) was trained on translation pairs, and one word's
+vector lies near its translation's: among 40,000 English words, 지붕's nearest is roof, 우산's
+umbrella, 부품's parts, 수리's repair (docs/quality.md, twelfth round).
+
+So the English words the keyword index holds are encoded once, on first need, and each Korean key
+word of a question is looked up among them: the words within ``threshold`` cosine, at most
+``per_word`` of them, are searched as a keyword query of their own, and a share of that score is
+added to English candidates' dense scores (rag.candidates), as kanji readings are for Japanese ones.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from rag.foreign import EN_STOP
+from rag.second import SecondEncoder
+
+# An English word as the keyword index holds it, lower-cased ("h100" and "gpu's" are no words to
+# translate into: a figure or a name's possessive is matched as written).
+_ENGLISH = re.compile(r"[a-z][a-z-]*[a-z]")
+_HANGUL = re.compile("[\uac00-\ud7a3]{2,}")
+# Beyond this many English words (a library of hundreds of talks), the most common are kept: at
+# 512 numbers each, 30,000 words take 61 MB.  A talk of an hour has about 3,000.
+MOST_WORDS = 30_000
+_BATCH = 512
+
+
+def english_words(words: Iterable[str], idf: Callable[[str], float]) -> list[str]:
+    """The English words among an index's words in a stable order: the ``MOST_WORDS`` commonest
+    (lowest ``idf``) where there are more."""
+    found = sorted(w for w in words if len(w) >= 3 and w not in EN_STOP and _ENGLISH.fullmatch(w))
+    if len(found) > MOST_WORDS:
+        found = sorted(sorted(found, key=lambda w: (idf(w), w))[:MOST_WORDS])
+    return found
+
+
+def korean_words(tokens: Sequence[str]) -> list[str]:
+    """A question's tokens worth translating: Hangul words of two syllables or more (one-syllable
+    stems such as 하 and 있 translate into nothing useful), each once."""
+    return list(dict.fromkeys(t for t in tokens if _HANGUL.fullmatch(t)))
+
+
+class Glossary:
+    """English words of one index version, looked up by a Korean word's vector."""
+
+    def __init__(self, encoder: SecondEncoder, words: Sequence[str], threshold: float, per_word: int) -> None:
+        self.encoder = encoder
+        self.words = list(words)
+        self.threshold = threshold
+        self.per_word = per_word
+        self._vectors: npt.NDArray[np.float32] | None = None
+        self._lock = threading.Lock()
+
+    def _encoded(self) -> npt.NDArray[np.float32]:
+        with self._lock:
+            if self._vectors is None:
+                parts = [
+                    self.encoder.encode(self.words[i : i + _BATCH]).astype(np.float32)
+                    for i in range(0, len(self.words), _BATCH)
+                ]
+                dim = self.encoder.dimension
+                self._vectors = np.vstack(parts) if parts else np.zeros((0, dim), dtype=np.float32)
+            return self._vectors
+
+    def translate(self, korean: Sequence[str]) -> list[str]:
+        """The English words near each of ``korean``'s words, nearest first, each once."""
+        if not korean or not self.words:
+            return []
+        vectors = self._encoded()
+        sims = self.encoder.encode(list(korean)) @ vectors.T
+        out: dict[str, None] = {}
+        for row in sims:
+            top = np.argsort(-row, kind="stable")[: self.per_word]
+            out.update((self.words[i], None) for i in top if row[i] >= self.threshold)
+        return list(out)

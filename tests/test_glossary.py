@@ -1,0 +1,79 @@
+"""rag.glossary: which words are translated, and how they are looked up (a fake encoder)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from rag import glossary
+from rag.glossary import Glossary, english_words, korean_words
+
+# Vectors by hand: 지붕 is near roof and far from soil, 우산 is umbrella and near parasol, 갈대 is
+# near nothing.
+AXES = {
+    "roof": [1.0, 0.0, 0.0],
+    "umbrella": [0.0, 1.0, 0.0],
+    "parasol": [0.0, 0.8, 0.6],
+    "soil": [0.0, 0.0, 1.0],
+    "지붕": [0.9, 0.0, 0.43589],
+    "우산": [0.0, 1.0, 0.0],
+    "갈대": [0.5, -0.5, 0.5],
+}
+
+
+class FakeEncoder:
+    model_id = "fake"
+    dimension = 3
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        out = np.array([AXES[t] for t in texts], dtype=np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def test_english_words_are_the_indexed_latin_words_worth_a_lookup() -> None:
+    words = {"roof", "roofs", "the", "gpu's", "h100", "ox", "지붕", "ko:양식", "well-known", "", "reed"}
+    assert english_words(words, lambda w: 1.0) == ["reed", "roof", "roofs", "well-known"]
+
+
+def test_a_library_with_more_english_words_keeps_the_commonest(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(glossary, "MOST_WORDS", 2)
+    idf = {"rare": 5.0, "common": 0.5, "middle": 2.0}
+    assert english_words(idf, idf.__getitem__) == ["common", "middle"]
+
+
+def test_korean_words_are_hangul_words_of_two_syllables_or_more() -> None:
+    assert korean_words(["지붕", "하", "gpu", "지붕", "2030", "교체", "ko:지붕"]) == ["지붕", "교체"]
+
+
+def test_each_word_gets_its_nearest_english_words_within_the_threshold() -> None:
+    found = Glossary(FakeEncoder(), ["parasol", "roof", "soil", "umbrella"], 0.7, 2)
+    # 지붕: roof (0.9), not soil (0.44); 우산: umbrella (1.0), then parasol (0.8); 갈대: none
+    # reaches 0.7 (0.58 to roof and soil).
+    assert found.translate(["지붕", "우산", "갈대"]) == ["roof", "umbrella", "parasol"]
+
+
+def test_at_most_per_word_words_each() -> None:
+    found = Glossary(FakeEncoder(), ["parasol", "roof", "soil", "umbrella"], 0.5, 1)
+    assert found.translate(["우산"]) == ["umbrella"]
+
+
+def test_the_vocabulary_is_encoded_once_on_first_need() -> None:
+    encoder = FakeEncoder()
+    found = Glossary(encoder, ["roof", "umbrella"], 0.7, 2)
+    assert encoder.calls == []
+    found.translate(["지붕"])
+    found.translate(["우산"])
+    assert encoder.calls == [["roof", "umbrella"], ["지붕"], ["우산"]]
+
+
+def test_nothing_to_look_up_or_nothing_to_find_costs_nothing() -> None:
+    encoder = FakeEncoder()
+    assert Glossary(encoder, ["roof"], 0.7, 2).translate([]) == []
+    assert Glossary(encoder, [], 0.7, 2).translate(["지붕"]) == []
+    assert encoder.calls == []
