@@ -73,10 +73,11 @@ class Candidates:
         spellings: dict[str, frozenset[str]] | None,
         pool: int,
         second: np.ndarray[Any, Any] | None = None,
+        looked_up: np.ndarray[Any, Any] | None = None,
     ) -> tuple[list[tuple[int, float]], dict[int, float], dict[int, float], Rows]:
         """The fused ranking of ``pool`` candidates a side, their dense and keyword scores, and the
         rows they and their neighbours are read from; ``second`` is the question's second-encoder
-        vector (rag.second), where one is used."""
+        vector (rag.second), where one is used, and ``looked_up`` its ``lookups`` words' vectors."""
         p = self.params
         dense, mixed = self.dense(vector[0], pool, video_id, language) if p.mode != "keyword" else ([], False)
         # Hybrid ranking leaves out a keyword side that can only rank on loanwords (known).
@@ -115,7 +116,7 @@ class Candidates:
             # A Korean question's words read in Japanese passages' kanji (rag.readings); the
             # reading pairs are in no other passage, so only Japanese candidates move.
             leaned = with_bridge(leaned, self.index.keyword(pairs, pool, video_id), p.bridge_weight)
-        english = self._english(tokens, language) if dense else []
+        english = self.glossary().nearest(looked_up) if dense and looked_up is not None else []
         if english:
             # Only English candidates move: a Korean passage holding one of the words ("gpu") was
             # matched by the question's own words already.
@@ -139,15 +140,20 @@ class Candidates:
             ranked = weighted(leaned, keyword, p.dense_weight, foreign)
         return ranked, dict(dense), dict(keyword), rows
 
-    def _english(self, tokens: list[str], language: str | None) -> list[str]:
-        """A Korean question's key words in English (rag.glossary), where the library holds an
-        English video and the second encoder is there to look them up."""
-        p = self.params
-        if language != "ko" or not p.glossary_weight or self.second is None:
+    def lookups(self, tokens: list[str], language: str | None) -> list[str]:
+        """A Korean question's key words to look up in English (rag.glossary), where the library
+        holds an English video and the second encoder is there to look them up."""
+        if language != "ko" or not self.params.glossary_weight or self.second is None:
             return []
         if "en" not in self._languages.of().values():
             return []
+        return korean_words(tokens)
+
+    def glossary(self) -> Glossary:
+        """The index's English words, looked up by the second encoder's vectors (built on first need)."""
         if self._glossary is None:
+            assert self.second is not None, "a glossary needs the second encoder"
+            p = self.params
             words = english_words(self.index.words(), self.index.idf)
             self._glossary = Glossary(self.second.encoder, words, p.glossary_threshold, p.glossary_per_word)
-        return self._glossary.translate(korean_words(tokens))
+        return self._glossary

@@ -75,8 +75,14 @@ class Glossary:
         """The English words near each of ``korean``'s words, nearest first, each once."""
         if not korean or not self.words:
             return []
-        vectors = self._encoded()
-        sims = self.encoder.encode(list(korean)) @ vectors.T
+        return self.nearest(self.encoder.encode(list(korean)))
+
+    def nearest(self, vectors: npt.NDArray[np.float32]) -> list[str]:
+        """As ``translate``, for words already encoded (with their question, in one call: each call
+        to the encoder costs more than its words)."""
+        if not len(vectors) or not self.words:
+            return []
+        sims = vectors @ self._encoded().T
         out: dict[str, None] = {}
         for row in sims:
             top = np.argsort(-row, kind="stable")[: self.per_word]

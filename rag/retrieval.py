@@ -85,18 +85,15 @@ class Searcher:
         # A question asking where in the video something is said is ranked by its topic (rag.moment).
         about = topic(text)
         # Ranked as `ask` ranks, over the settled moments, so both doors show the same order.
-        return self.search_cache.get_or_compute(
-            (text, k, video_id),
-            lambda: self._rank(
-                about,
-                self.analyzer.tokens(about),
-                self._embed(about),
-                max(k, SETTLED),
-                video_id,
-                script(about),
-                second=self._second_vector(about),
-            )[0][:k],
-        )
+        return self.search_cache.get_or_compute((text, k, video_id), lambda: self._search(about, k, video_id))
+
+    def _search(self, about: str, k: int, video_id: str | None) -> list[Hit]:
+        tokens, language = self.analyzer.tokens(about), script(about)
+        second, looked_up = self._second_vectors(about, tokens, language)
+        vector = self._embed(about)
+        return self._rank(
+            about, tokens, vector, max(k, SETTLED), video_id, language, None, second, looked_up
+        )[0][:k]
 
     def ask(self, question: str, k: int = 5, video_id: str | None = None) -> Result:
         video_id = video_id or None
@@ -169,8 +166,9 @@ class Searcher:
         # every k gets the same confidence (`-k 1` withheld answers `-k 5` gave); the answer comes
         # from the results shown.
         language = script(text)
+        second, looked_up = self._second_vectors(text, tokens, language)
         hits, rows = self._rank(
-            text, tokens, vector, max(k, SETTLED), video_id, language, words, self._second_vector(text)
+            text, tokens, vector, max(k, SETTLED), video_id, language, words, second, looked_up
         )
         expected = None if moment else expectation(text, morphs)
         idf = {w: self.index.idf(w) for w in words}
@@ -198,8 +196,16 @@ class Searcher:
     def _embed(self, text: str) -> np.ndarray[Any, Any]:
         return self.embedder.embed_batch([text], "query")
 
-    def _second_vector(self, text: str) -> np.ndarray[Any, Any] | None:
-        return None if self._second is None else self._second.query(text)
+    def _second_vectors(
+        self, text: str, tokens: list[str], language: str | None
+    ) -> tuple[np.ndarray[Any, Any] | None, np.ndarray[Any, Any] | None]:
+        """The question's second-encoder vector and, where it has words to look up in English
+        (rag.glossary), theirs: both from one call."""
+        if self._second is None:
+            return None, None
+        words = self._candidates.lookups(tokens, language)
+        vector, looked_up = self._second.query(text, words)
+        return vector, looked_up if words else None
 
     def _rank(
         self,
@@ -211,13 +217,15 @@ class Searcher:
         language: str | None,
         spellings: dict[str, frozenset[str]] | None = None,
         second: np.ndarray[Any, Any] | None = None,
+        looked_up: np.ndarray[Any, Any] | None = None,
     ) -> tuple[list[Hit], Rows]:
         """The top ``k`` distinct moments of a question ``text`` written in ``language``
         (rag.foreign.script); ``spellings`` (Candidates.spellings of ``tokens``) when already known;
-        ``second``, the question's second-encoder vector (rag.second), where one is used."""
+        ``second``, the question's second-encoder vector (rag.second), where one is used, and
+        ``looked_up`` its words' to look up in English (rag.glossary)."""
         p = self.params
         where = (tokens, vector, video_id, language, spellings)
-        first, first_dense, first_keyword, rows = self._candidates.ranked(*where, p.pool, second)
+        first, first_dense, first_keyword, rows = self._candidates.ranked(*where, p.pool, second, looked_up)
         ranked, dense_of, keyword_of = first, first_dense, first_keyword
         more: list[tuple[int, float]] = []
         # Merging neighbours into moments takes several candidates per result.  A larger pool
@@ -227,7 +235,9 @@ class Searcher:
         found = (first_dense, first_keyword)
         while True:
             if k > SETTLED and width > p.pool:
-                wider, wide_dense, wide_keyword, rows = self._candidates.ranked(*where, width, second)
+                wider, wide_dense, wide_keyword, rows = self._candidates.ranked(
+                    *where, width, second, looked_up
+                )
                 found = (wide_dense, wide_keyword)
                 # The wider rows read the first pool's too (a row not fetched is fetched on first
                 # read); the first pool's scores stand, and none of the others ranks above its last.

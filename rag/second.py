@@ -147,9 +147,10 @@ class SecondScores:
         self._computed: OrderedDict[tuple[str, str], Vectors] = OrderedDict()
         self._lock = threading.Lock()
 
-    def query(self, text: str) -> Vectors:
-        vector: Vectors = self.encoder.encode([text])[0]
-        return vector
+    def query(self, text: str, words: Sequence[str] = ()) -> tuple[Vectors, Vectors]:
+        """The question's vector, and its ``words``' (rag.glossary) from the same call."""
+        vectors: Vectors = self.encoder.encode([text, *words])
+        return vectors[0], vectors[1:]
 
     def cosines(self, question: Vectors, rows: Rows, ids: Sequence[int], stored: bool = True) -> list[float]:
         held = {r: rows.second_vector(r) if stored else None for r in ids}

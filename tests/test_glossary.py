@@ -69,11 +69,12 @@ def test_the_vocabulary_is_encoded_once_on_first_need() -> None:
     assert encoder.calls == []
     found.translate(["지붕"])
     found.translate(["우산"])
-    assert encoder.calls == [["roof", "umbrella"], ["지붕"], ["우산"]]
+    assert encoder.calls == [["지붕"], ["roof", "umbrella"], ["우산"]]
 
 
 def test_nothing_to_look_up_or_nothing_to_find_costs_nothing() -> None:
     encoder = FakeEncoder()
     assert Glossary(encoder, ["roof"], 0.7, 2).translate([]) == []
     assert Glossary(encoder, [], 0.7, 2).translate(["지붕"]) == []
+    assert Glossary(encoder, ["roof"], 0.7, 2).nearest(np.zeros((0, 3), dtype=np.float32)) == []
     assert encoder.calls == []

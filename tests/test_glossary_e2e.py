@@ -42,8 +42,9 @@ def test_a_korean_questions_words_are_looked_up_in_english(library: Settings) ->
     evidence = "after the Whitechapel foundry in London closed in 2017"
     # 해외 is looked up as abroad, 주문 as order: "…some of our best work now comes from abroad,
     # after the Whitechapel foundry in London closed in 2017…".
-    english = searcher._candidates._english(["해외", "주문", "늘어나", "계기"], "ko")
-    assert {"abroad", "order"} <= set(english)
+    looked_up = searcher._candidates.lookups(["해외", "주문", "늘어나", "계기", "하"], "ko")
+    assert looked_up == ["해외", "주문", "늘어나", "계기"]
+    assert {"abroad", "order"} <= set(searcher._candidates.glossary().translate(looked_up))
     assert evidence in searcher.search(question, k=3)[0].passage.text
     # Without the glossary the encoders rank it third.
     alone = Searcher(
@@ -57,7 +58,9 @@ def test_an_english_question_or_a_library_without_english_looks_nothing_up(
 ) -> None:
     embedder = load_embedder(library)
     mixed = Searcher(load_index(library.index_dir), embedder, RetrievalParams())
-    assert mixed._candidates._english(["manure"], "en") == []
+    assert mixed._candidates.lookups(["manure"], "en") == []
+    assert mixed._candidates.lookups(["말똥"], "ko") == ["말똥"]
     seed_only = Searcher(load_index(Path(seed_env["RAG_INDEX_DIR"])), embedder, RetrievalParams())
-    assert seed_only._candidates._english(["말똥"], "ko") == []
+    assert seed_only._candidates.lookups(["말똥"], "ko") == []
+    seed_only.ask("말똥은 어디서 얻어?")
     assert seed_only._candidates._glossary is None
