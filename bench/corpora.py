@@ -49,6 +49,7 @@ CORPORA = (
     Corpus("mix12", Path("eval/mix12.jsonl"), Path("eval/mix12"), Path("var/mix12")),
     Corpus("mix13", Path("eval/mix13.jsonl"), Path("eval/mix13"), Path("var/mix13")),
     Corpus("mix14", Path("eval/mix14.jsonl"), Path("eval/mix14"), Path("var/mix14")),
+    Corpus("mix15", Path("eval/mix15.jsonl"), Path("eval/mix15"), Path("var/mix15")),
 )
 
 

@@ -215,8 +215,9 @@ def test_the_question_sets_over_a_japanese_talk_and_korean_interviews() -> None:
         ("mix12", "blind28", True),
         # Scored before and after the eleventh round's answer span readings: development data now.
         ("mix13", "blind29", True),
-        # Written in the eleventh round and scored once: kept out of development for the next change.
-        ("mix14", "blind30", False),
+        # Scored before and after the twelfth round's glossary: development data now.
+        ("mix14", "blind30", True),
+        ("mix15", "blind31", True),
     ],
 )
 def test_the_question_sets_of_eighty_over_three_talks(folder: str, split: str, spent: bool) -> None:
