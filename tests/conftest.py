@@ -105,6 +105,25 @@ def seed_env(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> dic
     return env
 
 
+def beside_seed(
+    tmp_path_factory: pytest.TempPathFactory, seed_env: dict[str, str], model_cache: Path, talk: Path
+) -> Settings:
+    """A library of the seed and ``talk``, built with the real model: the build reuses the seed's
+    index (copied from ``seed_env``) and embeds only the talk."""
+    import shutil
+
+    from index.build import build
+    from rag.embedder import load_embedder
+
+    root = tmp_path_factory.mktemp(talk.stem)
+    shutil.copytree(seed_env["RAG_SEEDS_DIR"], root / "seeds")
+    shutil.copytree(seed_env["RAG_INDEX_DIR"], root / "index")
+    shutil.copy(talk, root / "seeds" / talk.name)
+    settings = Settings(seeds_dir=root / "seeds", index_dir=root / "index", model_cache=model_cache)
+    build(settings, load_embedder(settings, purpose="passage"))
+    return settings
+
+
 @pytest.fixture(scope="session")
 def seed_server(seed_env: dict[str, str]) -> Iterator[str]:
     """A real `rag serve` on 127.0.0.1 over ``seed_env``'s index; yields its base URL."""

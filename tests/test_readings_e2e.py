@@ -3,19 +3,17 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from index.build import build
 from rag.embedder import load_embedder
 from rag.params import RetrievalParams
 from rag.retrieval import Searcher
 from rag.settings import Settings
 from rag.store import load_index
-from tests.conftest import ROOT
+from tests.conftest import ROOT, beside_seed
 
 pytestmark = pytest.mark.slow
 
@@ -27,13 +25,7 @@ SAKE = ROOT / "eval" / "ja" / "003_8bcd531e704356c1.txt"
 def library(
     tmp_path_factory: pytest.TempPathFactory, seed_env: dict[str, str], model_cache: Path
 ) -> Settings:
-    root = tmp_path_factory.mktemp("sake")
-    shutil.copytree(seed_env["RAG_SEEDS_DIR"], root / "seeds")
-    shutil.copytree(seed_env["RAG_INDEX_DIR"], root / "index")
-    shutil.copy(SAKE, root / "seeds" / SAKE.name)
-    settings = Settings(seeds_dir=root / "seeds", index_dir=root / "index", model_cache=model_cache)
-    build(settings, load_embedder(settings, purpose="passage"))
-    return settings
+    return beside_seed(tmp_path_factory, seed_env, model_cache, SAKE)
 
 
 def test_a_korean_question_meets_the_japanese_passage_by_its_kanji(library: Settings) -> None:
