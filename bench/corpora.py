@@ -50,6 +50,7 @@ CORPORA = (
     Corpus("mix13", Path("eval/mix13.jsonl"), Path("eval/mix13"), Path("var/mix13")),
     Corpus("mix14", Path("eval/mix14.jsonl"), Path("eval/mix14"), Path("var/mix14")),
     Corpus("mix15", Path("eval/mix15.jsonl"), Path("eval/mix15"), Path("var/mix15")),
+    Corpus("mix16", Path("eval/mix16.jsonl"), Path("eval/mix16"), Path("var/mix16")),
 )
 
 
