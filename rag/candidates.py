@@ -8,6 +8,8 @@ reciprocal-rank fusion or a weighted sum of normalized scores (chosen on the tun
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -34,6 +36,7 @@ class Candidates:
         self._stored = second is not None and index.manifest.second_model == second.encoder.model_id
         self._languages = Languages(index)
         self._glossary: Glossary | None = None
+        self._glossary_lock = threading.Lock()
 
     def dense(
         self, vector: np.ndarray[Any, Any], pool: int, video_id: str | None, language: str | None
@@ -73,11 +76,12 @@ class Candidates:
         spellings: dict[str, frozenset[str]] | None,
         pool: int,
         second: np.ndarray[Any, Any] | None = None,
-        looked_up: np.ndarray[Any, Any] | None = None,
+        english: Sequence[str] = (),
     ) -> tuple[list[tuple[int, float]], dict[int, float], dict[int, float], Rows]:
         """The fused ranking of ``pool`` candidates a side, their dense and keyword scores, and the
         rows they and their neighbours are read from; ``second`` is the question's second-encoder
-        vector (rag.second), where one is used, and ``looked_up`` its ``lookups`` words' vectors."""
+        vector (rag.second), where one is used, and ``english`` its key words looked up in English
+        (rag.glossary)."""
         p = self.params
         dense, mixed = self.dense(vector[0], pool, video_id, language) if p.mode != "keyword" else ([], False)
         # Hybrid ranking leaves out a keyword side that can only rank on loanwords (known).
@@ -116,12 +120,11 @@ class Candidates:
             # A Korean question's words read in Japanese passages' kanji (rag.readings); the
             # reading pairs are in no other passage, so only Japanese candidates move.
             leaned = with_bridge(leaned, self.index.keyword(pairs, pool, video_id), p.bridge_weight)
-        english = self.glossary().nearest(looked_up) if dense and looked_up is not None else []
-        if english:
+        if dense and english:
             # Only English candidates move: a Korean passage holding one of the words ("gpu") was
             # matched by the question's own words already.
             candidates = {r for r, _ in leaned}
-            found = self.index.keyword(english, pool, video_id)
+            found = self.index.keyword(list(english), pool, video_id)
             found = [(r, s) for r, s in found if r in candidates and written_in(r) == "en"]
             leaned = with_bridge(leaned, found, p.glossary_weight)
         if p.mode == "dense":
@@ -145,15 +148,19 @@ class Candidates:
         holds an English video and the second encoder is there to look them up."""
         if language != "ko" or not self.params.glossary_weight or self.second is None:
             return []
-        if "en" not in self._languages.of().values():
+        if not self._languages.speaks("en"):
             return []
         return korean_words(tokens)
 
     def glossary(self) -> Glossary:
         """The index's English words, looked up by the second encoder's vectors (built on first need)."""
-        if self._glossary is None:
-            assert self.second is not None, "a glossary needs the second encoder"
-            p = self.params
-            words = english_words(self.index.words(), self.index.idf)
-            self._glossary = Glossary(self.second.encoder, words, p.glossary_threshold, p.glossary_per_word)
-        return self._glossary
+        # Built once: two first questions at once would each encode every English word.
+        with self._glossary_lock:
+            if self._glossary is None:
+                assert self.second is not None, "a glossary needs the second encoder"
+                p = self.params
+                words = english_words(self.index.words(), self.index.idf)
+                self._glossary = Glossary(
+                    self.second.encoder, words, p.glossary_threshold, p.glossary_per_word
+                )
+            return self._glossary

@@ -37,6 +37,7 @@ class Languages:
         self._of: dict[str, str | None] | None = None
         # Each question language's split, fixed for the index version: asked once per question.
         self._splits: dict[str | None, tuple[list[str], list[str]] | None] = {}
+        self._spoken: frozenset[str | None] | None = None
 
     def of(self) -> dict[str, str | None]:
         if self._of is None:
@@ -45,6 +46,13 @@ class Languages:
                 for vid, v in self._corpus.videos.items()
             }
         return self._of
+
+    def speaks(self, language: str) -> bool:
+        """Whether some video of the library is in ``language`` (read once per index version, not
+        over every video on every question)."""
+        if self._spoken is None:
+            self._spoken = frozenset(self.of().values())
+        return language in self._spoken
 
     def split(self, language: str | None) -> tuple[list[str], list[str]] | None:
         """The videos in ``language`` and the others, or None where the library is not mixed: no

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -89,11 +90,11 @@ class Searcher:
 
     def _search(self, about: str, k: int, video_id: str | None) -> list[Hit]:
         tokens, language = self.analyzer.tokens(about), script(about)
-        second, looked_up = self._second_vectors(about, tokens, language)
+        second, english = self._second_vectors(about, tokens, language)
         vector = self._embed(about)
-        return self._rank(
-            about, tokens, vector, max(k, SETTLED), video_id, language, None, second, looked_up
-        )[0][:k]
+        return self._rank(about, tokens, vector, max(k, SETTLED), video_id, language, None, second, english)[
+            0
+        ][:k]
 
     def ask(self, question: str, k: int = 5, video_id: str | None = None) -> Result:
         video_id = video_id or None
@@ -166,9 +167,9 @@ class Searcher:
         # every k gets the same confidence (`-k 1` withheld answers `-k 5` gave); the answer comes
         # from the results shown.
         language = script(text)
-        second, looked_up = self._second_vectors(text, tokens, language)
+        second, english = self._second_vectors(text, tokens, language)
         hits, rows = self._rank(
-            text, tokens, vector, max(k, SETTLED), video_id, language, words, second, looked_up
+            text, tokens, vector, max(k, SETTLED), video_id, language, words, second, english
         )
         expected = None if moment else expectation(text, morphs)
         idf = {w: self.index.idf(w) for w in words}
@@ -198,14 +199,15 @@ class Searcher:
 
     def _second_vectors(
         self, text: str, tokens: list[str], language: str | None
-    ) -> tuple[np.ndarray[Any, Any] | None, np.ndarray[Any, Any] | None]:
+    ) -> tuple[np.ndarray[Any, Any] | None, list[str]]:
         """The question's second-encoder vector and, where it has words to look up in English
-        (rag.glossary), theirs: both from one call."""
+        (rag.glossary), the English words found: the words are encoded in the question's call, and
+        looked up once however many times the question is ranked."""
         if self._second is None:
-            return None, None
+            return None, []
         words = self._candidates.lookups(tokens, language)
         vector, looked_up = self._second.query(text, words)
-        return vector, looked_up if words else None
+        return vector, self._candidates.glossary().nearest(looked_up) if words else []
 
     def _rank(
         self,
@@ -217,15 +219,15 @@ class Searcher:
         language: str | None,
         spellings: dict[str, frozenset[str]] | None = None,
         second: np.ndarray[Any, Any] | None = None,
-        looked_up: np.ndarray[Any, Any] | None = None,
+        english: Sequence[str] = (),
     ) -> tuple[list[Hit], Rows]:
         """The top ``k`` distinct moments of a question ``text`` written in ``language``
         (rag.foreign.script); ``spellings`` (Candidates.spellings of ``tokens``) when already known;
         ``second``, the question's second-encoder vector (rag.second), where one is used, and
-        ``looked_up`` its words' to look up in English (rag.glossary)."""
+        ``english`` its key words looked up in English (rag.glossary)."""
         p = self.params
         where = (tokens, vector, video_id, language, spellings)
-        first, first_dense, first_keyword, rows = self._candidates.ranked(*where, p.pool, second, looked_up)
+        first, first_dense, first_keyword, rows = self._candidates.ranked(*where, p.pool, second, english)
         ranked, dense_of, keyword_of = first, first_dense, first_keyword
         more: list[tuple[int, float]] = []
         # Merging neighbours into moments takes several candidates per result.  A larger pool
@@ -236,7 +238,7 @@ class Searcher:
         while True:
             if k > SETTLED and width > p.pool:
                 wider, wide_dense, wide_keyword, rows = self._candidates.ranked(
-                    *where, width, second, looked_up
+                    *where, width, second, english
                 )
                 found = (wide_dense, wide_keyword)
                 # The wider rows read the first pool's too (a row not fetched is fetched on first

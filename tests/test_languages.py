@@ -67,6 +67,15 @@ def test_a_video_speaks_the_script_most_of_its_passages_are_written_in() -> None
     assert spoken([]) is None
 
 
+def test_whether_a_library_speaks_a_language_is_read_once() -> None:
+    corpus = _Corpus(
+        {"a": _record("a", "ko"), "n": _record("n", None)}, {"n": [_passage("n", "So it failed.")]}
+    )
+    languages = _languages(corpus)
+    assert languages.speaks("en") and languages.speaks("ko") and not languages.speaks("ja")
+    assert corpus.fetched == ["n"]
+
+
 def test_a_question_sets_apart_the_videos_in_its_language_only_in_a_mixed_library() -> None:
     corpus = _Corpus({"a": _record("a", "ko"), "b": _record("b", "en"), "c": _record("c", "ko")}, {})
     languages = _languages(corpus)
