@@ -18,7 +18,7 @@ import numpy as np
 from rag.corpus import Corpus, Rows
 from rag.foreign import script
 from rag.fusion import rrf, weighted, with_bridge, with_second, with_sentences
-from rag.glossary import Glossary, english_words, korean_words
+from rag.glossary import Glossary, english_words, japanese_words, korean_words
 from rag.languages import Languages
 from rag.params import RetrievalParams
 from rag.readings import question_readings
@@ -143,14 +143,16 @@ class Candidates:
             ranked = weighted(leaned, keyword, p.dense_weight, foreign)
         return ranked, dict(dense), dict(keyword), rows
 
-    def lookups(self, tokens: list[str], language: str | None) -> list[str]:
-        """A Korean question's key words to look up in English (rag.glossary), where the library
-        holds an English video and the second encoder is there to look them up."""
-        if language != "ko" or not self.params.glossary_weight or self.second is None:
+    def lookups(self, text: str, tokens: list[str], language: str | None) -> list[str]:
+        """A Korean or Japanese question's key words to look up in English (rag.glossary), where
+        the library holds an English video and the second encoder is there to look them up."""
+        if language not in ("ko", "ja") or not self.params.glossary_weight or self.second is None:
             return []
         if not self._languages.speaks("en"):
             return []
-        return korean_words(tokens)
+        # A Japanese question's keyword tokens are character pairs, not words: its words are read
+        # from its text.
+        return korean_words(tokens) if language == "ko" else japanese_words(text)
 
     def glossary(self) -> Glossary:
         """The index's English words, looked up by the second encoder's vectors (built on first need)."""

@@ -28,6 +28,14 @@ from rag.second import SecondEncoder
 # translate into: a figure or a name's possessive is matched as written).
 _ENGLISH = re.compile(r"[a-z][a-z-]*[a-z]")
 _HANGUL = re.compile("[\uac00-\ud7a3]{2,}")
+# A Japanese question has no spaces: its words are read as runs of kanji (鐘, 溶接, 礼拝堂) and of
+# katakana (ヤギ, ペンハロウ; the middle dot parts a name's words).  A lone kanji followed by
+# okurigana is a verb's or an adjective's stem (入った, 見る, 新しい), which brings only common
+# English words; one followed by a particle or nothing is a noun (鐘の, 木を, 村に).
+_JAPANESE = re.compile("([\u4e00-\u9fff\u3005]+|[\u30a1-\u30fa\u30fc]{2,})([\u3041-\u3096]?)")
+_PARTICLES = frozenset("のをにがはでともやへ")
+# The question words (何年 and 何人 are kept: year and people are in the passages that answer).
+_ASKING = frozenset({"何", "誰", "幾"})
 # Beyond this many English words (a library of hundreds of talks), the most common are kept: at
 # 512 numbers each, 30,000 words take 61 MB.  A talk of an hour has about 3,000.
 MOST_WORDS = 30_000
@@ -47,6 +55,18 @@ def korean_words(tokens: Sequence[str]) -> list[str]:
     """A question's tokens worth translating: Hangul words of two syllables or more (one-syllable
     stems such as 하 and 있 translate into nothing useful), each once."""
     return list(dict.fromkeys(t for t in tokens if _HANGUL.fullmatch(t)))
+
+
+def japanese_words(text: str) -> list[str]:
+    """A Japanese question's words worth translating: its runs of kanji and of katakana, each once,
+    without a lone kanji's verb or adjective stem or a question word."""
+    out: dict[str, None] = {}
+    for m in _JAPANESE.finditer(text):
+        word, after = m.group(1), m.group(2)
+        if word in _ASKING or (len(word) == 1 and after and after not in _PARTICLES):
+            continue
+        out[word] = None
+    return list(out)
 
 
 class Glossary:

@@ -205,7 +205,7 @@ class Searcher:
         looked up once however many times the question is ranked."""
         if self._second is None:
             return None, []
-        words = self._candidates.lookups(tokens, language)
+        words = self._candidates.lookups(text, tokens, language)
         vector, looked_up = self._second.query(text, words)
         return vector, self._candidates.glossary().nearest(looked_up) if words else []
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from rag import glossary
-from rag.glossary import Glossary, english_words, korean_words
+from rag.glossary import Glossary, english_words, japanese_words, korean_words
 
 # Vectors by hand: 지붕 is near roof and far from soil, 우산 is umbrella and near parasol, 갈대 is
 # near nothing.
@@ -49,6 +49,19 @@ def test_a_library_with_more_english_words_keeps_the_commonest(monkeypatch: pyte
 
 def test_korean_words_are_hangul_words_of_two_syllables_or_more() -> None:
     assert korean_words(["지붕", "하", "gpu", "지붕", "2030", "교체", "ko:지붕"]) == ["지붕", "교체"]
+
+
+def test_japanese_words_are_runs_of_kanji_and_of_katakana() -> None:
+    # 入った is a verb's stem and 新しい an adjective's; 何 asks; the middle dot parts a name.
+    question = "セント・アイヴスの新しい鐘の溶接は何年に入った？ヤギの毛も？鐘"
+    assert japanese_words(question) == ["セント", "アイヴス", "鐘", "溶接", "何年", "ヤギ", "毛"]
+
+
+def test_a_lone_kanji_is_a_noun_before_a_particle_or_at_the_end() -> None:
+    assert japanese_words("木を見た") == ["木"]
+    assert japanese_words("土に埋める村") == ["土", "村"]
+    assert japanese_words("誰が言ったの") == []
+    assert japanese_words("how much?") == []
 
 
 def test_each_word_gets_its_nearest_english_words_within_the_threshold() -> None:
