@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from rag.foreign import EN_STOP
+from rag.foreign import EN_STOP, bigrams
 from rag.second import SecondEncoder
 
 # An English word as the keyword index holds it, lower-cased ("h100" and "gpu's" are no words to
@@ -91,20 +91,39 @@ class Glossary:
                 self._vectors = np.vstack(parts) if parts else np.zeros((0, dim), dtype=np.float32)
             return self._vectors
 
-    def translate(self, korean: Sequence[str]) -> list[str]:
-        """The English words near each of ``korean``'s words, nearest first, each once."""
-        if not korean or not self.words:
+    def translate(self, words: Sequence[str]) -> list[str]:
+        """The English words near each of ``words``, nearest first, each once."""
+        if not words or not self.words:
             return []
-        return self.nearest(self.encoder.encode(list(korean)))
+        return flat(self.nearest(self.encoder.encode(list(words))))
 
-    def nearest(self, vectors: npt.NDArray[np.float32]) -> list[str]:
-        """As ``translate``, for words already encoded (with their question, in one call: each call
-        to the encoder costs more than its words)."""
+    def nearest(self, vectors: npt.NDArray[np.float32]) -> list[tuple[str, ...]]:
+        """Each word's English words, nearest first, for words already encoded (with their
+        question, in one call: each call to the encoder costs more than its words)."""
         if not len(vectors) or not self.words:
-            return []
+            return [() for _ in range(len(vectors))]
         sims = vectors @ self._encoded().T
-        out: dict[str, None] = {}
+        out = []
         for row in sims:
             top = np.argsort(-row, kind="stable")[: self.per_word]
-            out.update((self.words[i], None) for i in top if row[i] >= self.threshold)
-        return list(out)
+            out.append(tuple(self.words[i] for i in top if row[i] >= self.threshold))
+        return out
+
+
+def flat(found: Iterable[Sequence[str]]) -> list[str]:
+    """The English words found for every word, each once, in order (the keyword query)."""
+    return list(dict.fromkeys(w for words in found for w in words))
+
+
+def spelled_in_english(
+    words: dict[str, frozenset[str]], found: dict[str, tuple[str, ...]]
+) -> dict[str, frozenset[str]]:
+    """A question's key words with their English words as spellings too, for the answer span: in an
+    English sentence, 주문 is found as order.  A Japanese question's keys are its character pairs, so
+    each pair of a word looked up (礼拝 and 拝堂 of 礼拝堂) takes that word's English words."""
+    extra: dict[str, set[str]] = {}
+    for word, english in found.items():
+        for key in (word, *bigrams(word)):
+            if key in words:
+                extra.setdefault(key, set()).update(english)
+    return {w: spellings | extra[w] if w in extra else spellings for w, spellings in words.items()}

@@ -17,6 +17,7 @@ from rag.crossrank import CrossRanker, bundled_for
 from rag.embedder import Embedder
 from rag.errors import NotFoundError
 from rag.foreign import script
+from rag.glossary import flat, spelled_in_english
 from rag.identifiers import naming, pin_amounts, unmentioned
 from rag.keyword import Analyzer, content_tokens
 from rag.moment import asks_moment, topic
@@ -92,9 +93,9 @@ class Searcher:
         tokens, language = self.analyzer.tokens(about), script(about)
         second, english = self._second_vectors(about, tokens, language)
         vector = self._embed(about)
-        return self._rank(about, tokens, vector, max(k, SETTLED), video_id, language, None, second, english)[
-            0
-        ][:k]
+        return self._rank(
+            about, tokens, vector, max(k, SETTLED), video_id, language, None, second, flat(english.values())
+        )[0][:k]
 
     def ask(self, question: str, k: int = 5, video_id: str | None = None) -> Result:
         video_id = video_id or None
@@ -169,13 +170,13 @@ class Searcher:
         language = script(text)
         second, english = self._second_vectors(text, tokens, language)
         hits, rows = self._rank(
-            text, tokens, vector, max(k, SETTLED), video_id, language, words, second, english
+            text, tokens, vector, max(k, SETTLED), video_id, language, words, second, flat(english.values())
         )
         expected = None if moment else expectation(text, morphs)
         idf = {w: self.index.idf(w) for w in words}
         asked = Asked(
             vector[0],
-            readable(words) if language == "ko" else words,
+            spelled_in_english(readable(words) if language == "ko" else words, english),
             expected,
             idf,
             None if moment else asked_field(text),
@@ -199,15 +200,17 @@ class Searcher:
 
     def _second_vectors(
         self, text: str, tokens: list[str], language: str | None
-    ) -> tuple[np.ndarray[Any, Any] | None, list[str]]:
+    ) -> tuple[np.ndarray[Any, Any] | None, dict[str, tuple[str, ...]]]:
         """The question's second-encoder vector and, where it has words to look up in English
-        (rag.glossary), the English words found: the words are encoded in the question's call, and
+        (rag.glossary), each one's English words: the words are encoded in the question's call, and
         looked up once however many times the question is ranked."""
         if self._second is None:
-            return None, []
+            return None, {}
         words = self._candidates.lookups(text, tokens, language)
         vector, looked_up = self._second.query(text, words)
-        return vector, self._candidates.glossary().nearest(looked_up) if words else []
+        if not words:
+            return vector, {}
+        return vector, dict(zip(words, self._candidates.glossary().nearest(looked_up), strict=True))
 
     def _rank(
         self,

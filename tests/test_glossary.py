@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from rag import glossary
-from rag.glossary import Glossary, english_words, japanese_words, korean_words
+from rag.glossary import Glossary, english_words, flat, japanese_words, korean_words, spelled_in_english
 
 # Vectors by hand: 지붕 is near roof and far from soil, 우산 is umbrella and near parasol, 갈대 is
 # near nothing.
@@ -91,3 +91,29 @@ def test_nothing_to_look_up_or_nothing_to_find_costs_nothing() -> None:
     assert Glossary(encoder, [], 0.7, 2).translate(["지붕"]) == []
     assert Glossary(encoder, ["roof"], 0.7, 2).nearest(np.zeros((0, 3), dtype=np.float32)) == []
     assert encoder.calls == []
+
+
+def test_each_word_keeps_its_own_english_words() -> None:
+    found = Glossary(FakeEncoder(), ["parasol", "roof", "soil", "umbrella"], 0.7, 2)
+    vectors = FakeEncoder().encode(["지붕", "갈대", "우산"])
+    assert found.nearest(vectors) == [("roof",), (), ("umbrella", "parasol")]
+    assert flat([("roof", "eave"), (), ("umbrella", "roof")]) == ["roof", "eave", "umbrella"]
+
+
+def test_the_answer_span_spells_a_korean_word_in_english_too() -> None:
+    words = {"지붕": frozenset({"지붕"}), "언제": frozenset({"언제"})}
+    spelled = spelled_in_english(words, {"지붕": ("roof", "thatch")})
+    assert spelled == {"지붕": frozenset({"지붕", "roof", "thatch"}), "언제": frozenset({"언제"})}
+    assert words["지붕"] == frozenset({"지붕"})
+
+
+def test_a_japanese_words_character_pairs_take_its_english_words() -> None:
+    # A Japanese question's key words are character pairs: 礼拝堂 is 礼拝 and 拝堂.
+    words = {t: frozenset({t}) for t in ("礼拝", "拝堂", "鐘", "どこ")}
+    spelled = spelled_in_english(words, {"礼拝堂": ("chapel",), "鐘": ("bell",), "溶接": ("weld",)})
+    assert spelled == {
+        "礼拝": frozenset({"礼拝", "chapel"}),
+        "拝堂": frozenset({"拝堂", "chapel"}),
+        "鐘": frozenset({"鐘", "bell"}),
+        "どこ": frozenset({"どこ"}),
+    }
