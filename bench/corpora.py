@@ -51,6 +51,7 @@ CORPORA = (
     Corpus("mix14", Path("eval/mix14.jsonl"), Path("eval/mix14"), Path("var/mix14")),
     Corpus("mix15", Path("eval/mix15.jsonl"), Path("eval/mix15"), Path("var/mix15")),
     Corpus("mix16", Path("eval/mix16.jsonl"), Path("eval/mix16"), Path("var/mix16")),
+    Corpus("mix17", Path("eval/mix17.jsonl"), Path("eval/mix17"), Path("var/mix17")),
 )
 
 

@@ -218,8 +218,10 @@ def test_the_question_sets_over_a_japanese_talk_and_korean_interviews() -> None:
         # Scored before and after the twelfth round's glossary: development data now.
         ("mix14", "blind30", True),
         ("mix15", "blind31", True),
-        # Written in the twelfth round and scored once: kept out of development for the next change.
-        ("mix16", "blind32", False),
+        # Scored before and after the thirteenth round's glossary for Japanese questions: development
+        # data now.
+        ("mix16", "blind32", True),
+        ("mix17", "blind33", True),
     ],
 )
 def test_the_question_sets_of_eighty_over_three_talks(folder: str, split: str, spent: bool) -> None:
