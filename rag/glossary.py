@@ -1,15 +1,18 @@
-"""A Korean question's key words found in English passages, through the second encoder's word vectors.
+"""A Korean or Japanese question's key words found in English passages, through the second
+encoder's word vectors.
 
-A Korean question over an English talk shares no word with it, so the keyword side left English
-passages to the encoders, and e5-small's cosines across languages say "on this subject" more than
-"this says it".  The second encoder (rag.second) was trained on translation pairs, and one word's
-vector lies near its translation's: among 40,000 English words, 지붕's nearest is roof, 우산's
-umbrella, 부품's parts, 수리's repair (docs/quality.md, twelfth round).
+A Korean or Japanese question over an English talk shares no word with it, so the keyword side left
+English passages to the encoders, and e5-small's cosines across languages say "on this subject" more
+than "this says it".  The second encoder (rag.second) was trained on translation pairs, and one
+word's vector lies near its translation's: among 40,000 English words, 지붕's nearest is roof, 우산's
+umbrella, 부품's parts, 수리's repair (docs/quality.md, twelfth round); 鐘's is bell, 溶接's weld
+(thirteenth round).
 
-So the English words the keyword index holds are encoded once, on first need, and each Korean key
-word of a question is looked up among them: the words within ``threshold`` cosine, at most
-``per_word`` of them, are searched as a keyword query of their own, and a share of that score is
-added to English candidates' dense scores (rag.candidates), as kanji readings are for Japanese ones.
+So the English words the keyword index holds are encoded once, on first need, and each key word of a
+question is looked up among them: the words within ``threshold`` cosine, at most ``per_word`` of
+them, are searched as a keyword query of their own, and a share of that score is added to English
+candidates' dense scores (rag.candidates), as kanji readings are for Japanese ones.  The answer span
+counts them as the question's words in an English sentence (``spelled_in_english``).
 """
 
 from __future__ import annotations

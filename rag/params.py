@@ -41,10 +41,11 @@ class RetrievalParams:
     # compounds (rag.readings), as a share of the best such score, added to that passage's dense
     # score; 0 turns it off.
     bridge_weight: float = 0.02
-    # The same for English passages and a Korean question's key words in English (rag.glossary):
-    # each word's nearest English words of the index by the second encoder, within this cosine, at
-    # most this many.  0 turns it off.  Chosen on the development splits of the eleven libraries
-    # with an English talk (docs/quality.md, twelfth round).
+    # The same for English passages and a Korean or Japanese question's key words in English
+    # (rag.glossary): each word's nearest English words of the index by the second encoder, within
+    # this cosine, at most this many.  0 turns it off.  Chosen on the development splits of the
+    # eleven libraries with an English talk for Korean questions (docs/quality.md, twelfth round),
+    # and the best of those tried for Japanese ones too (thirteenth round).
     glossary_weight: float = 0.04
     glossary_threshold: float = 0.5
     glossary_per_word: int = 8
