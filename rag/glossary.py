@@ -73,7 +73,7 @@ def japanese_words(text: str) -> list[str]:
 
 
 class Glossary:
-    """English words of one index version, looked up by a Korean word's vector."""
+    """English words of one index version, looked up by a Korean or Japanese word's vector."""
 
     def __init__(self, encoder: SecondEncoder, words: Sequence[str], threshold: float, per_word: int) -> None:
         self.encoder = encoder
@@ -108,8 +108,11 @@ class Glossary:
         sims = vectors @ self._encoded().T
         out = []
         for row in sims:
-            top = np.argsort(-row, kind="stable")[: self.per_word]
-            out.append(tuple(self.words[i] for i in top if row[i] >= self.threshold))
+            # Only the few words within the threshold are sorted, not the whole vocabulary (up to
+            # MOST_WORDS) for every word of every question; ties keep the vocabulary's order.
+            near = np.flatnonzero(row >= self.threshold)
+            top = near[np.argsort(-row[near], kind="stable")][: self.per_word]
+            out.append(tuple(self.words[i] for i in top))
         return out
 
 
