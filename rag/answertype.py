@@ -17,7 +17,6 @@ analysis, whatever the question's language.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +43,7 @@ from rag.askwords import (
     JA_TIME,
 )
 from rag.keyword import content_tokens
+from rag.money import MONEY_UNITS, asks_money
 from rag.textfacts import YEAR, YEARS
 
 # Every kind of answer a question may ask for; the first two are decisive.
@@ -64,23 +64,6 @@ _SAME_UNIT = (
 # "몇 개" asks for a count in the generic counter, which any counter of things answers ("천백 곳",
 # "세 가지", "두 척"; not 점, as often a score); "몇 곳" asks for places only.
 _THINGS = frozenset({"개", "대", "곳", "군데", "가지", "종", "종류", "채", "척", "마리", "건", "권", "편"})
-# An amount of money asked for ("얼마를 투자했나", "how much did it cost", "売上はいくら") is stated
-# in a currency, as a share ("최대 절반까지", "80%") or as a bare figure, not as a date or a count
-# of things ("2월 3일", "5대 5").
-_MONEY_UNITS = frozenset({"달러", "엔", "원", "위안", "유로", "파운드", "센트", "퍼센트", "프로", "%", "-"})
-_KO_MONEY = frozenset(
-    {"가격", "비용", "돈", "금액", "매출", "투자", "투자금", "손실", "이익", "순이익", "수익", "가치", "값"}
-    | {"예산", "연봉", "시가총액", "사용료", "요금", "자금", "현금", "보조금", "지원", "지원금", "인수"}
-)
-_EN_MONEY = re.compile(
-    r"\b(?:cost|costs|price|priced|pay|paid|spend|spent|invest|invested|investment|revenue|worth|"
-    r"valuation|valued|budget|subsid\w*|fund|funding|loss|losses|profit|cash|money|sales|salary|fee|"
-    r"earn|earned|market cap)\b",
-    re.I,
-)
-_JA_MONEY = re.compile(
-    "いくら|金額|価格|値段|費用|売上|時価総額|投資|予算|利益|損失|収益|コスト|資金|補助|円|ドル"
-)
 _NUMBER_TAGS = ("SN", "NR", "W_SERIAL")
 # Counted nouns and numeral determiners Kiwi does not tag as numbers: 절반, 두 번, 세 개.
 _NUMBER_WORDS = frozenset(
@@ -181,8 +164,8 @@ def _expectation(question: str, morphs: Sequence[Any]) -> Expectation | None:
 
 def _money(question: str, morphs: Sequence[Any]) -> frozenset[str]:
     """The units that state an amount of money, when ``question`` asks for one; else any unit."""
-    if any(m.form in _KO_MONEY for m in morphs) or _EN_MONEY.search(question) or _JA_MONEY.search(question):
-        return _MONEY_UNITS
+    if asks_money(question, morphs):
+        return MONEY_UNITS
     return frozenset()
 
 

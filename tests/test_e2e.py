@@ -225,6 +225,10 @@ def test_how_many_passages_are_shown_does_not_change_how_sure_the_answer_is(
         # another model: the confidence model alone answered both (rag.identifiers).
         "日本政府が2025年度にGPU支援に充てる予算はいくら？",
         "엔비디아 H200은 한 개에 얼마야?",
+        # Money the talk never states, asked by a noun the answer type did not know (rag.money):
+        # "5대 5 지분" and "2억 명" answered them as any amount.
+        "SB 오픈AI 재팬 세울 때 오픈AI가 넣은 자본금은 얼마야?",
+        "소프트뱅크 그룹의 부채는 지금 얼마나 쌓여 있나요?",
         # No word to search for: the model still finds a nearest sentence, with a high cosine.
         "?",
         "ㅋㅋㅋ",
