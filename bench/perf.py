@@ -109,6 +109,8 @@ def index_build(
     """Seconds for a full build of the seeds with the model already loaded (fresh folder each time),
     then `rag index` from a fresh process into an empty folder: what a user waits for, imports and
     model load included."""
+    from threadpoolctl import threadpool_limits
+
     from index.build import build
     from rag.embedder import load_embedder
     from rag.keyword import Analyzer
@@ -127,12 +129,15 @@ def index_build(
         second.encode(["warm-up"])
     Analyzer().tokens("준비")
     seconds, passages, texts = [], 0, 0
-    for _ in range(rounds):
-        shutil.rmtree(settings.index_dir, ignore_errors=True)
-        started = time.perf_counter()
-        report = build(settings, embedder)
-        seconds.append(time.perf_counter() - started)
-        passages, texts = report.passages, report.passages + report.sentences
+    # The query embedders of embedding() left numpy's BLAS one thread in this process
+    # (rag.embedder.one_blas_thread); a build keeps every thread, as `rag index` does.
+    with threadpool_limits(os.cpu_count() or 1, user_api="blas"):
+        for _ in range(rounds):
+            shutil.rmtree(settings.index_dir, ignore_errors=True)
+            started = time.perf_counter()
+            report = build(settings, embedder)
+            seconds.append(time.perf_counter() - started)
+            passages, texts = report.passages, report.passages + report.sentences
     del embedder
     gc.collect()
     env = {**os.environ, **serve_env(settings.index_dir, model_cache, RAG_RUNTIME=runtime)}
