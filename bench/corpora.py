@@ -53,6 +53,7 @@ CORPORA = (
     Corpus("mix16", Path("eval/mix16.jsonl"), Path("eval/mix16"), Path("var/mix16")),
     Corpus("mix17", Path("eval/mix17.jsonl"), Path("eval/mix17"), Path("var/mix17")),
     Corpus("mix18", Path("eval/mix18.jsonl"), Path("eval/mix18"), Path("var/mix18")),
+    Corpus("mix19", Path("eval/mix19.jsonl"), Path("eval/mix19"), Path("var/mix19")),
 )
 
 

@@ -84,6 +84,8 @@ SPLITS = (
     "blind33",
     # eval/mix18.jsonl: questions over eval/mix18/, the seed beside a Japanese interview and an English talk.
     "blind34",
+    # eval/mix19.jsonl: questions over eval/mix19/, the seed beside a Korean interview and an English talk.
+    "blind35",
 )
 # Blind splits written and not yet scored twice: kept out of development until they are spent.
 # blind20 and blind21 were spent on the fifth round's answer types, blind22 to blind24 on the eighth
@@ -93,7 +95,7 @@ SPLITS = (
 # glossary, blind32 and blind33 on the thirteenth round's glossary for Japanese questions and the
 # answer span's English words (docs/quality.md); blind34, written in the thirteenth round, is scored
 # once with its final code and kept for the next change.
-UNSPENT: frozenset[str] = frozenset({"blind34"})
+UNSPENT: frozenset[str] = frozenset({"blind34", "blind35"})
 # The tuning split and the splits that became development sets once measured and read: all but the
 # report split and the unspent ones.
 DEV_SPLITS = frozenset(SPLITS) - {"report"} - UNSPENT
