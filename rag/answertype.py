@@ -60,7 +60,9 @@ _SAME_UNIT = (
     frozenset({"퍼센트", "프로", "%"}),
     frozenset({"번", "회", "차례"}),
     frozenset({"개", "대"}),
+    frozenset({"일", "日", "days"}),
 )
+_AGE_NOUNS = frozenset({"나이", "연세", "연령"})
 # "몇 개" asks for a count in the generic counter, which any counter of things answers ("천백 곳",
 # "세 가지", "두 척"; not 점, as often a score); "몇 곳" asks for places only.
 _THINGS = frozenset({"개", "대", "곳", "군데", "가지", "종", "종류", "채", "척", "마리", "건", "권", "편"})
@@ -150,6 +152,14 @@ def _expectation(question: str, morphs: Sequence[Any]) -> Expectation | None:
             return Expectation("quantity", _money(question, morphs))
         if m.form == "언제":
             return Expectation("time")
+        if m.form == "며칠":  # one word to Kiwi: 몇 and 일
+            return Expectation("quantity", _unit_set("일"))
+    # "나이가 어떻게 되세요?" asks an age, not a method.
+    if any(m.form in _AGE_NOUNS for m in morphs) and any(
+        m.form == "어떻" and morphs[i + 1 : i + 3] and [n.form for n in morphs[i + 1 : i + 3]] == ["게", "되"]
+        for i, m in enumerate(morphs)
+    ):
+        return Expectation("quantity", _unit_set("살"))
     for pattern, units in ((EN_AGE, "살"), (JA_AGE, "살"), (JA_PEOPLE, "명")):
         if pattern.search(question):
             return Expectation("quantity", _unit_set(units))

@@ -40,6 +40,11 @@ def expected(question: str) -> Expectation | None:
         ("H100 GPU 하나의 가격은 얼마인가요?", Expectation("quantity", MONEY)),
         ("오픈AI 작년 매출은 얼마나 돼?", Expectation("quantity", MONEY)),
         ("영상 길이는 얼마나 되나요?", Expectation("quantity")),
+        # 며칠 is one word to Kiwi, 몇 and 일; "나이가 어떻게 되세요" asks an age, not a method.
+        ("종 하나 조율하는 데 보통 며칠이나 걸려?", Expectation("quantity", frozenset({"일", "日", "days"}))),
+        ("한태오 소장님 나이가 어떻게 되시나요?", Expectation("quantity", AGE)),
+        ("그 방법은 어떻게 되나요?", Expectation("method")),
+        ("나이 들어서 왜 그만뒀어?", Expectation("reason")),
         ("경제산업성이 엔비디아 본사를 찾아간 것은 언제인가요?", Expectation("time")),
         ("How old is Masayoshi Son?", Expectation("quantity", AGE)),
         ("What share of Boston Dynamics does Hyundai own?", Expectation("quantity", PERCENT)),
