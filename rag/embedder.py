@@ -250,12 +250,10 @@ def runtime_of(settings: Settings) -> Runtime:
 def one_blas_thread() -> None:
     """numpy's BLAS (OpenBLAS, one pool for the whole process) runs one thread from now on.
 
-    A question's matrices are small: the second encoder's (rag.second), the glossary's, the
-    cross-language ranker's.  Yet OpenBLAS woke its second thread for each, and its idle threads
-    spin, as ONNX Runtime's do: on 2 cores the two pools took turns holding the core the other
-    needed.  In one process over 200 seed questions, alternating: `ask` p50 26.8 ms with two
-    threads against 13.0 ms with one, and e5-small's query alone 16.6 against 7.9 ms
-    (docs/performance.md).  Builds keep every thread: they encode passages in large batches.
+    A question's matrices are small (the second encoder's, the glossary's, the ranker's), yet
+    OpenBLAS woke its second thread for each, and its idle threads spin beside ONNX Runtime's:
+    on 2 cores `ask` p50 took 26.8 ms with two threads, 13.0 ms with one (docs/performance.md).
+    Builds keep every thread: they encode passages in large batches.
     """
     from threadpoolctl import threadpool_limits
 
