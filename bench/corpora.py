@@ -54,6 +54,7 @@ CORPORA = (
     Corpus("mix17", Path("eval/mix17.jsonl"), Path("eval/mix17"), Path("var/mix17")),
     Corpus("mix18", Path("eval/mix18.jsonl"), Path("eval/mix18"), Path("var/mix18")),
     Corpus("mix19", Path("eval/mix19.jsonl"), Path("eval/mix19"), Path("var/mix19")),
+    Corpus("mix20", Path("eval/mix20.jsonl"), Path("eval/mix20"), Path("var/mix20")),
 )
 
 
