@@ -120,7 +120,7 @@ def beside_seed(
     shutil.copytree(seed_env["RAG_INDEX_DIR"], root / "index")
     shutil.copy(talk, root / "seeds" / talk.name)
     settings = Settings(seeds_dir=root / "seeds", index_dir=root / "index", model_cache=model_cache)
-    build(settings, load_embedder(settings, purpose="passage"))
+    build(settings, load_embedder(settings, purpose="build"))
     return settings
 
 

@@ -37,7 +37,7 @@ def _built(tmp_path_factory: pytest.TempPathFactory, model_cache: Path, seed: Pa
     (root / "seeds").mkdir()
     shutil.copy(seed, root / "seeds" / seed.name)
     settings = Settings(seeds_dir=root / "seeds", index_dir=root / "index", model_cache=model_cache)
-    build(settings, load_embedder(settings, purpose="passage"))
+    build(settings, load_embedder(settings, purpose="build"))
     return settings
 
 
@@ -52,7 +52,7 @@ def english(
     shutil.copytree(seed_env["RAG_INDEX_DIR"], root / "index")
     shutil.copy(ENGLISH, root / "seeds" / ENGLISH.name)
     settings = Settings(seeds_dir=root / "seeds", index_dir=root / "index", model_cache=model_cache)
-    report = build(settings, load_embedder(settings, purpose="passage"))
+    report = build(settings, load_embedder(settings, purpose="build"))
     assert report.reused == [SEED.name] and report.added == [ENGLISH.name]
     return settings
 
