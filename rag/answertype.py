@@ -60,7 +60,6 @@ _SAME_UNIT = (
     frozenset({"퍼센트", "프로", "%"}),
     frozenset({"번", "회", "차례"}),
     frozenset({"개", "대"}),
-    frozenset({"일", "日", "days"}),
 )
 _AGE_NOUNS = frozenset({"나이", "연세", "연령"})
 # "몇 개" asks for a count in the generic counter, which any counter of things answers ("천백 곳",
@@ -153,10 +152,11 @@ def _expectation(question: str, morphs: Sequence[Any]) -> Expectation | None:
         if m.form == "언제":
             return Expectation("time")
         if m.form == "며칠":  # one word to Kiwi: 몇 and 일
+            # English and Japanese sentences state days as bare figures, which satisfy any unit.
             return Expectation("quantity", _unit_set("일"))
     # "나이가 어떻게 되세요?" asks an age, not a method.
     if any(m.form in _AGE_NOUNS for m in morphs) and any(
-        m.form == "어떻" and morphs[i + 1 : i + 3] and [n.form for n in morphs[i + 1 : i + 3]] == ["게", "되"]
+        m.form == "어떻" and [n.form for n in morphs[i + 1 : i + 3]] == ["게", "되"]
         for i, m in enumerate(morphs)
     ):
         return Expectation("quantity", _unit_set("살"))

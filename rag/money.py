@@ -23,10 +23,10 @@ from typing import Any
 # things ("2월 3일", "5대 5").
 MONEY_UNITS = frozenset({"달러", "엔", "원", "위안", "유로", "파운드", "센트", "퍼센트", "프로", "%", "-"})
 # Nouns of money Kiwi reads as one word, checked on its reading: 임금 is also a king, 투자 and
-# 지원 are amounts only beside 얼마.
+# 지원 are amounts only beside 얼마.  (사용료, 요금 and 시가총액 are found in the text, below.)
 _KO_MONEY = frozenset(
     {"가격", "비용", "돈", "금액", "매출", "투자", "투자금", "손실", "이익", "순이익", "수익", "가치", "값"}
-    | {"예산", "연봉", "시가총액", "사용료", "요금", "자금", "현금", "보조금", "지원", "지원금", "인수"}
+    | {"예산", "연봉", "자금", "현금", "보조금", "지원", "지원금", "인수"}
     | {"임금", "일당", "단가", "원가", "상금", "시세", "몸값", "대금", "액수", "적자", "흑자", "부채", "빚"}
 )
 # Pay, rent, fees and charges, found in the question's text: Kiwi splits some of them where the

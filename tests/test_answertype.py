@@ -41,7 +41,7 @@ def expected(question: str) -> Expectation | None:
         ("오픈AI 작년 매출은 얼마나 돼?", Expectation("quantity", MONEY)),
         ("영상 길이는 얼마나 되나요?", Expectation("quantity")),
         # 며칠 is one word to Kiwi, 몇 and 일; "나이가 어떻게 되세요" asks an age, not a method.
-        ("종 하나 조율하는 데 보통 며칠이나 걸려?", Expectation("quantity", frozenset({"일", "日", "days"}))),
+        ("종 하나 조율하는 데 보통 며칠이나 걸려?", Expectation("quantity", frozenset({"일"}))),
         ("한태오 소장님 나이가 어떻게 되시나요?", Expectation("quantity", AGE)),
         ("그 방법은 어떻게 되나요?", Expectation("method")),
         ("나이 들어서 왜 그만뒀어?", Expectation("reason")),
