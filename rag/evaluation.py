@@ -96,9 +96,10 @@ SPLITS = (
 # numbers in words and the answer span's readings, blind30 and blind31 on the twelfth round's
 # glossary, blind32 and blind33 on the thirteenth round's glossary for Japanese questions and the
 # answer span's English words, blind34 and blind35 on the fourteenth round's money questions
-# (docs/quality.md); blind36, written in the fourteenth round, is scored once with its final code
-# and kept for the next change.
-UNSPENT: frozenset[str] = frozenset({"blind36"})
+# (docs/quality.md); blind36, written in the fourteenth round and scored once with its final code,
+# had its questions printed by a slip in that round's last review: no longer blind, it is a
+# development split, and the next change needs a fresh one.
+UNSPENT: frozenset[str] = frozenset()
 # The tuning split and the splits that became development sets once measured and read: all but the
 # report split and the unspent ones.
 DEV_SPLITS = frozenset(SPLITS) - {"report"} - UNSPENT
