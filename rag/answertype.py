@@ -54,12 +54,16 @@ DECISIVE = frozenset(KINDS[:2])
 _SAME_UNIT = (
     frozenset({"살", "세", "歳"}),
     # "몇 년에" asks for a year as well as "몇 년 동안" for a number of years.
-    frozenset({"년", YEAR}),
+    frozenset({"년", "년도", YEAR}),
     frozenset({"명", "인", "人"}),
     frozenset({"달", "개월", "월"}),
     frozenset({"퍼센트", "프로", "%"}),
     frozenset({"번", "회", "차례"}),
     frozenset({"개", "대"}),
+    frozenset({"킬로", "킬로그램", "킬로미터", "키로"}),
+    frozenset({"주", "주일"}),
+    # Shops, workshops and households: 軒 and 戸 count them where Korean says 곳 or 집.
+    frozenset({"곳", "군데", "채", "집", "가구", "가게"}),
 )
 _AGE_NOUNS = frozenset({"나이", "연세", "연령"})
 # "몇 개" asks for a count in the generic counter, which any counter of things answers ("천백 곳",
@@ -124,6 +128,10 @@ class Expectation:
 def _unit_set(word: str) -> frozenset[str]:
     if word == "개":
         return _THINGS
+    if word == "분":  # minutes, or people said politely ("몇 분이 오셨어요?")
+        return frozenset({"분"}) | _unit_set("명")
+    if word == "배":  # "five times as much" says 배 as 번
+        return frozenset({"배", "번"})
     for group in _SAME_UNIT:
         if word in group:
             return group
@@ -152,7 +160,6 @@ def _expectation(question: str, morphs: Sequence[Any]) -> Expectation | None:
         if m.form == "언제":
             return Expectation("time")
         if m.form == "며칠":  # one word to Kiwi: 몇 and 일
-            # English and Japanese sentences state days as bare figures, which satisfy any unit.
             return Expectation("quantity", _unit_set("일"))
     # "나이가 어떻게 되세요?" asks an age, not a method.
     if any(m.form in _AGE_NOUNS for m in morphs) and any(

@@ -52,15 +52,25 @@ _JA_TIME = re.compile(
 )
 
 _SCALE = r"(?:\s*(?:hundred|thousand|million|billion|trillion|k\b|m\b|bn\b|万|億|千|百|兆))*"
-_JA_UNITS = "円|ドル|人|歳|回|個|台|割|パーセント|件|軒|か所|カ所|ヶ所|箇所"
+# Longer units first: 日間 before 日.  分 before の is a fraction (3分の1), not minutes.
+_JA_UNITS = (
+    "円|ドル|人|名|歳|回|個|台|割|パーセント|件|軒|か所|カ所|ヶ所|箇所|年|か月|カ月|ヶ月|ケ月|月|日間|日|"
+    "時間|分(?!の)|秒|週間|度|キロ|メートル|センチ|ミリ|グラム|トン|リットル|匹|頭|羽|枚|冊|倍|戸"
+)
 _EN_AMOUNT = re.compile(rf"({_NUMBER}){_SCALE}\s*(%|[A-Za-z]+|{_JA_UNITS})?", re.I)
 # Japanese writes amounts in kanji numerals too ("三百億円", "三千人"): one counts where a unit
 # follows, since a numeral kanji alone is as often part of a word (統一, 一番, 十分); nor "一" alone
 # (一人で: alone), nor an ordinal (第三回), nor the scale of a figure ("3万人" is _EN_AMOUNT's).
 _KANJI = "〇一二三四五六七八九十百千万億兆"
 # The look-behind holds the numerals too: "第二十回" must not match from its 十.
-_KANJI_AMOUNT = re.compile(f"(?<![第\\d,.{_KANJI}])([{_KANJI}]+)({_JA_UNITS})")
+# Not 分 or 度 after kanji: 十分 is "enough", 二度と "never again".
+_KANJI_UNITS = _JA_UNITS.replace("|分(?!の)", "").replace("|度", "")
+_KANJI_AMOUNT = re.compile(f"(?<![第\\d,.{_KANJI}])([{_KANJI}]+)({_KANJI_UNITS})")
 _SCALES = frozenset("万億兆")
+# An age stated as a bare number: "I started at sixteen", "aged 12", "at the age of 30".
+_AGE_BEFORE = re.compile(r"\b(?:at|aged|age of)\s+$", re.I)
+# Half, a share in words: "売り上げの半分くらい".
+_JA_HALF = re.compile("半分|半数")
 # The Korean unit (rag.answertype's counters) each English or Japanese unit stands for.
 _UNITS = {
     "dollar": "달러",
@@ -85,8 +95,65 @@ _UNITS = {
     "employees": "명",
     "users": "명",
     "人": "명",
-    "years": "살",
     "歳": "살",
+    # Durations and measures: a figure in one of them is no price, no head count.
+    "year": "년",
+    "years": "년",
+    "年": "년",
+    "month": "개월",
+    "months": "개월",
+    "か月": "개월",
+    "カ月": "개월",
+    "ヶ月": "개월",
+    "ケ月": "개월",
+    "月": "월",
+    "week": "주",
+    "weeks": "주",
+    "週間": "주",
+    "day": "일",
+    "days": "일",
+    "日": "일",
+    "日間": "일",
+    "hour": "시간",
+    "hours": "시간",
+    "時間": "시간",
+    "minute": "분",
+    "minutes": "분",
+    "分": "분",
+    "seconds": "초",
+    "秒": "초",
+    "degrees": "도",
+    "度": "도",
+    "キロ": "킬로",
+    "kilos": "킬로",
+    "kg": "킬로",
+    "kilometres": "킬로",
+    "kilometers": "킬로",
+    "km": "킬로",
+    "metres": "미터",
+    "meters": "미터",
+    "メートル": "미터",
+    "センチ": "센티",
+    "ミリ": "밀리",
+    "グラム": "그램",
+    "grams": "그램",
+    "tons": "톤",
+    "tonnes": "톤",
+    "トン": "톤",
+    "リットル": "리터",
+    "litres": "리터",
+    "liters": "리터",
+    "miles": "마일",
+    "feet": "피트",
+    "inches": "인치",
+    "名": "명",
+    "匹": "마리",
+    "羽": "마리",
+    "倍": "배",
+    "戸": "가구",
+    "頭": "마리",
+    "枚": "장",
+    "冊": "권",
     "times": "번",
     "回": "번",
     "個": "개",
@@ -139,17 +206,27 @@ def text_facts(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
             counters.add(YEAR)  # "in 1858": a time, not an amount
             time = True
             continue
-        # A figure, or a number in words before what it counts ("twenty-five casks"), states a count
-        # in whatever unit was asked; a number word alone ("one of them") does not.
-        counted = unit.isalpha() and unit not in EN_STOP and number.lower() not in _NOT_COUNTS
-        counters.add("" if number[-1].isdigit() or counted else "-")
+        old = unit in ("years", "year") and "old" in sentence[m.end() : m.end() + 5]
+        if old:
+            counters.add("살")  # "34 years old"
+        elif unit in _UNITS:
+            # A figure in a unit read here states that unit only, as Kiwi's counter does in a Korean
+            # sentence: "2年" or "4 times" answers no "얼마", and "3 days" no "몇 명".
+            counters.add(_UNITS[unit])
+        else:
+            # A figure, or a number in words before what it counts ("twenty-five casks"), states a
+            # count in whatever unit was asked; a number word alone ("one of them") does not.
+            counted = unit.isalpha() and unit not in EN_STOP and number.lower() not in _NOT_COUNTS
+            counters.add("" if number[-1].isdigit() or counted else "-")
+            if _AGE_BEFORE.search(sentence[max(0, m.start() - 12) : m.start()]):
+                counters.add("살")  # "I started at sixteen", "aged 12"
         if number.startswith("$"):
             counters.add("달러")
-        if unit in _UNITS and not (unit == "years" and "old" not in sentence[m.end() : m.end() + 5]):
-            counters.add(_UNITS[unit])
+    if _JA_HALF.search(sentence):
+        counters.add("%")
     for m in _KANJI_AMOUNT.finditer(sentence):
         if m.group(1) != "一" and not set(m.group(1)) <= _SCALES:
-            counters.update(("-", _UNITS[m.group(2)]))
+            counters.add(_UNITS[m.group(2)])
     kinds = {kind for kind, pattern in _WORDS.items() if pattern.search(sentence)}
     if time or _EN_TIME.search(sentence) or _JA_TIME.search(sentence):
         kinds.add("time")

@@ -1,7 +1,8 @@
 import pytest
 
-from rag.answertype import Expectation
+from rag.answertype import Expectation, _unit_set
 from rag.keyword import Analyzer
+from rag.money import MONEY_UNITS
 from rag.sentencefacts import SentenceFacts
 from rag.textfacts import text_facts
 
@@ -11,11 +12,11 @@ from rag.textfacts import text_facts
     [
         ("The first cable was laid in 1858, you know.", {"year"}, {"time"}),
         ("It cost about $25,000 because prices rose.", {"", "달러"}, {"reason"}),
-        ("Some twenty people showed up, Jensen Huang said.", {"", "명"}, {"claim", "person"}),
-        ("She was 34 years old when she moved to Boston.", {"", "살"}, {"place"}),
+        ("Some twenty people showed up, Jensen Huang said.", {"명"}, {"claim", "person"}),
+        ("She was 34 years old when she moved to Boston.", {"살"}, {"place"}),
         ("The hives will do better by planting clover.", set(), {"claim", "method"}),
-        ("A cable takes 3 years to lay.", {""}, {"time"}),
-        ("2019年に田中さんは3万円払った。", {"year", "", "엔"}, {"time", "person"}),
+        ("A cable takes 3 years to lay.", {"년"}, {"time"}),
+        ("2019年に田中さんは3万円払った。", {"year", "엔"}, {"time", "person"}),
         ("花が多いから、大阪市のミツバチは遠くまで飛ぶ。", set(), {"reason", "place"}),
         ("Honestly the bees are fine.", set(), set()),
     ],
@@ -40,22 +41,22 @@ def test_only_sentences_without_hangul_are_read_from_their_text() -> None:
     ("sentence", "counters", "kinds"),
     [
         # A four-digit number is a year only where it reads as one.
-        ("About 2000 people came.", {"", "명"}, set()),
-        ("It costs 1800円.", {"", "엔"}, set()),
+        ("About 2000 people came.", {"명"}, set()),
+        ("It costs 1800円.", {"엔"}, set()),
         ("In the 1990s it grew.", {"year"}, {"time"}),
         ("２０２４年に始まった。", {"year"}, {"time"}),
         # から after a noun is "from", after a clause "because".
-        ("ミツバチは巣から3キロほど飛ぶ。", {""}, set()),
+        ("ミツバチは巣から3キロほど飛ぶ。", {"킬로"}, set()),
         ("花が多いからです。", set(), {"reason"}),
         # Kanji numerals are an amount before a unit, not "一" alone (一人で), an ordinal (第三回,
         # 第二十回), a scale alone (万人: everyone) or a figure's scale (3万人 is one amount).
-        ("政府は三百億円を支援した。", {"-", "엔"}, {"place"}),
-        ("乗客は年間二十五万人まで減った。", {"-", "명"}, set()),
-        ("駅は十二か所、家は三軒あります。", {"-", "곳", "채"}, set()),
+        ("政府は三百億円を支援した。", {"엔"}, {"place"}),
+        ("乗客は年間二十五万人まで減った。", {"명"}, set()),
+        ("駅は十二か所、家は三軒あります。", {"곳", "채"}, set()),
         ("一人で行った。", set(), set()),
         ("第三回と第二十回の会議で決まった。", set(), set()),
         ("万人に愛される味だ。", set(), set()),
-        ("3万人が来た。", {"", "명"}, set()),
+        ("3万人が来た。", {"명"}, set()),
         # A place kanji counts at a word's end only (市場 is a market).
         ("市場が大きくなった。", set(), set()),
     ],
@@ -74,7 +75,7 @@ def test_years_from_amounts_and_from_as_a_place(sentence: str, counters: set[str
         ("That was one of them, half the time.", {"-"}, set()),
         ("I was eleven.", {"-"}, set()),
         # A duration in words is a time, as one in figures is.
-        ("She has done it for twenty-seven years now.", {""}, {"time"}),
+        ("She has done it for twenty-seven years now.", {"년"}, {"time"}),
     ],
 )
 def test_numbers_in_words(sentence: str, counters: set[str], kinds: set[str]) -> None:
@@ -100,3 +101,55 @@ def test_an_english_year_is_a_time_and_not_an_amount() -> None:
     stated = SentenceFacts(Analyzer().morphs)("The first cable was laid in 1858.")
     # Kiwi alone reads 1858 as a bare figure, which would answer "how many" and "how much".
     assert stated.satisfy(Expectation("time")) and not stated.satisfy(Expectation("quantity"))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "counters", "kinds"),
+    [
+        # A figure in a unit read here states that unit, not a bare figure that answers any question.
+        ("元の数に戻るまでに2年かかりました。", {"년"}, {"time"}),
+        ("選別は7月までに4回やります。", {"월", "번"}, {"time"}),
+        ("窯は1200度まで上げて、三日焚きます。", {"도", "일"}, {"time"}),
+        ("It takes about five hours and 40 minutes.", {"시간", "분"}, {"time"}),
+        ("We charge £40 for 3 days, it's 2 metres long.", {"", "일", "미터"}, {"time"}),
+        # 十分 (enough) and 二度と (never again) are words, 3分の1 a fraction: no minutes or degrees.
+        ("十分です、二度と行かない。", set(), set()),
+        ("3分の1くらい", {""}, set()),
+        # Birds, multiples, households, half a share; an age said as a bare number.
+        ("鷹が五羽、蜂は5倍、家は4700戸。", {"마리", "배", "가구"}, set()),
+        ("売り上げの半分くらいは修復用の紙です。", {"%"}, set()),
+        ("I started at sixteen, aged 16 in fact.", {"-", "", "살"}, set()),
+    ],
+)
+def test_a_figure_states_the_unit_it_is_read_in(sentence: str, counters: set[str], kinds: set[str]) -> None:
+    assert text_facts(sentence) == (frozenset(counters), frozenset(kinds))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "asked", "answers"),
+    [
+        # "입장료는 얼마?" is not answered by a duration or a number of times.
+        ("ヘルペスのあと、元の数に戻るまでに2年かかりました。", "money", False),
+        ("選別は7月までに4回やります。", "money", False),
+        ("We did it 4 times in 3 days.", "money", False),
+        ("1キロで7000円くらいです。", "money", True),
+        ("It's about 40 quid a bag.", "money", True),
+        # 며칠: days, in figures or kanji.
+        ("窯は三日焚きます。", "days", True),
+        ("It dries for three days.", "days", True),
+        ("It dries for three weeks.", "days", False),
+        # 몇 분: minutes, or people said politely.
+        ("5分くらい待ちます。", "분", True),
+        ("3人来ました。", "분", True),
+        # 몇 년도: a calendar year; 몇 군데: shops and households too; 몇 배: "five times".
+        ("転機は1992年ですね。", "년도", True),
+        ("今は5軒くらいしか残ってないんです。", "군데", True),
+        ("We get five times the honey.", "배", True),
+        ("I started an apprenticeship at sixteen.", "살", True),
+        ("I did an apprenticeship, four years.", "살", False),
+    ],
+)
+def test_which_questions_a_figure_answers(sentence: str, asked: str, answers: bool) -> None:
+    stated = SentenceFacts(Analyzer().morphs)
+    units = {"money": MONEY_UNITS, "days": frozenset({"일"})}.get(asked) or _unit_set(asked)
+    assert stated(sentence).satisfy(Expectation("quantity", units)) is answers
