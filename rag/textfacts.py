@@ -36,7 +36,8 @@ _WORD_NUMBER = (
     r"twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|hundred|thousand|dozen|"
     r"half|quarter|a third|a million|a billion"
 )
-_NUMBER = rf"(?:\$\s?)?\d(?:[\d,.]*\d)?|\b(?:{_WORD_NUMBER})\b"
+# A number in words runs over its parts: "two thousand six hundred hours" is one amount of hours.
+_NUMBER = rf"(?:\$\s?)?\d(?:[\d,.]*\d)?|\b(?:{_WORD_NUMBER})(?:[\s-]+(?:and\s+)?(?:{_WORD_NUMBER}))*\b"
 # Number words that are seldom a count of what follows them ("one day", "half the time").
 _NOT_COUNTS = frozenset(("one", "half", "quarter", "a third"))
 _MONTHS = "January|February|March|April|June|July|August|September|October|November|December"

@@ -35,8 +35,16 @@ def expected(question: str) -> Expectation | None:
         ("몇 달 만에 다시 갔나요?", Expectation("quantity", MONTHS)),
         # "몇 개" is the generic counter: any counter of things answers it; "몇 곳" asks for places.
         ("폐업한 목욕탕은 대략 몇 개야?", Expectation("quantity", THINGS)),
-        ("폐업한 목욕탕은 몇 곳이야?", Expectation("quantity", frozenset({"곳"}))),
-        ("20년 뒤 AI는 인간 두뇌의 몇 배 능력을 갖게 되나요?", Expectation("quantity", frozenset({"배"}))),
+        # ... places, shops and households (軒 and 戸 count those where Korean says 곳 or 집).
+        (
+            "폐업한 목욕탕은 몇 곳이야?",
+            Expectation("quantity", frozenset({"곳", "군데", "채", "집", "가구", "가게"})),
+        ),
+        # "five times as much" says 배 as 번.
+        (
+            "20년 뒤 AI는 인간 두뇌의 몇 배 능력을 갖게 되나요?",
+            Expectation("quantity", frozenset({"배", "번"})),
+        ),
         ("H100 GPU 하나의 가격은 얼마인가요?", Expectation("quantity", MONEY)),
         ("오픈AI 작년 매출은 얼마나 돼?", Expectation("quantity", MONEY)),
         ("영상 길이는 얼마나 되나요?", Expectation("quantity")),

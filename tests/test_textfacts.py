@@ -76,6 +76,9 @@ def test_years_from_amounts_and_from_as_a_place(sentence: str, counters: set[str
         ("I was eleven.", {"-"}, set()),
         # A duration in words is a time, as one in figures is.
         ("She has done it for twenty-seven years now.", {"년"}, {"time"}),
+        # A number in words runs over its parts: the hours, not "six", are what it counts.
+        ("A sixareen is more like two thousand six hundred hours.", {"시간"}, {"time"}),
+        ("One hundred and twenty people came.", {"명"}, set()),
     ],
 )
 def test_numbers_in_words(sentence: str, counters: set[str], kinds: set[str]) -> None:
