@@ -33,6 +33,7 @@ from rag.askwords import (
     EN_TIME,
     JA_AGE,
     JA_CLAIM,
+    JA_COUNTER,
     JA_METHOD,
     JA_PEOPLE,
     JA_PERCENT,
@@ -41,6 +42,7 @@ from rag.askwords import (
     JA_QUANTITY,
     JA_REASON,
     JA_TIME,
+    named_counter,
 )
 from rag.keyword import content_tokens
 from rag.money import MONEY_UNITS, asks_money
@@ -131,7 +133,7 @@ def _unit_set(word: str) -> frozenset[str]:
     if word == "분":  # minutes, or people said politely ("몇 분이 오셨어요?")
         return frozenset({"분"}) | _unit_set("명")
     if word == "배":  # "five times as much" says 배 as 번
-        return frozenset({"배", "번"})
+        return frozenset({"배"}) | _unit_set("번")
     for group in _SAME_UNIT:
         if word in group:
             return group
@@ -172,8 +174,9 @@ def _expectation(question: str, morphs: Sequence[Any]) -> Expectation | None:
             return Expectation("quantity", _unit_set(units))
     if EN_PERCENT.search(question) or JA_PERCENT.search(question):
         return Expectation("quantity", _unit_set("%"))
-    if EN_QUANTITY.search(question) or JA_QUANTITY.search(question):
-        return Expectation("quantity", _money(question, morphs))
+    if EN_QUANTITY.search(question) or JA_QUANTITY.search(question) or JA_COUNTER.search(question):
+        counter = named_counter(question)
+        return Expectation("quantity", _unit_set(counter) if counter else _money(question, morphs))
     if EN_TIME.search(question) or JA_TIME.search(question):
         return Expectation("time")
     return _soft(question, morphs)
@@ -181,9 +184,7 @@ def _expectation(question: str, morphs: Sequence[Any]) -> Expectation | None:
 
 def _money(question: str, morphs: Sequence[Any]) -> frozenset[str]:
     """The units that state an amount of money, when ``question`` asks for one; else any unit."""
-    if asks_money(question, morphs):
-        return MONEY_UNITS
-    return frozenset()
+    return MONEY_UNITS if asks_money(question, morphs) else frozenset()
 
 
 def _soft(question: str, morphs: Sequence[Any]) -> Expectation | None:

@@ -35,3 +35,63 @@ JA_METHOD = re.compile("どうやって|どのように|どうやったら|方�
 JA_PERSON = re.compile("誰|だれ|どなた|どの人")
 JA_PLACE = re.compile("どこ|どの国|どの都市|どちら")
 JA_CLAIM = re.compile("言った|言って|述べ|約束|主張|予測|語っ|と言|発言|強調")
+
+# "How many years", "何年": the counter an English or Japanese question names, as the Korean
+# counter rag.answertype groups with its spellings.  A sentence of any language then answers only
+# in that unit, or in a unit it cannot read.  何年に and "what year" ask for a time (above).
+_EN_COUNTERS = {
+    "years": "년",
+    "months": "개월",
+    "weeks": "주",
+    "days": "일",
+    "hours": "시간",
+    "minutes": "분",
+    "times": "배",  # "how many times more" (배) or "how many times" (번): rag.answertype groups both
+    **dict.fromkeys(
+        (
+            "people",
+            "persons",
+            "workers",
+            "employees",
+            "staff",
+            "visitors",
+            "members",
+            "apprentices",
+            "women",
+            "men",
+            "students",
+            "engineers",
+            "customers",
+            "volunteers",
+        ),
+        "명",
+    ),
+}
+EN_COUNTER = re.compile(rf"\bhow many ({'|'.join(_EN_COUNTERS)})\b", re.I)
+_JA_COUNTERS = {
+    "年": "년",
+    "か月": "개월",
+    "ヶ月": "개월",
+    "カ月": "개월",
+    "時間": "시간",
+    "分": "분",
+    "回": "번",
+    "匹": "마리",
+    "頭": "마리",
+    "羽": "마리",
+    "枚": "장",
+    "倍": "배",
+    "軒": "곳",
+    "個": "개",
+    "台": "개",
+}
+JA_COUNTER = re.compile(f"何({'|'.join(_JA_COUNTERS)})(?!に)")
+
+
+def named_counter(question: str) -> str | None:
+    """The Korean counter an English or Japanese question's "how many X" or 何X names, if any."""
+    if found := EN_COUNTER.search(question):
+        return _EN_COUNTERS[found.group(1).lower()]
+    if found := JA_COUNTER.search(question):
+        return _JA_COUNTERS[found.group(1)]
+    return None

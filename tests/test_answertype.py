@@ -20,6 +20,8 @@ PEOPLE = frozenset({"명", "인", "人"})
 MONTHS = frozenset({"달", "개월", "월"})
 PERCENT = frozenset({"퍼센트", "프로", "%"})
 THINGS = frozenset({"개", "대", "곳", "군데", "가지", "종", "종류", "채", "척", "마리", "건", "권", "편"})
+YEARS = frozenset({"년", "년도", "year"})
+TIMES = frozenset({"번", "회", "차례"})
 MONEY = frozenset({"달러", "엔", "원", "위안", "유로", "파운드", "센트", "퍼센트", "프로", "%", "-"})
 
 
@@ -43,7 +45,7 @@ def expected(question: str) -> Expectation | None:
         # "five times as much" says 배 as 번.
         (
             "20년 뒤 AI는 인간 두뇌의 몇 배 능력을 갖게 되나요?",
-            Expectation("quantity", frozenset({"배", "번"})),
+            Expectation("quantity", TIMES | {"배"}),
         ),
         ("H100 GPU 하나의 가격은 얼마인가요?", Expectation("quantity", MONEY)),
         ("오픈AI 작년 매출은 얼마나 돼?", Expectation("quantity", MONEY)),
@@ -58,6 +60,14 @@ def expected(question: str) -> Expectation | None:
         ("What share of Boston Dynamics does Hyundai own?", Expectation("quantity", PERCENT)),
         ("How much does one Nvidia H100 GPU cost?", Expectation("quantity", MONEY)),
         ("How many GPUs does one data centre need?", Expectation("quantity")),
+        # An English or Japanese question naming its counter asks in that unit, as a Korean one does.
+        ("How many years did he train before opening his own forge?", Expectation("quantity", YEARS)),
+        ("How many people work at the brewery now?", Expectation("quantity", PEOPLE)),
+        ("How many times is the lacquer applied?", Expectation("quantity", TIMES | {"배"})),
+        ("修業は何年くらいかかったんですか？", Expectation("quantity", YEARS)),
+        ("漆は何回塗るんですか？", Expectation("quantity", TIMES)),
+        ("鷹は今何羽いるの？", Expectation("quantity", frozenset({"마리"}))),
+        ("そのお店は何か月で閉めたの？", Expectation("quantity", MONTHS)),
         ("When was this video uploaded?", Expectation("time")),
         ("東京の人口は何人ですか？", Expectation("quantity", PEOPLE)),
         ("H100は1台いくらですか？", Expectation("quantity", MONEY)),
