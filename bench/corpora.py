@@ -55,6 +55,7 @@ CORPORA = (
     Corpus("mix18", Path("eval/mix18.jsonl"), Path("eval/mix18"), Path("var/mix18")),
     Corpus("mix19", Path("eval/mix19.jsonl"), Path("eval/mix19"), Path("var/mix19")),
     Corpus("mix20", Path("eval/mix20.jsonl"), Path("eval/mix20"), Path("var/mix20")),
+    Corpus("mix21", Path("eval/mix21.jsonl"), Path("eval/mix21"), Path("var/mix21")),
 )
 
 

@@ -88,6 +88,8 @@ SPLITS = (
     "blind35",
     # eval/mix20.jsonl: questions over eval/mix20/, the seed beside a Japanese lecture and an English interview.
     "blind36",
+    # eval/mix21.jsonl: questions over eval/mix21/, the seed beside a Korean interview and a Japanese talk.
+    "blind37",
 )
 # Blind splits written and not yet scored twice: kept out of development until they are spent.
 # blind20 and blind21 were spent on the fifth round's answer types, blind22 to blind24 on the eighth
@@ -98,7 +100,8 @@ SPLITS = (
 # answer span's English words, blind34 and blind35 on the fourteenth round's money questions
 # (docs/quality.md); blind36, written in the fourteenth round and scored once with its final code,
 # had its questions printed by a slip in that round's last review: no longer blind, it is a
-# development split, and the next change needs a fresh one.
+# development split.  blind37 was spent on the fifteenth round's units of English and Japanese
+# figures; the next change needs a fresh one.
 UNSPENT: frozenset[str] = frozenset()
 # The tuning split and the splits that became development sets once measured and read: all but the
 # report split and the unspent ones.
