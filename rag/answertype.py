@@ -47,30 +47,13 @@ from rag.askwords import (
 from rag.keyword import content_tokens
 from rag.money import MONEY_UNITS, asks_money
 from rag.textfacts import YEAR, YEARS
+from rag.units import how_long, unit_set
 
 # Every kind of answer a question may ask for; the first two are decisive.
 KINDS = ("quantity", "time", "reason", "method", "person", "place", "claim")
 DECISIVE = frozenset(KINDS[:2])
 
-# Counters that name the same unit: the question's word and the script's may differ.
-_SAME_UNIT = (
-    frozenset({"살", "세", "歳"}),
-    # "몇 년에" asks for a year as well as "몇 년 동안" for a number of years.
-    frozenset({"년", "년도", YEAR}),
-    frozenset({"명", "인", "人"}),
-    frozenset({"달", "개월", "월"}),
-    frozenset({"퍼센트", "프로", "%"}),
-    frozenset({"번", "회", "차례"}),
-    frozenset({"개", "대"}),
-    frozenset({"킬로", "킬로그램", "킬로미터", "키로"}),
-    frozenset({"주", "주일"}),
-    # Shops, workshops and households: 軒 and 戸 count them where Korean says 곳 or 집.
-    frozenset({"곳", "군데", "채", "집", "가구", "가게"}),
-)
 _AGE_NOUNS = frozenset({"나이", "연세", "연령"})
-# "몇 개" asks for a count in the generic counter, which any counter of things answers ("천백 곳",
-# "세 가지", "두 척"; not 점, as often a score); "몇 곳" asks for places only.
-_THINGS = frozenset({"개", "대", "곳", "군데", "가지", "종", "종류", "채", "척", "마리", "건", "권", "편"})
 _NUMBER_TAGS = ("SN", "NR", "W_SERIAL")
 # Counted nouns and numeral determiners Kiwi does not tag as numbers: 절반, 두 번, 세 개.
 _NUMBER_WORDS = frozenset(
@@ -127,19 +110,6 @@ class Expectation:
         return self.kind in DECISIVE
 
 
-def _unit_set(word: str) -> frozenset[str]:
-    if word == "개":
-        return _THINGS
-    if word == "분":  # minutes, or people said politely ("몇 분이 오셨어요?")
-        return frozenset({"분"}) | _unit_set("명")
-    if word == "배":  # "five times as much" says 배 as 번
-        return frozenset({"배"}) | _unit_set("번")
-    for group in _SAME_UNIT:
-        if word in group:
-            return group
-    return frozenset({word})
-
-
 def expectation(question: str, morphs: Sequence[Any]) -> Expectation | None:
     """The answer type ``question`` asks for (``morphs``: its Kiwi analysis), or None for any."""
     found = _expectation(question, morphs)
@@ -155,28 +125,29 @@ def _expectation(question: str, morphs: Sequence[Any]) -> Expectation | None:
         if m.form == "몇":
             after = morphs[i + 1] if i + 1 < len(morphs) else None
             if after is not None and after.tag in ("NNB", "NNG"):
-                return Expectation("quantity", _unit_set(after.form))
+                return Expectation("quantity", unit_set(after.form))
             return Expectation("quantity")
         if m.form == "얼마" or m.form == "얼마나":
-            return Expectation("quantity", _money(question, morphs))
+            return Expectation("quantity", _money(question, morphs) or how_long(question))
         if m.form == "언제":
             return Expectation("time")
         if m.form == "며칠":  # one word to Kiwi: 몇 and 일
-            return Expectation("quantity", _unit_set("일"))
+            return Expectation("quantity", unit_set("일"))
     # "나이가 어떻게 되세요?" asks an age, not a method.
     if any(m.form in _AGE_NOUNS for m in morphs) and any(
         m.form == "어떻" and [n.form for n in morphs[i + 1 : i + 3]] == ["게", "되"]
         for i, m in enumerate(morphs)
     ):
-        return Expectation("quantity", _unit_set("살"))
+        return Expectation("quantity", unit_set("살"))
     for pattern, units in ((EN_AGE, "살"), (JA_AGE, "살"), (JA_PEOPLE, "명")):
         if pattern.search(question):
-            return Expectation("quantity", _unit_set(units))
+            return Expectation("quantity", unit_set(units))
     if EN_PERCENT.search(question) or JA_PERCENT.search(question):
-        return Expectation("quantity", _unit_set("%"))
+        return Expectation("quantity", unit_set("%"))
     if EN_QUANTITY.search(question) or JA_QUANTITY.search(question) or JA_COUNTER.search(question):
         counter = named_counter(question)
-        return Expectation("quantity", _unit_set(counter) if counter else _money(question, morphs))
+        units = unit_set(counter) if counter else _money(question, morphs) or how_long(question)
+        return Expectation("quantity", units)
     if EN_TIME.search(question) or JA_TIME.search(question):
         return Expectation("time")
     return _soft(question, morphs)

@@ -47,6 +47,18 @@ _EN_COUNTERS = {
     "hours": "시간",
     "minutes": "분",
     "times": "배",  # "how many times more" (배) or "how many times" (번): rag.answertype groups both
+    "tonnes": "톤",
+    "tons": "톤",
+    "kilos": "킬로",
+    "kilograms": "킬로",
+    "metres": "미터",
+    "meters": "미터",
+    "feet": "피트",
+    "miles": "마일",
+    "degrees": "도",
+    "litres": "리터",
+    "liters": "리터",
+    "grams": "그램",
     **dict.fromkeys(
         (
             "people",
@@ -70,6 +82,15 @@ _EN_COUNTERS = {
 EN_COUNTER = re.compile(rf"\bhow many ({'|'.join(_EN_COUNTERS)})\b", re.I)
 _JA_COUNTERS = {
     "年": "년",
+    "日間": "일",
+    "週間": "주",
+    "種類": "개",
+    "トン": "톤",
+    "キロ": "킬로",
+    "メートル": "미터",
+    "センチ": "센티",
+    "グラム": "그램",
+    "リットル": "리터",
     "か月": "개월",
     "ヶ月": "개월",
     "カ月": "개월",
@@ -86,6 +107,25 @@ _JA_COUNTERS = {
     "台": "개",
 }
 JA_COUNTER = re.compile(f"何({'|'.join(_JA_COUNTERS)})(?!に)")
+
+
+# How long something takes, lasts or is waited for: a duration ("기간"), or for "how long" in
+# English a duration or a length ("길이": "how long is his kiln").  Money asked the same way
+# ("費用はどのくらいかかる") is read first (rag.money).
+_KO_DURATION = re.compile(
+    r"얼마(?:나|간|만큼)?\s*(?:동안|오래)|얼마(?:나|만큼)?\s*(?:더\s*)?(?:걸|기다)|기간[은이]?\s*얼마"
+)
+_JA_DURATION = re.compile("(?:どのくらい|どれくらい|どのぐらい|どれぐらい)(?:の期間|かか|続|待)")
+_EN_HOW_LONG = re.compile(r"\bhow long\b", re.I)
+
+
+def asks_duration(question: str) -> str | None:
+    """ "기간" where ``question`` asks how long something takes, "길이" for English "how long"."""
+    if _EN_HOW_LONG.search(question):
+        return "길이"
+    if _KO_DURATION.search(question) or _JA_DURATION.search(question):
+        return "기간"
+    return None
 
 
 def named_counter(question: str) -> str | None:

@@ -56,7 +56,7 @@ _SCALE = r"(?:\s*(?:hundred|thousand|million|billion|trillion|k\b|m\b|bn\b|万|�
 # Longer units first: 日間 before 日.  分 before の is a fraction (3分の1), not minutes.
 _JA_UNITS = (
     "円|ドル|人|名|歳|回|個|台|割|パーセント|件|軒|か所|カ所|ヶ所|箇所|年|か月|カ月|ヶ月|ケ月|月|日間|日|"
-    "時間|分(?!の)|秒|週間|度|キロ|メートル|センチ|ミリ|グラム|トン|リットル|匹|頭|羽|枚|冊|倍|戸"
+    "時間|分(?!の)|秒|週間|種類|度|キロ|メートル|センチ|ミリ|グラム|トン|リットル|匹|頭|羽|枚|冊|倍|戸"
 )
 _EN_AMOUNT = re.compile(rf"({_NUMBER}){_SCALE}\s*(%|[A-Za-z]+|{_JA_UNITS})?", re.I)
 # Japanese writes amounts in kanji numerals too ("三百億円", "三千人"): one counts where a unit
@@ -68,6 +68,8 @@ _KANJI = "〇一二三四五六七八九十百千万億兆"
 _KANJI_UNITS = _JA_UNITS.replace("|分(?!の)", "").replace("|度", "")
 _KANJI_AMOUNT = re.compile(f"(?<![第\\d,.{_KANJI}])([{_KANJI}]+)({_KANJI_UNITS})")
 _SCALES = frozenset("万億兆")
+# But 一 before a span of time is one: "一年半待ち", "一週間".
+_ONE_OF = frozenset(("年", "か月", "カ月", "ヶ月", "ケ月", "週間", "日", "日間", "時間"))
 # An age stated as a bare number: "I started at sixteen", "aged 12", "at the age of 30".
 _AGE_BEFORE = re.compile(r"\b(?:at|aged|age of)\s+$", re.I)
 # Half, a share in words: "売り上げの半分くらい".
@@ -155,6 +157,7 @@ _UNITS = {
     "頭": "마리",
     "枚": "장",
     "冊": "권",
+    "種類": "종류",
     "times": "번",
     "回": "번",
     "個": "개",
@@ -226,7 +229,7 @@ def text_facts(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
     if _JA_HALF.search(sentence):
         counters.add("%")
     for m in _KANJI_AMOUNT.finditer(sentence):
-        if m.group(1) != "一" and not set(m.group(1)) <= _SCALES:
+        if (m.group(1) != "一" or m.group(2) in _ONE_OF) and not set(m.group(1)) <= _SCALES:
             counters.add(_UNITS[m.group(2)])
     kinds = {kind for kind, pattern in _WORDS.items() if pattern.search(sentence)}
     if time or _EN_TIME.search(sentence) or _JA_TIME.search(sentence):

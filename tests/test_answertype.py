@@ -21,6 +21,8 @@ MONTHS = frozenset({"달", "개월", "월"})
 PERCENT = frozenset({"퍼센트", "프로", "%"})
 THINGS = frozenset({"개", "대", "곳", "군데", "가지", "종", "종류", "채", "척", "마리", "건", "권", "편"})
 YEARS = frozenset({"년", "년도", "year"})
+DURATION = frozenset({"년", "개월", "달", "월", "주", "주일", "일", "시간", "분", "초", "세기"})
+LENGTH = frozenset({"미터", "센티", "밀리", "킬로", "킬로미터", "키로", "피트", "인치", "마일"})
 TIMES = frozenset({"번", "회", "차례"})
 MONEY = frozenset({"달러", "엔", "원", "위안", "유로", "파운드", "센트", "퍼센트", "프로", "%", "-"})
 
@@ -68,6 +70,20 @@ def expected(question: str) -> Expectation | None:
         ("漆は何回塗るんですか？", Expectation("quantity", TIMES)),
         ("鷹は今何羽いるの？", Expectation("quantity", frozenset({"마리"}))),
         ("そのお店は何か月で閉めたの？", Expectation("quantity", MONTHS)),
+        (
+            "Roughly how many tonnes of salt does the farm make a year?",
+            Expectation("quantity", frozenset({"톤"})),
+        ),
+        ("下地研ぎだけで砥石って何種類使うの？", Expectation("quantity", THINGS)),
+        # How long something takes asks a duration; English "how long" a duration or a length.
+        ("일본도 한 자루 연마하는 데 기간이 얼마나 걸린대요?", Expectation("quantity", DURATION)),
+        ("지금 맡기면 얼마나 기다려야 돼요?", Expectation("quantity", DURATION)),
+        ("얼마 동안 배웠어?", Expectation("quantity", DURATION)),
+        ("完成までどのくらいかかるの？", Expectation("quantity", DURATION)),
+        ("How long did it take to lay the cable?", Expectation("quantity", DURATION | LENGTH)),
+        # ... unless it is money that it takes.
+        ("費用はどのくらいかかるの？", Expectation("quantity", MONEY)),
+        ("수리 비용이 얼마나 들었어?", Expectation("quantity", MONEY)),
         ("When was this video uploaded?", Expectation("time")),
         ("東京の人口は何人ですか？", Expectation("quantity", PEOPLE)),
         ("H100は1台いくらですか？", Expectation("quantity", MONEY)),

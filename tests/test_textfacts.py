@@ -1,10 +1,11 @@
 import pytest
 
-from rag.answertype import Expectation, _unit_set
+from rag.answertype import Expectation
 from rag.keyword import Analyzer
 from rag.money import MONEY_UNITS
 from rag.sentencefacts import SentenceFacts
 from rag.textfacts import text_facts
+from rag.units import how_long, unit_set
 
 
 @pytest.mark.parametrize(
@@ -121,6 +122,10 @@ def test_an_english_year_is_a_time_and_not_an_amount() -> None:
         # Birds, multiples, households, half a share; an age said as a bare number.
         ("鷹が五羽、蜂は5倍、家は4700戸。", {"마리", "배", "가구"}, set()),
         ("売り上げの半分くらいは修復用の紙です。", {"%"}, set()),
+        # 一 before a span of time is one ("一人で" stays "alone", above); 種類 counts kinds.
+        ("今、だいたい一年半待ちです。", {"년"}, {"time"}),
+        ("一人でやると、丸一日かかります。", {"일"}, {"time"}),
+        ("ここまでで七種類です。", {"종류"}, set()),
         ("I started at sixteen, aged 16 in fact.", {"-", "", "살"}, set()),
     ],
 )
@@ -150,9 +155,16 @@ def test_a_figure_states_the_unit_it_is_read_in(sentence: str, counters: set[str
         ("We get five times the honey.", "배", True),
         ("I started an apprenticeship at sixteen.", "살", True),
         ("I did an apprenticeship, four years.", "살", False),
+        # How long something takes: a span of time, not a calendar year, a head count or a price.
+        ("合わせて三週間くらいかかります。", "기간", True),
+        ("4개월 뒤에 또 갔습니다.", "기간", True),
+        ("2024年に発売する最新のGPUです。", "기간", False),
+        ("刀を研いでいる人は、全国で百人もいない。", "기간", False),
+        ("The tube is about 2 metres long.", "길이", True),
     ],
 )
 def test_which_questions_a_figure_answers(sentence: str, asked: str, answers: bool) -> None:
     stated = SentenceFacts(Analyzer().morphs)
-    units = {"money": MONEY_UNITS, "days": frozenset({"일"})}.get(asked) or _unit_set(asked)
+    spans = {"기간": how_long("얼마나 걸려?"), "길이": how_long("How long is it?")}
+    units = {"money": MONEY_UNITS, "days": frozenset({"일"}), **spans}.get(asked) or unit_set(asked)
     assert stated(sentence).satisfy(Expectation("quantity", units)) is answers
