@@ -146,8 +146,8 @@ def _expectation(question: str, morphs: Sequence[Any]) -> Expectation | None:
         return Expectation("quantity", unit_set("%"))
     if EN_QUANTITY.search(question) or JA_QUANTITY.search(question) or JA_COUNTER.search(question):
         counter = named_counter(question)
-        units = unit_set(counter) if counter else _money(question, morphs) or how_long(question)
-        return Expectation("quantity", units)
+        wanted = unit_set(counter) if counter else _money(question, morphs) or how_long(question)
+        return Expectation("quantity", wanted)
     if EN_TIME.search(question) or JA_TIME.search(question):
         return Expectation("time")
     return _soft(question, morphs)
