@@ -56,6 +56,7 @@ CORPORA = (
     Corpus("mix19", Path("eval/mix19.jsonl"), Path("eval/mix19"), Path("var/mix19")),
     Corpus("mix20", Path("eval/mix20.jsonl"), Path("eval/mix20"), Path("var/mix20")),
     Corpus("mix21", Path("eval/mix21.jsonl"), Path("eval/mix21"), Path("var/mix21")),
+    Corpus("mix22", Path("eval/mix22.jsonl"), Path("eval/mix22"), Path("var/mix22")),
 )
 
 
