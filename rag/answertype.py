@@ -24,6 +24,7 @@ from typing import Any
 from rag.askwords import (
     EN_AGE,
     EN_CLAIM,
+    EN_COUNTER,
     EN_METHOD,
     EN_PERCENT,
     EN_PERSON,
@@ -147,6 +148,9 @@ def _expectation(question: str, morphs: Sequence[Any]) -> Expectation | None:
     if EN_QUANTITY.search(question) or JA_QUANTITY.search(question) or JA_COUNTER.search(question):
         counter = named_counter(question)
         wanted = unit_set(counter) if counter else _money(question, morphs) or how_long(question)
+        if counter and EN_COUNTER.search(question):
+            # English talks say their numbers in words: "there are twelve of us" answers it.
+            wanted |= {"-"}
         return Expectation("quantity", wanted)
     if EN_TIME.search(question) or JA_TIME.search(question):
         return Expectation("time")

@@ -18,7 +18,8 @@ JA_AGE = re.compile("何歳|何才|おいくつ")
 JA_PEOPLE = re.compile("何人|人数|従業員数")
 JA_PERCENT = re.compile("何割|何パーセント|何％|何%")
 JA_QUANTITY = re.compile(
-    "いくら|何[個台倍回件年万億円ドル]|どれくらい|どのくらい|どれほど|金額|価格|時価総額|人口"
+    # 何年に asks when (JA_TIME), 何年 how many years.
+    "いくら|何(?:[個台倍回件万億円ドル]|年(?!に))|どれくらい|どのくらい|どれほど|金額|価格|時価総額|人口"
 )
 JA_TIME = re.compile("いつ|何年に|何月|何日")
 EN_REASON = re.compile(r"\bwhy\b|\breasons?\b|\bwhat for\b", re.I)
@@ -93,6 +94,9 @@ _JA_COUNTERS = {
     "リットル": "리터",
     "か月": "개월",
     "ヶ月": "개월",
+    "ヵ月": "개월",
+    "名": "명",
+    "週": "주",
     "カ月": "개월",
     "時間": "시간",
     "分": "분",
@@ -113,7 +117,8 @@ JA_COUNTER = re.compile(f"何({'|'.join(_JA_COUNTERS)})(?!に)")
 # English a duration or a length ("길이": "how long is his kiln").  Money asked the same way
 # ("費用はどのくらいかかる") is read first (rag.money).
 _KO_DURATION = re.compile(
-    r"얼마(?:나|간|만큼)?\s*(?:동안|오래)|얼마(?:나|만큼)?\s*(?:더\s*)?(?:걸|기다)|기간[은이]?\s*얼마"
+    r"얼마(?:나|간|만큼)?\s*(?:동안|오래)|얼마(?:나|만큼)?\s*(?:더\s*)?(?:걸리|걸려|걸렸|걸린|걸릴|기다)"
+    r"|기간[은이]?\s*얼마"
 )
 _JA_DURATION = re.compile("(?:どのくらい|どれくらい|どのぐらい|どれぐらい)(?:の期間|かか|続|待)")
 _EN_HOW_LONG = re.compile(r"\bhow long\b", re.I)

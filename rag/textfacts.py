@@ -55,7 +55,7 @@ _JA_TIME = re.compile(
 _SCALE = r"(?:\s*(?:hundred|thousand|million|billion|trillion|k\b|m\b|bn\b|万|億|千|百|兆))*"
 # Longer units first: 日間 before 日.  分 before の is a fraction (3分の1), not minutes.
 _JA_UNITS = (
-    "円|ドル|人|名|歳|回|個|台|割|パーセント|件|軒|か所|カ所|ヶ所|箇所|年|か月|カ月|ヶ月|ケ月|月|日間|日|"
+    "円|ドル|人|名|歳|回|個|台|割|パーセント|件|軒|か所|カ所|ヶ所|箇所|年|か月|カ月|ヶ月|ヵ月|ケ月|月|日間|日|"
     "時間|分(?!の)|秒|週間|種類|度|キロ|メートル|センチ|ミリ|グラム|トン|リットル|匹|頭|羽|枚|冊|倍|戸"
 )
 _EN_AMOUNT = re.compile(rf"({_NUMBER}){_SCALE}\s*(%|[A-Za-z]+|{_JA_UNITS})?", re.I)
@@ -69,9 +69,11 @@ _KANJI_UNITS = _JA_UNITS.replace("|分(?!の)", "").replace("|度", "")
 _KANJI_AMOUNT = re.compile(f"(?<![第\\d,.{_KANJI}])([{_KANJI}]+)({_KANJI_UNITS})")
 _SCALES = frozenset("万億兆")
 # But 一 before a span of time is one: "一年半待ち", "一週間".
-_ONE_OF = frozenset(("年", "か月", "カ月", "ヶ月", "ケ月", "週間", "日", "日間", "時間"))
+_ONE_OF = frozenset(("年", "か月", "カ月", "ヶ月", "ヵ月", "ケ月", "週間", "日", "日間", "時間"))
 # An age stated as a bare number: "I started at sixteen", "aged 12", "at the age of 30".
 _AGE_BEFORE = re.compile(r"\b(?:at|aged|age of)\s+$", re.I)
+# ... but not a time or a manner: "at one point", "at three in the morning", "at eight o'clock".
+_NOT_AGE = re.compile(r"\s*(?:point|time|stage|o'?clock|a\.?m\b|p\.?m\b|in the|at night|:|\.\d|sharp)", re.I)
 # Half, a share in words: "売り上げの半分くらい".
 _JA_HALF = re.compile("半分|半数")
 # The Korean unit (rag.answertype's counters) each English or Japanese unit stands for.
@@ -108,6 +110,7 @@ _UNITS = {
     "か月": "개월",
     "カ月": "개월",
     "ヶ月": "개월",
+    "ヵ月": "개월",
     "ケ月": "개월",
     "月": "월",
     "week": "주",
@@ -222,7 +225,9 @@ def text_facts(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
             # count in whatever unit was asked; a number word alone ("one of them") does not.
             counted = unit.isalpha() and unit not in EN_STOP and number.lower() not in _NOT_COUNTS
             counters.add("" if number[-1].isdigit() or counted else "-")
-            if _AGE_BEFORE.search(sentence[max(0, m.start() - 12) : m.start()]):
+            if _AGE_BEFORE.search(sentence[max(0, m.start() - 12) : m.start()]) and not _NOT_AGE.match(
+                sentence, m.end(1)
+            ):
                 counters.add("살")  # "I started at sixteen", "aged 12"
         if number.startswith("$"):
             counters.add("달러")

@@ -22,15 +22,17 @@ _SAME_UNIT = (
     frozenset({"개", "대"}),
     frozenset({"킬로", "킬로그램", "킬로미터", "키로"}),
     frozenset({"주", "주일"}),
+    frozenset({"가지", "종류", "종"}),
+    frozenset({"센티", "센티미터", "센치"}),
     # Shops, workshops and households: 軒 and 戸 count them where Korean says 곳 or 집.
     frozenset({"곳", "군데", "채", "집", "가구", "가게"}),
 )
 # "몇 개" asks for a count in the generic counter, which any counter of things answers ("천백 곳",
 # "세 가지", "두 척"; not 점, as often a score); "몇 곳" asks for places only.
 _THINGS = frozenset({"개", "대", "곳", "군데", "가지", "종", "종류", "채", "척", "마리", "건", "권", "편"})
-# Not a calendar year: "2024년에 발매하는 GPU" says no wait, as "4개월 뒤" does.
-_DURATION = frozenset({"년", "개월", "달", "월", "주", "주일", "일", "시간", "분", "초", "세기"})
-_LENGTH = frozenset({"미터", "센티", "밀리", "킬로", "킬로미터", "키로", "피트", "인치", "마일"})
+# Not a calendar year or month: "2024년에 발매하는 GPU" and "3月" say no wait, as "4개월 뒤" does.
+_DURATION = frozenset({"년", "개월", "달", "주", "주일", "일", "시간", "분", "초", "세기"})
+_LENGTH = frozenset({"미터", "센티", "센티미터", "밀리", "킬로", "킬로미터", "키로", "피트", "인치", "마일"})
 
 
 def unit_set(word: str) -> frozenset[str]:

@@ -21,8 +21,8 @@ MONTHS = frozenset({"달", "개월", "월"})
 PERCENT = frozenset({"퍼센트", "프로", "%"})
 THINGS = frozenset({"개", "대", "곳", "군데", "가지", "종", "종류", "채", "척", "마리", "건", "권", "편"})
 YEARS = frozenset({"년", "년도", "year"})
-DURATION = frozenset({"년", "개월", "달", "월", "주", "주일", "일", "시간", "분", "초", "세기"})
-LENGTH = frozenset({"미터", "센티", "밀리", "킬로", "킬로미터", "키로", "피트", "인치", "마일"})
+DURATION = frozenset({"년", "개월", "달", "주", "주일", "일", "시간", "분", "초", "세기"})
+LENGTH = frozenset({"미터", "센티", "센티미터", "밀리", "킬로", "킬로미터", "키로", "피트", "인치", "마일"})
 TIMES = frozenset({"번", "회", "차례"})
 MONEY = frozenset({"달러", "엔", "원", "위안", "유로", "파운드", "센트", "퍼센트", "프로", "%", "-"})
 
@@ -63,16 +63,21 @@ def expected(question: str) -> Expectation | None:
         ("How much does one Nvidia H100 GPU cost?", Expectation("quantity", MONEY)),
         ("How many GPUs does one data centre need?", Expectation("quantity")),
         # An English or Japanese question naming its counter asks in that unit, as a Korean one does.
-        ("How many years did he train before opening his own forge?", Expectation("quantity", YEARS)),
-        ("How many people work at the brewery now?", Expectation("quantity", PEOPLE)),
-        ("How many times is the lacquer applied?", Expectation("quantity", TIMES | {"배"})),
+        ("How many years did he train before opening his own forge?", Expectation("quantity", YEARS | {"-"})),
+        # English talks say their numbers in words: "twelve of us" answers them.
+        ("How many people work at the brewery now?", Expectation("quantity", PEOPLE | {"-"})),
+        ("How many times is the lacquer applied?", Expectation("quantity", TIMES | {"배", "-"})),
+        # 何年に asks when; 몇 가지 takes 種類; 걸어 is walking, not taking time.
+        ("何年に始めたの？", Expectation("time")),
+        ("숫돌은 몇 가지 써요?", Expectation("quantity", frozenset({"가지", "종류", "종"}))),
+        ("하루에 얼마나 걸어요?", Expectation("quantity")),
         ("修業は何年くらいかかったんですか？", Expectation("quantity", YEARS)),
         ("漆は何回塗るんですか？", Expectation("quantity", TIMES)),
         ("鷹は今何羽いるの？", Expectation("quantity", frozenset({"마리"}))),
         ("そのお店は何か月で閉めたの？", Expectation("quantity", MONTHS)),
         (
             "Roughly how many tonnes of salt does the farm make a year?",
-            Expectation("quantity", frozenset({"톤"})),
+            Expectation("quantity", frozenset({"톤", "-"})),
         ),
         ("下地研ぎだけで砥石って何種類使うの？", Expectation("quantity", THINGS)),
         # How long something takes asks a duration; English "how long" a duration or a length.
