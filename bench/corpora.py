@@ -57,6 +57,7 @@ CORPORA = (
     Corpus("mix20", Path("eval/mix20.jsonl"), Path("eval/mix20"), Path("var/mix20")),
     Corpus("mix21", Path("eval/mix21.jsonl"), Path("eval/mix21"), Path("var/mix21")),
     Corpus("mix22", Path("eval/mix22.jsonl"), Path("eval/mix22"), Path("var/mix22")),
+    Corpus("mix23", Path("eval/mix23.jsonl"), Path("eval/mix23"), Path("var/mix23")),
 )
 
 
