@@ -6,6 +6,8 @@ kind); these two languages are matched on their surface, which their question wo
 
 import re
 
+from rag.textfacts import UNITS
+
 EN_AGE = re.compile(r"\bhow old\b|\bage\b", re.I)
 EN_PERCENT = re.compile(r"\bwhat (?:percentage|percent|share|proportion|fraction)\b|\bhow much of\b", re.I)
 EN_QUANTITY = re.compile(
@@ -37,29 +39,35 @@ JA_PERSON = re.compile("誰|だれ|どなた|どの人")
 JA_PLACE = re.compile("どこ|どの国|どの都市|どちら")
 JA_CLAIM = re.compile("言った|言って|述べ|約束|主張|予測|語っ|と言|発言|強調")
 
-# "How many years", "何年": the counter an English or Japanese question names, as the Korean
-# counter rag.answertype groups with its spellings.  A sentence of any language then answers only
-# in that unit, or in a unit it cannot read.  何年に and "what year" ask for a time (above).
+# "How many years", "何年": the counter an English or Japanese question names, read as a
+# sentence's unit is (rag.textfacts.UNITS) and grouped with its spellings by rag.units.  A sentence
+# of any language then answers only in that unit, or in a unit it cannot read.  何年に and "what
+# year" ask for a time (above).
 _EN_COUNTERS = {
-    "years": "년",
-    "months": "개월",
-    "weeks": "주",
-    "days": "일",
-    "hours": "시간",
-    "minutes": "분",
-    "times": "배",  # "how many times more" (배) or "how many times" (번): rag.answertype groups both
-    "tonnes": "톤",
-    "tons": "톤",
-    "kilos": "킬로",
+    **{
+        word: UNITS[word]
+        for word in (
+            "years",
+            "months",
+            "weeks",
+            "days",
+            "hours",
+            "minutes",
+            "tonnes",
+            "tons",
+            "kilos",
+            "metres",
+            "meters",
+            "feet",
+            "miles",
+            "degrees",
+            "litres",
+            "liters",
+            "grams",
+        )
+    },
+    "times": "배",  # "how many times more" (배) or "how many times" (번): rag.units groups both
     "kilograms": "킬로",
-    "metres": "미터",
-    "meters": "미터",
-    "feet": "피트",
-    "miles": "마일",
-    "degrees": "도",
-    "litres": "리터",
-    "liters": "리터",
-    "grams": "그램",
     **dict.fromkeys(
         (
             "people",
@@ -82,33 +90,38 @@ _EN_COUNTERS = {
 }
 EN_COUNTER = re.compile(rf"\bhow many ({'|'.join(_EN_COUNTERS)})\b", re.I)
 _JA_COUNTERS = {
-    "年": "년",
-    "日間": "일",
-    "週間": "주",
-    "種類": "개",
-    "トン": "톤",
-    "キロ": "킬로",
-    "メートル": "미터",
-    "センチ": "센티",
-    "グラム": "그램",
-    "リットル": "리터",
-    "か月": "개월",
-    "ヶ月": "개월",
-    "ヵ月": "개월",
-    "名": "명",
-    "週": "주",
-    "カ月": "개월",
-    "時間": "시간",
-    "分": "분",
-    "回": "번",
-    "匹": "마리",
-    "頭": "마리",
-    "羽": "마리",
-    "枚": "장",
-    "倍": "배",
-    "軒": "곳",
-    "個": "개",
-    "台": "개",
+    **{
+        word: UNITS[word]
+        for word in (
+            "年",
+            "日間",
+            "週間",
+            "トン",
+            "キロ",
+            "メートル",
+            "センチ",
+            "グラム",
+            "リットル",
+            "か月",
+            "ヶ月",
+            "ヵ月",
+            "カ月",
+            "名",
+            "時間",
+            "分",
+            "回",
+            "匹",
+            "頭",
+            "羽",
+            "枚",
+            "倍",
+            "軒",
+            "個",
+            "台",
+        )
+    },
+    "種類": "개",  # 何種類 asks how many things of any kind, as 몇 개 does
+    "週": "주",  # 何週, after 週間
 }
 JA_COUNTER = re.compile(f"何({'|'.join(_JA_COUNTERS)})(?!に)")
 

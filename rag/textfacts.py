@@ -53,19 +53,19 @@ _JA_TIME = re.compile(
 )
 
 _SCALE = r"(?:\s*(?:hundred|thousand|million|billion|trillion|k\b|m\b|bn\b|万|億|千|百|兆))*"
-# Longer units first: 日間 before 日.  分 before の is a fraction (3分の1), not minutes.
-_JA_UNITS = (
+# Longer units first: 日間 before 日.  After kanji numerals, not 分 or 度: 十分 is "enough", 二度と
+# "never again".  After a figure, 分 before の is a fraction (3分の1), not minutes.
+_KANJI_UNITS = (
     "円|ドル|人|名|歳|回|個|台|割|パーセント|件|軒|か所|カ所|ヶ所|箇所|年|か月|カ月|ヶ月|ヵ月|ケ月|月|日間|日|"
-    "時間|分(?!の)|秒|週間|種類|度|キロ|メートル|センチ|ミリ|グラム|トン|リットル|匹|頭|羽|枚|冊|倍|戸"
+    "時間|秒|週間|種類|キロ|メートル|センチ|ミリ|グラム|トン|リットル|匹|頭|羽|枚|冊|倍|戸"
 )
+_JA_UNITS = _KANJI_UNITS + "|分(?!の)|度"
 _EN_AMOUNT = re.compile(rf"({_NUMBER}){_SCALE}\s*(%|[A-Za-z]+|{_JA_UNITS})?", re.I)
 # Japanese writes amounts in kanji numerals too ("三百億円", "三千人"): one counts where a unit
 # follows, since a numeral kanji alone is as often part of a word (統一, 一番, 十分); nor "一" alone
 # (一人で: alone), nor an ordinal (第三回), nor the scale of a figure ("3万人" is _EN_AMOUNT's).
 _KANJI = "〇一二三四五六七八九十百千万億兆"
 # The look-behind holds the numerals too: "第二十回" must not match from its 十.
-# Not 分 or 度 after kanji: 十分 is "enough", 二度と "never again".
-_KANJI_UNITS = _JA_UNITS.replace("|分(?!の)", "").replace("|度", "")
 _KANJI_AMOUNT = re.compile(f"(?<![第\\d,.{_KANJI}])([{_KANJI}]+)({_KANJI_UNITS})")
 _SCALES = frozenset("万億兆")
 # But 一 before a span of time is one: "一年半待ち", "一週間".
@@ -76,8 +76,9 @@ _AGE_BEFORE = re.compile(r"\b(?:at|aged|age of)\s+$", re.I)
 _NOT_AGE = re.compile(r"\s*(?:point|time|stage|o'?clock|a\.?m\b|p\.?m\b|in the|at night|:|\.\d|sharp)", re.I)
 # Half, a share in words: "売り上げの半分くらい".
 _JA_HALF = re.compile("半分|半数")
-# The Korean unit (rag.answertype's counters) each English or Japanese unit stands for.
-_UNITS = {
+# The Korean unit (rag.answertype's counters) each English or Japanese unit stands for; a
+# question's unit words are read with it too (rag.askwords).
+UNITS = {
     "dollar": "달러",
     "dollars": "달러",
     "usd": "달러",
@@ -216,10 +217,10 @@ def text_facts(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
         old = unit in ("years", "year") and "old" in sentence[m.end() : m.end() + 5]
         if old:
             counters.add("살")  # "34 years old"
-        elif unit in _UNITS:
+        elif unit in UNITS:
             # A figure in a unit read here states that unit only, as Kiwi's counter does in a Korean
             # sentence: "2年" or "4 times" answers no "얼마", and "3 days" no "몇 명".
-            counters.add(_UNITS[unit])
+            counters.add(UNITS[unit])
         else:
             # A figure, or a number in words before what it counts ("twenty-five casks"), states a
             # count in whatever unit was asked; a number word alone ("one of them") does not.
@@ -235,7 +236,7 @@ def text_facts(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
         counters.add("%")
     for m in _KANJI_AMOUNT.finditer(sentence):
         if (m.group(1) != "一" or m.group(2) in _ONE_OF) and not set(m.group(1)) <= _SCALES:
-            counters.add(_UNITS[m.group(2)])
+            counters.add(UNITS[m.group(2)])
     kinds = {kind for kind, pattern in _WORDS.items() if pattern.search(sentence)}
     if time or _EN_TIME.search(sentence) or _JA_TIME.search(sentence):
         kinds.add("time")
