@@ -60,7 +60,13 @@ _NUMBER_TAGS = ("SN", "NR", "W_SERIAL")
 _NUMBER_WORDS = frozenset(
     {"절반", "반", "한", "두", "세", "네", "다섯", "여섯", "일곱", "여덟", "아홉", "열", "스무"}
 )
-_TIME_UNITS = frozenset({"년", "월", "일", "개월", "세기", "분기", "주"})
+# Native Korean counts of days, one word each: "이틀 걸려요" answers "며칠" and 何日かかる.
+_DAY_COUNTS = frozenset({"하루", "이틀", "사흘", "나흘", "닷새", "엿새", "이레", "여드레", "열흘", "보름"})
+_TIME_UNITS = frozenset({"년", "월", "일", "개월", "세기", "분기", "주", "년도", "년대"})
+# A span of time says when only against something: "2년 전", "4개월 뒤에", "6년째", "61년생"; alone
+# ("43년 동안", "3년 묵은") it says how long, which answers no "언제".
+_SPANS = frozenset({"년", "개월", "주"})
+_RELATIVE = frozenset({"전", "후", "뒤", "만", "안", "째", "지나", "생", "이내"})
 _TIME_WORDS = frozenset({"작년", "재작년", "올해", "내년", "지난해", "어제", "오늘", "내일", "연초", "연말"})
 
 # In the question: a Korean question word asking for a kind of answer, then a noun naming one.  The
@@ -232,6 +238,9 @@ def facts(morphs: Sequence[Any]) -> Facts:
     for i, m in enumerate(morphs):
         if m.form in _TIME_WORDS:
             kinds.add("time")
+        if m.form in _DAY_COUNTS:
+            counters.add("일")
+            amounts.add((m.form, "일"))
         if _is_number(m):
             # The counter follows the number, past the number's own words (30 / 억 / 달러).
             j = i + 1
@@ -248,7 +257,7 @@ def facts(morphs: Sequence[Any]) -> Facts:
             starts = not i or not (_is_number(morphs[i - 1]) or morphs[i - 1].tag == "SL")
             if starts:
                 amounts.add(("".join(n.form for n in morphs[i:j]).replace(",", ""), counter))
-            if m.tag == "W_SERIAL" or unit in _TIME_UNITS or unit == YEAR:
+            if m.tag == "W_SERIAL" or unit == YEAR or (unit in _TIME_UNITS and _says_when(unit, morphs, j)):
                 kinds.add("time")
         form = m.form.lower()
         if form in _REASON_FORMS:
@@ -272,3 +281,9 @@ def facts(morphs: Sequence[Any]) -> Facts:
 def satisfies(expected: Expectation, morphs: Sequence[Any]) -> bool:
     """Whether a sentence (its Kiwi analysis) states what ``expected`` asks for."""
     return facts(morphs).satisfy(expected)
+
+
+def _says_when(unit: str, morphs: Sequence[Any], at: int) -> bool:
+    """Whether the time unit at ``morphs[at]`` names a moment rather than a span (_SPANS)."""
+    after = morphs[at + 1].form if at + 1 < len(morphs) else None
+    return unit not in _SPANS or after in _RELATIVE

@@ -122,8 +122,11 @@ _JA_COUNTERS = {
     },
     "種類": "개",  # 何種類 asks how many things of any kind, as 몇 개 does
     "週": "주",  # 何週, after 週間
+    "日": "일",  # only as _JA_DAYS: 何日 alone asks which day
 }
-JA_COUNTER = re.compile(f"何({'|'.join(_JA_COUNTERS)})(?!に)")
+# 何日くらいかかる asks how many days; 何日ですか which day (JA_TIME).
+_JA_DAYS = "日(?=くらい|ぐらい|ほど|かか)"
+JA_COUNTER = re.compile(f"何({'|'.join(w for w in _JA_COUNTERS if w != '日')}|{_JA_DAYS})(?!に)")
 
 
 # How long something takes, lasts or is waited for: a duration ("기간"), or for "how long" in

@@ -41,15 +41,24 @@ _NUMBER = rf"(?:\$\s?)?\d(?:[\d,.]*\d)?|\b(?:{_WORD_NUMBER})(?:[\s-]+(?:and\s+)?
 # Number words that are seldom a count of what follows them ("one day", "half the time").
 _NOT_COUNTS = frozenset(("one", "half", "quarter", "a third"))
 _MONTHS = "January|February|March|April|June|July|August|September|October|November|December"
+# A span of time says when only against something ("two years later", "in three weeks", "3年前",
+# "四年目"); alone ("for forty years", "4年間修業", "60年炭を焼いて") it says how long, which answers
+# no "when".
+_EN_SPAN = rf"(?:\d+|{_WORD_NUMBER}) (?:years?|months?|weeks?|days?|hours?|minutes?)\b"
 _EN_TIME = re.compile(
     rf"\b(?:{_MONTHS})\b|\bMay \d|\b(?:in|since|until|by|last|next|this) May\b"
     r"|\b(?:yesterday|today|tomorrow|tonight|ago|decades?|centur(?:y|ies))\b"
     r"|\b(?:last|next|this|that|every) (?:year|month|week|spring|summer|autumn|fall|winter)\b"
-    rf"|\b(?:\d+|{_WORD_NUMBER}) (?:years?|months?|weeks?|days?|hours?|minutes?)\b(?! old)|\b'\d\d\b",
+    rf"|\b(?:in|after|within) (?:about |around |roughly |nearly |almost |just |over )?{_EN_SPAN}"
+    rf"|\b{_EN_SPAN} (?:later|after|before|earlier|on|in)\b|\b'\d\d\b",
     re.I,
 )
+_JA_DIGITS = "[0-9一二三四五六七八九十百千]+"
 _JA_TIME = re.compile(
-    "[0-9０-９一二三四五六七八九十百千]+(?:年|月|日|世紀|時)|昨年|去年|今年|来年|先月|今月|来月|昨日|今日|明日|当時"
+    "(?:[0-9]{4}|[一二]?千[〇一二三四五六七八九十百]*|(?:昭和|平成|令和|大正|明治)[元0-9一二三四五六七八九十]+)年"
+    f"|{_JA_DIGITS}(?:年|か月|カ月|ヶ月|ヵ月|ケ月|週間|日間?|時間)(?:前|後|ぶり|目|代|ごろ|頃)"
+    f"|{_JA_DIGITS}(?:月|日|時)(?!間)|{_JA_DIGITS}世紀"
+    "|昨年|去年|今年|来年|先月|今月|来月|昨日|今日|明日|当時"
 )
 
 _SCALE = r"(?:\s*(?:hundred|thousand|million|billion|trillion|k\b|m\b|bn\b|万|億|千|百|兆))*"

@@ -69,6 +69,9 @@ def expected(question: str) -> Expectation | None:
         ("How many times is the lacquer applied?", Expectation("quantity", TIMES | {"배", "-"})),
         # 何年に asks when; 몇 가지 takes 種類; 걸어 is walking, not taking time.
         ("何年に始めたの？", Expectation("time")),
+        # 何日くらいかかる asks how many days; 何日 alone which day.
+        ("収録って何日くらいかかるの？", Expectation("quantity", frozenset({"일"}))),
+        ("開店したのは何日ですか？", Expectation("time")),
         ("숫돌은 몇 가지 써요?", Expectation("quantity", frozenset({"가지", "종류", "종"}))),
         ("하루에 얼마나 걸어요?", Expectation("quantity")),
         ("修業は何年くらいかかったんですか？", Expectation("quantity", YEARS)),

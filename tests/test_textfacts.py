@@ -16,7 +16,7 @@ from rag.units import how_long, unit_set
         ("Some twenty people showed up, Jensen Huang said.", {"명"}, {"claim", "person"}),
         ("She was 34 years old when she moved to Boston.", {"살"}, {"place"}),
         ("The hives will do better by planting clover.", set(), {"claim", "method"}),
-        ("A cable takes 3 years to lay.", {"년"}, {"time"}),
+        ("A cable takes 3 years to lay.", {"년"}, set()),
         ("2019年に田中さんは3万円払った。", {"year", "엔"}, {"time", "person"}),
         ("花が多いから、大阪市のミツバチは遠くまで飛ぶ。", set(), {"reason", "place"}),
         ("Honestly the bees are fine.", set(), set()),
@@ -76,9 +76,9 @@ def test_years_from_amounts_and_from_as_a_place(sentence: str, counters: set[str
         ("That was one of them, half the time.", {"-"}, set()),
         ("I was eleven.", {"-"}, set()),
         # A duration in words is a time, as one in figures is.
-        ("She has done it for twenty-seven years now.", {"년"}, {"time"}),
+        ("She has done it for twenty-seven years now.", {"년"}, set()),
         # A number in words runs over its parts: the hours, not "six", are what it counts.
-        ("A sixareen is more like two thousand six hundred hours.", {"시간"}, {"time"}),
+        ("A sixareen is more like two thousand six hundred hours.", {"시간"}, set()),
         ("One hundred and twenty people came.", {"명"}, set()),
     ],
 )
@@ -111,11 +111,11 @@ def test_an_english_year_is_a_time_and_not_an_amount() -> None:
     ("sentence", "counters", "kinds"),
     [
         # A figure in a unit read here states that unit, not a bare figure that answers any question.
-        ("元の数に戻るまでに2年かかりました。", {"년"}, {"time"}),
+        ("元の数に戻るまでに2年かかりました。", {"년"}, set()),
         ("選別は7月までに4回やります。", {"월", "번"}, {"time"}),
         ("窯は1200度まで上げて、三日焚きます。", {"도", "일"}, {"time"}),
-        ("It takes about five hours and 40 minutes.", {"시간", "분"}, {"time"}),
-        ("We charge £40 for 3 days, it's 2 metres long.", {"", "일", "미터"}, {"time"}),
+        ("It takes about five hours and 40 minutes.", {"시간", "분"}, set()),
+        ("We charge £40 for 3 days, it's 2 metres long.", {"", "일", "미터"}, set()),
         # 十分 (enough) and 二度と (never again) are words, 3分の1 a fraction: no minutes or degrees.
         ("十分です、二度と行かない。", set(), set()),
         ("3分の1くらい", {""}, set()),
@@ -123,7 +123,7 @@ def test_an_english_year_is_a_time_and_not_an_amount() -> None:
         ("鷹が五羽、蜂は5倍、家は4700戸。", {"마리", "배", "가구"}, set()),
         ("売り上げの半分くらいは修復用の紙です。", {"%"}, set()),
         # 一 before a span of time is one ("一人で" stays "alone", above); 種類 counts kinds.
-        ("今、だいたい一年半待ちです。", {"년"}, {"time"}),
+        ("今、だいたい一年半待ちです。", {"년"}, set()),
         ("一人でやると、丸一日かかります。", {"일"}, {"time"}),
         ("ここまでで七種類です。", {"종류"}, set()),
         ("I started at sixteen, aged 16 in fact.", {"-", "", "살"}, set()),
@@ -158,6 +158,9 @@ def test_a_figure_states_the_unit_it_is_read_in(sentence: str, counters: set[str
         # How long something takes: a span of time, not a calendar year, a head count or a price.
         ("合わせて三週間くらいかかります。", "기간", True),
         ("4개월 뒤에 또 갔습니다.", "기간", True),
+        # A count of days in one native word: 이틀 is two days.
+        ("큰 김장독은 이틀 걸려요.", "days", True),
+        ("보름 정도 말려요.", "기간", True),
         ("2024年に発売する最新のGPUです。", "기간", False),
         ("刀を研いでいる人は、全国で百人もいない。", "기간", False),
         ("The tube is about 2 metres long.", "길이", True),
@@ -168,3 +171,33 @@ def test_which_questions_a_figure_answers(sentence: str, asked: str, answers: bo
     spans = {"기간": how_long("얼마나 걸려?"), "길이": how_long("How long is it?")}
     units = {"money": MONEY_UNITS, "days": frozenset({"일"}), **spans}.get(asked) or unit_set(asked)
     assert stated(sentence).satisfy(Expectation("quantity", units)) is answers
+
+
+@pytest.mark.parametrize(
+    ("sentence", "says_when"),
+    [
+        # A span of time alone says how long: it answers no "언제", "when" or "いつ".
+        ("最初は、みなべ町で1年間、研修を受けました。", False),
+        ("この清川で60年炭を焼いてきた師匠です。", False),
+        ("毎日八時間、削ります。", False),
+        ("I did it for forty years.", False),
+        ("It took us three weeks.", False),
+        ("43년 동안 물질했어요.", False),
+        ("3년 묵은 간장이에요.", False),
+        # Against something, or on the calendar, it says when.
+        ("3年前に店を継ぎました。", True),
+        ("四年目の夏に初めて任されました。", True),
+        ("80年代に一番売れました。", True),
+        ("昭和45年に建てた工場です。", True),
+        ("朝8時に火を入れます。", True),
+        ("Two years later we moved the yard.", True),
+        ("In three weeks it was done.", True),
+        ("4개월 뒤에 또 갔습니다.", True),
+        ("2년 전에 그만뒀어요.", True),
+        ("6년째인데 아직도 어려워요.", True),
+        ("98년도에 시작했어요.", True),
+    ],
+)
+def test_a_span_of_time_alone_does_not_say_when(sentence: str, says_when: bool) -> None:
+    stated = SentenceFacts(Analyzer().morphs)
+    assert stated(sentence).satisfy(Expectation("time")) is says_when
