@@ -8,10 +8,11 @@ from typing import Any
 
 import numpy as np
 
-from rag.answer import ANSWER_POOL, Answer, Asked, Candidate, answerability, candidates, choose, coverage
+from rag.answer import ANSWER_POOL, Answer, Asked, Candidate, candidates, choose
 from rag.answertype import Expectation, expectation
 from rag.cache import LRU
 from rag.candidates import Candidates
+from rag.confidence import answerability, coverage
 from rag.corpus import Corpus, Rows
 from rag.crossrank import CrossRanker, bundled_for
 from rag.embedder import Embedder
