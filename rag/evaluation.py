@@ -94,6 +94,8 @@ SPLITS = (
     "blind38",
     # eval/mix23.jsonl: questions over eval/mix23/, the seed beside a Korean interview and an English talk.
     "blind39",
+    # eval/mix24.jsonl: questions over eval/mix24/, the seed beside a Korean interview and a Japanese talk.
+    "blind40",
 )
 # Blind splits written and not yet scored twice: kept out of development until they are spent.
 # blind20 and blind21 were spent on the fifth round's answer types, blind22 to blind24 on the eighth
@@ -105,7 +107,8 @@ SPLITS = (
 # (docs/quality.md); blind36, written in the fourteenth round and scored once with its final code,
 # had its questions printed by a slip in that round's last review: no longer blind, it is a
 # development split.  blind37 was spent on the fifteenth round's units of English and Japanese
-# figures, blind38 on its durations, blind39 on its review mends; the next change needs a fresh one.
+# figures, blind38 on its durations, blind39 on its review mends, blind40 on the sixteenth round's
+# spans of time; the next change needs a fresh one.
 UNSPENT: frozenset[str] = frozenset()
 # The tuning split and the splits that became development sets once measured and read: all but the
 # report split and the unspent ones.
