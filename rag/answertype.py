@@ -67,6 +67,7 @@ _TIME_UNITS = frozenset({"년", "월", "일", "개월", "세기", "분기", "주
 # ("43년 동안", "3년 묵은") it says how long, which answers no "언제".
 _SPANS = frozenset({"년", "개월", "주"})
 _RELATIVE = frozenset({"전", "후", "뒤", "만", "안", "째", "지나", "생", "이내"})
+_ABOUT = frozenset({"쯤", "정도", "가량", "여", "가까이", "좀", "넘", "이상"})
 _TIME_WORDS = frozenset({"작년", "재작년", "올해", "내년", "지난해", "어제", "오늘", "내일", "연초", "연말"})
 
 # In the question: a Korean question word asking for a kind of answer, then a noun naming one.  The
@@ -285,5 +286,7 @@ def satisfies(expected: Expectation, morphs: Sequence[Any]) -> bool:
 
 def _says_when(unit: str, morphs: Sequence[Any], at: int) -> bool:
     """Whether the time unit at ``morphs[at]`` names a moment rather than a span (_SPANS)."""
-    after = morphs[at + 1].form if at + 1 < len(morphs) else None
-    return unit not in _SPANS or after in _RELATIVE
+    at += 1
+    while at < len(morphs) and morphs[at].form in _ABOUT:  # "3년쯤 전", "10년 정도 뒤"
+        at += 1
+    return unit not in _SPANS or (at < len(morphs) and morphs[at].form in _RELATIVE)

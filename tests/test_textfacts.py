@@ -194,6 +194,8 @@ def test_which_questions_a_figure_answers(sentence: str, asked: str, answers: bo
         ("In three weeks it was done.", True),
         ("4개월 뒤에 또 갔습니다.", True),
         ("2년 전에 그만뒀어요.", True),
+        ("한 10년 정도 전에 그만뒀어요.", True),
+        ("三百年以上前の建物です。", True),
         ("6년째인데 아직도 어려워요.", True),
         ("98년도에 시작했어요.", True),
     ],
