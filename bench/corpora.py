@@ -59,6 +59,7 @@ CORPORA = (
     Corpus("mix22", Path("eval/mix22.jsonl"), Path("eval/mix22"), Path("var/mix22")),
     Corpus("mix23", Path("eval/mix23.jsonl"), Path("eval/mix23"), Path("var/mix23")),
     Corpus("mix24", Path("eval/mix24.jsonl"), Path("eval/mix24"), Path("var/mix24")),
+    Corpus("mix25", Path("eval/mix25.jsonl"), Path("eval/mix25"), Path("var/mix25")),
 )
 
 
