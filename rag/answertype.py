@@ -258,7 +258,11 @@ def facts(morphs: Sequence[Any]) -> Facts:
             starts = not i or not (_is_number(morphs[i - 1]) or morphs[i - 1].tag == "SL")
             if starts:
                 amounts.add(("".join(n.form for n in morphs[i:j]).replace(",", ""), counter))
-            if m.tag == "W_SERIAL" or unit == YEAR or (unit in _TIME_UNITS and _says_when(unit, morphs, j)):
+            if (
+                m.tag == "W_SERIAL"
+                or unit == YEAR
+                or (unit in _TIME_UNITS and (unit not in _SPANS or _relative(morphs, j + 1)))
+            ):
                 kinds.add("time")
         form = m.form.lower()
         if form in _REASON_FORMS:
@@ -284,9 +288,8 @@ def satisfies(expected: Expectation, morphs: Sequence[Any]) -> bool:
     return facts(morphs).satisfy(expected)
 
 
-def _says_when(unit: str, morphs: Sequence[Any], at: int) -> bool:
-    """Whether the time unit at ``morphs[at]`` names a moment rather than a span (_SPANS)."""
-    at += 1
+def _relative(morphs: Sequence[Any], at: int) -> bool:
+    """Whether ``morphs[at:]`` relate the span of time before them to something (_RELATIVE)."""
     while at < len(morphs) and morphs[at].form in _ABOUT:  # "3년쯤 전", "10년 정도 뒤"
         at += 1
-    return unit not in _SPANS or (at < len(morphs) and morphs[at].form in _RELATIVE)
+    return at < len(morphs) and morphs[at].form in _RELATIVE

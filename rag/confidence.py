@@ -1,10 +1,4 @@
-"""How sure the answer is: the estimated probability that it answers the question.
-
-The answer span's own cosine, the peak (how far the best passage stands out from the index) and
-the share of the question's key words in the top passages each separate answerable from
-unanswerable questions only roughly; weighed together by a logistic model they do better
-(`python -m bench.tune` fits the weights, through bench.calibrate).
-"""
+"""How sure the answer is (``answerability``), and the key-word share it weighs (``coverage``)."""
 
 from __future__ import annotations
 

@@ -54,9 +54,11 @@ _EN_TIME = re.compile(
     re.I,
 )
 _JA_DIGITS = "[0-9一二三四五六七八九十百千]+"
+# Japanese spans of time, longer spellings first (日間 before 日).
+_JA_SPANS = ("か月", "カ月", "ヶ月", "ヵ月", "ケ月", "週間", "日間", "時間", "年", "日")
 _JA_TIME = re.compile(
     "(?:[0-9]{4}|[一二]?千[〇一二三四五六七八九十百]*|(?:昭和|平成|令和|大正|明治)[元0-9一二三四五六七八九十]+)年"
-    f"|{_JA_DIGITS}(?:年|か月|カ月|ヶ月|ヵ月|ケ月|週間|日間?|時間)(?:以上|ほど|くらい|ぐらい|近く|あまり)?"
+    f"|{_JA_DIGITS}(?:{'|'.join(_JA_SPANS)})(?:以上|ほど|くらい|ぐらい|近く|あまり)?"
     "(?:前|後|ぶり|目|代|ごろ|頃)"
     f"|{_JA_DIGITS}(?:月|日|時)(?!間)|{_JA_DIGITS}世紀"
     "|昨年|去年|今年|来年|先月|今月|来月|昨日|今日|明日|当時"
@@ -79,7 +81,7 @@ _KANJI = "〇一二三四五六七八九十百千万億兆"
 _KANJI_AMOUNT = re.compile(f"(?<![第\\d,.{_KANJI}])([{_KANJI}]+)({_KANJI_UNITS})")
 _SCALES = frozenset("万億兆")
 # But 一 before a span of time is one: "一年半待ち", "一週間".
-_ONE_OF = frozenset(("年", "か月", "カ月", "ヶ月", "ヵ月", "ケ月", "週間", "日", "日間", "時間"))
+_ONE_OF = frozenset(_JA_SPANS)
 # An age stated as a bare number: "I started at sixteen", "aged 12", "at the age of 30".
 _AGE_BEFORE = re.compile(r"\b(?:at|aged|age of)\s+$", re.I)
 # ... but not a time or a manner: "at one point", "at three in the morning", "at eight o'clock".
