@@ -45,6 +45,7 @@ from rag.askwords import (
     JA_TIME,
     named_counter,
 )
+from rag.figures import figure, stated_amounts
 from rag.keyword import content_tokens
 from rag.money import MONEY_UNITS, asks_money
 from rag.textfacts import YEAR, YEARS
@@ -108,8 +109,9 @@ class Expectation:
 
     kind: str
     units: frozenset[str] = frozenset()
-    # The amounts the question states itself ("20년 후 … 얼마나"): a sentence stating only these
-    # restates the question rather than answering it.
+    # The amounts the question states itself, each a value (rag.figures) with its counter ("20년
+    # 후 … 얼마나", "after twenty years…": ("20", "년")): a sentence stating only these, in any
+    # language, restates the question rather than answering it.
     given: frozenset[tuple[str, str]] = frozenset()
 
     @property
@@ -123,9 +125,7 @@ def expectation(question: str, morphs: Sequence[Any]) -> Expectation | None:
     found = _expectation(question, morphs)
     if found is None or found.kind != "quantity":
         return found
-    # Amounts in figures only: a numeral word is as often a determiner ("한 번", "경제한입").
-    given = frozenset((n, c) for n, c in facts(morphs).amounts if n[:1].isdigit())
-    return Expectation(found.kind, found.units, given)
+    return Expectation(found.kind, found.units, stated_amounts(question, facts(morphs).amounts))
 
 
 def _expectation(question: str, morphs: Sequence[Any]) -> Expectation | None:
@@ -221,7 +221,9 @@ class Facts:
             return expected.kind in self.kinds
         counters = self.counters
         if expected.given and self.amounts:
-            counters = frozenset(c for n, c in self.amounts if (n, c) not in expected.given)
+            # The counters only the question's own amounts hold say nothing new.
+            own = {c for n, c in self.amounts if (figure(n), c) in expected.given}
+            counters = counters - (own - {c for n, c in self.amounts if (figure(n), c) not in expected.given})
         if not counters:
             return False
         # A bare figure ("조회수: 22,868") states a count in whatever unit was asked; a bare numeral
@@ -251,6 +253,8 @@ def facts(morphs: Sequence[Any]) -> Facts:
             unit = after.form if after is not None and after.tag in ("NNB", "NNG", "SW") else None
             if unit == "년" and YEARS.fullmatch(m.form):
                 unit = YEAR
+            if unit == "조" and morphs[j - 1].tag == "SN":  # "4조가 넘는 돈": 4 trillion won to Kiwi
+                j, unit = j + 1, "원"
             counter = unit if unit is not None else ("" if m.tag == "SN" else "-")
             counters.add(counter)
             # One amount per run of number words ("2만", "1000억"), commas dropped; none for the

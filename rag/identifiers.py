@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from rag.foreign import script
+from rag.figures import figure
 
 if TYPE_CHECKING:
     from rag.answer import Candidate
@@ -121,13 +121,11 @@ def pin_amounts(
     margin: float,
 ) -> list[int]:
     """Of the spans ``named`` kept, those stating another amount beside the question's own ("20년
-    후 … 얼마나": "20년 뒤에는 만 배"), within ``margin`` of the best; all of them where the question
-    states no amount, where an info line may answer, or where the best span is not Korean (only a
-    Korean sentence's amounts are read)."""
+    후 … 얼마나": "20년 뒤에는 만 배", "after twenty years": the same), within ``margin`` of the best;
+    all of them where the question states no amount, or where an info line may answer."""
     if expected is None or not expected.given or not named:
         return named
-    best = max(named, key=lambda i: scores[i])
-    if any(spans[i].info for i in named) or script(spans[best].text) != "ko":
+    if any(spans[i].info for i in named):
         return named
-    stating = [c.typed and c.amounts >= expected.given for c in spans]
+    stating = [c.typed and {(figure(n), u) for n, u in c.amounts} >= expected.given for c in spans]
     return pinned(named, stating, scores, margin)

@@ -15,7 +15,7 @@ from rag.answertype import Facts, facts
 from rag.cache import LRU
 from rag.foreign import script
 from rag.readings import passage_readings
-from rag.textfacts import text_facts
+from rag.textfacts import read_text
 
 # What each sentence states, kept per index version: a few dozen short strings each.
 _MEMO = 50_000
@@ -37,5 +37,5 @@ class SentenceFacts:
             return found
         # English or Japanese: Kiwi's analysis knows neither, the text itself says more.
         # Its counters come from the text alone: Kiwi reads "in 1858" as a bare figure, an amount.
-        counters, kinds = text_facts(sentence)
-        return Facts(found.tokens, counters, found.kinds | kinds, readings=found.readings)
+        counters, kinds, amounts = read_text(sentence)
+        return Facts(found.tokens, counters, found.kinds | kinds, amounts, found.readings)

@@ -217,27 +217,47 @@ _WORDS = {
 
 def text_facts(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
     """The counters (as rag.answertype names them) and the kinds of answer ``sentence`` states."""
+    counters, kinds, _ = read_text(sentence)
+    return counters, kinds
+
+
+def read_text(sentence: str) -> tuple[frozenset[str], frozenset[str], frozenset[tuple[str, str]]]:
+    """``text_facts``, and each amount ``sentence`` states with its counter, ("twenty", "년"), as
+    Kiwi gives a Korean sentence's (rag.answertype.Facts.amounts)."""
     sentence = unicodedata.normalize("NFKC", sentence)
     counters: set[str] = set()
+    amounts: set[tuple[str, str]] = set()
     time = False
     for m in _EN_AMOUNT.finditer(sentence):
         number, unit = m.group(1), (m.group(2) or "").lower()
+        # The number with its scale ("3 million"), without its unit or a dollar sign.
+        written = sentence[m.start(1) : m.start(2) if m.group(2) else m.end()].strip().lstrip("$").strip()
         if _is_year(sentence, m.start(1), m.end(1)):
             counters.add(YEAR)  # "in 1858": a time, not an amount
+            amounts.add((written, YEAR))
             time = True
             continue
         old = unit in ("years", "year") and "old" in sentence[m.end() : m.end() + 5]
         if old:
             counters.add("살")  # "34 years old"
+            amounts.add((written, "살"))
         elif unit in UNITS:
             # A figure in a unit read here states that unit only, as Kiwi's counter does in a Korean
             # sentence: "2年" or "4 times" answers no "얼마", and "3 days" no "몇 명".
             counters.add(UNITS[unit])
+            amounts.add((written, UNITS[unit]))
         else:
             # A figure, or a number in words before what it counts ("twenty-five casks"), states a
             # count in whatever unit was asked; a number word alone ("one of them") does not.
             counted = unit.isalpha() and unit not in EN_STOP and number.lower() not in _NOT_COUNTS
             counters.add("" if number[-1].isdigit() or counted else "-")
+            # "$3 billion" is an amount in dollars, as "30억 달러" is.
+            amounts.add(
+                (
+                    written,
+                    "달러" if number.startswith("$") else "" if number[-1].isdigit() or counted else "-",
+                )
+            )
             if _AGE_BEFORE.search(sentence[max(0, m.start() - 12) : m.start()]) and not _NOT_AGE.match(
                 sentence, m.end(1)
             ):
@@ -249,10 +269,11 @@ def text_facts(sentence: str) -> tuple[frozenset[str], frozenset[str]]:
     for m in _KANJI_AMOUNT.finditer(sentence):
         if (m.group(1) != "一" or m.group(2) in _ONE_OF) and not set(m.group(1)) <= _SCALES:
             counters.add(UNITS[m.group(2)])
+            amounts.add((m.group(1), UNITS[m.group(2)]))
     kinds = {kind for kind, pattern in _WORDS.items() if pattern.search(sentence)}
     if time or _EN_TIME.search(sentence) or _JA_TIME.search(sentence):
         kinds.add("time")
-    return frozenset(counters), frozenset(kinds)
+    return frozenset(counters), frozenset(kinds), frozenset(amounts)
 
 
 def _is_year(sentence: str, start: int, end: int) -> bool:

@@ -12,6 +12,7 @@ from rag.embedder import FakeEmbedder
 from rag.keyword import Analyzer
 from rag.params import RetrievalParams
 from rag.retrieval import Searcher
+from rag.sentencefacts import SentenceFacts
 from rag.settings import Settings
 from rag.store import load_index
 
@@ -139,12 +140,51 @@ def test_a_quantity_the_question_states_is_not_its_answer() -> None:
     assert expected("H100 한 장 가격은 얼마인가요?") == Expectation("quantity", MONEY)
     # A run of number words is one amount, however written: "2만", "1,000억".
     crowd = expected("2만 명이 본 뒤에 조회수는 얼마나 늘었어?")
-    assert crowd is not None and crowd.given == frozenset({("2만", "명")})
+    assert crowd is not None and crowd.given == frozenset({("20000", "명")})
     assert not satisfies(crowd, Analyzer().morphs("2만 명이 봤습니다."))
     assert satisfies(crowd, Analyzer().morphs("2만 명이 본 뒤에 조회수가 10만 회를 넘었죠."))
     money = expected("1,000억 엔 가운데 정부는 얼마를 냈어?")
-    assert money is not None and ("1000억", "엔") in money.given
+    assert money is not None and ("100000000000", "엔") in money.given
     assert not satisfies(money, Analyzer().morphs("1000억 엔이 들었습니다."))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "In that goldfish comparison, how much smarter than a human brain does Son think AI gets after twenty years?",
+        "孫さんは二十年後にAIが人間の脳の何倍賢くなると言った？",
+        "孫さんは20年後にAIが人間の脳の何倍賢くなると言った？",
+        "20년 후 AI는 인간 두뇌보다 얼마나 뛰어나게 된다고 했나?",
+    ],
+)
+def test_an_amount_the_question_states_is_known_in_any_language(question: str) -> None:
+    # The question's twenty years, however written, is not the answer in a sentence of any language.
+    asked = expected(question)
+    assert asked is not None and asked.given == frozenset({("20", "년")})
+    facts = SentenceFacts(Analyzer().morphs)
+    assert not facts("그러니까 20년 뒤에는 AI와 인간의 차이는 금붕어의 차이와 같다는 거죠.").satisfy(asked)
+    assert facts("그리고 20년 뒤에는 만 배 능력을 가지게 된다.").satisfy(asked)
+    assert not facts("In twenty years the gap will be like that between us and a goldfish.").satisfy(asked)
+    assert facts("In twenty years it will be ten thousand times smarter than us.").satisfy(asked)
+    assert not facts("二十年後、その差は人間と金魚の差と同じになる。").satisfy(asked)
+    assert facts("二十年後には一万倍の能力を持つ。").satisfy(asked)
+
+
+def test_a_trillion_is_an_amount_of_won() -> None:
+    # Kiwi reads the 조 of "4조가" as a noun: the sentence states 4 trillion won beside the $3 billion
+    # the question states itself, and no share.
+    asked = expected("The professor converts that $3 billion yearly fee into Korean won: roughly how much?")
+    assert asked is not None and asked.given == frozenset({("3000000000", "달러")})
+    assert satisfies(asked, Analyzer().morphs("30억 달러면 4조가 넘는 돈이죠."))
+    assert not satisfies(asked, Analyzer().morphs("연간 30억 달러가 됩니다."))
+    share = expected("보스턴 다이내믹스는 소프트뱅크가 지분 몇 퍼 갖고 있어?")
+    assert share is not None and not satisfies(share, Analyzer().morphs("30억 달러면 4조가 넘는 돈이죠."))
+
+
+def test_one_in_words_is_no_amount_a_question_states() -> None:
+    # "one slate", like "한 장", is as often no count: an answer stating one is still an answer.
+    asked = expected("How much does one Welsh slate cost?")
+    assert asked is not None and asked.given == frozenset()
 
 
 @pytest.mark.parametrize(
