@@ -60,6 +60,7 @@ CORPORA = (
     Corpus("mix23", Path("eval/mix23.jsonl"), Path("eval/mix23"), Path("var/mix23")),
     Corpus("mix24", Path("eval/mix24.jsonl"), Path("eval/mix24"), Path("var/mix24")),
     Corpus("mix25", Path("eval/mix25.jsonl"), Path("eval/mix25"), Path("var/mix25")),
+    Corpus("mix26", Path("eval/mix26.jsonl"), Path("eval/mix26"), Path("var/mix26")),
 )
 
 

@@ -98,6 +98,8 @@ SPLITS = (
     "blind40",
     # eval/mix25.jsonl: questions over eval/mix25/, the seed beside a Korean talk and an English interview.
     "blind41",
+    # eval/mix26.jsonl: questions over eval/mix26/, the seed beside a Japanese interview and an English talk.
+    "blind42",
 )
 # Blind splits written and not yet scored twice: kept out of development until they are spent.
 # blind20 and blind21 were spent on the fifth round's answer types, blind22 to blind24 on the eighth
@@ -110,7 +112,8 @@ SPLITS = (
 # had its questions printed by a slip in that round's last review: no longer blind, it is a
 # development split.  blind37 was spent on the fifteenth round's units of English and Japanese
 # figures, blind38 on its durations, blind39 on its review mends, blind40 on the sixteenth round's
-# spans of time, blind41 on that round as a whole; the next change needs a fresh one.
+# spans of time, blind41 on that round as a whole, blind42 on the seventeenth round's amounts a
+# question states; the next change needs a fresh one.
 UNSPENT: frozenset[str] = frozenset()
 # The tuning split and the splits that became development sets once measured and read: all but the
 # report split and the unspent ones.
