@@ -21,6 +21,12 @@ from rag.timed import Cue
 # Digits after a period ("2.5") do not end a sentence.
 # Full-width stops (Japanese, Chinese) end a sentence with no space after them.
 _SENTENCE_END = re.compile(r"[.?!…]+[\"'”’)\]]*(?=\s|$|[^\d\s.?!…\"'”’)\]])|[。！？]+[」』）\"”’]*")
+# But the period of a title ends no sentence ("My guest is Dr. Helen Tregarthen"), nor an initial's
+# where a letter, another initial or a lower-case word follows ("an acorn with T.O. underneath",
+# "J. K. and a date", "three a.m. after"); "plan B. Then" still ends one.
+_TITLE = re.compile(r"(?<![A-Za-z])(?:Mr|Mrs|Ms|Dr|Prof|St|ft)\.$")
+_INITIAL = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]\.$")
+_AFTER_INITIAL = re.compile(r"[A-Za-z]|\s+(?:[a-z]|[A-Z]\.)")
 
 
 # Bump when passages or their sentence spans come out differently for the same text: indexes and
@@ -30,8 +36,9 @@ _SENTENCE_END = re.compile(r"[.?!…]+[\"'”’)\]]*(?=\s|$|[^\d\s.?!…\"'”�
 # runs of whole cues carrying their times; revision 5: full-width stops end sentences, and text
 # without spaces is cut after a comma; revision 6: '<' and '>' in subtitles that make no tag are
 # kept as said text, where they were cut out with the words between them, and SubStation's \N
-# line breaks left in an SRT are spaces).
-CHUNKER_REVISION = 6
+# line breaks left in an SRT are spaces; revision 7: a title's or an initial's period ends no
+# sentence).
+CHUNKER_REVISION = 7
 # A run of cues ends at a cue that ends a sentence, before a pause of PAUSE_MS or more, or once it
 # holds CUE_SENTENCE_CHARS characters: unpunctuated speech-to-text (YouTube's auto-captions) is
 # cut by cue and time.  80 scored best on the seed read as auto-captions (`python -m
@@ -107,10 +114,18 @@ def split_sentences(text: str, max_chars: int) -> list[Span]:
     spans: list[Span] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):
+        if m.group() == "." and _abbreviated(text, m.end()):
+            continue
         spans.extend(_trimmed(text, start, m.end(), max_chars))
         start = m.end()
     spans.extend(_trimmed(text, start, len(text), max_chars))
     return spans
+
+
+def _abbreviated(text: str, end: int) -> bool:
+    """Whether the period before ``end`` closes a title or an initial rather than a sentence."""
+    head = text[max(0, end - 6) : end]
+    return bool(_TITLE.search(head) or (_INITIAL.search(head) and _AFTER_INITIAL.match(text, end)))
 
 
 def _trimmed(text: str, start: int, end: int, max_chars: int) -> list[Span]:
@@ -148,7 +163,7 @@ def cue_sentences(cues: tuple[Cue, ...], text: str, max_chars: int) -> list[Span
         following = cues[i + 1] if i + 1 < len(cues) else None
         if (
             following is None
-            or _ENDS_SENTENCE.search(text[cue.start : cue.end])
+            or (_ENDS_SENTENCE.search(text[cue.start : cue.end]) and not _abbreviated(text, cue.end))
             or following.start_ms - cue.end_ms >= PAUSE_MS
             or cue.end - run[0].start >= CUE_SENTENCE_CHARS
         ):

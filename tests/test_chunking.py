@@ -15,6 +15,25 @@ def test_split_sentences_keeps_numbers_and_glued_sentences() -> None:
     assert spans == ["H100은 25,000달러.", "2.5배 빠르다.", "그리고 끝났다?", "네!"]
 
 
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        (
+            "I registered mine in 1984, it's an acorn with T.O. underneath. Next.",
+            ["I registered mine in 1984, it's an acorn with T.O. underneath.", "Next."],
+        ),
+        ("My guest is Dr. Helen Tregarthen, hello. Hi.", ["My guest is Dr. Helen Tregarthen, hello.", "Hi."]),
+        ("The initials J. K. and a date. We kept it.", ["The initials J. K. and a date.", "We kept it."]),
+        ("It came at three a.m. after the lab. OK.", ["It came at three a.m. after the lab.", "OK."]),
+        ("I had a plan B. Then it failed.", ["I had a plan B.", "Then it failed."]),
+        ("It took off in the 1600s. Bells rang.", ["It took off in the 1600s.", "Bells rang."]),
+        ("No. I did not.", ["No.", "I did not."]),
+    ],
+)
+def test_a_title_or_an_initial_ends_no_sentence(text: str, wanted: list[str]) -> None:
+    assert [text[s.start : s.end] for s in split_sentences(text, 300)] == wanted
+
+
 def test_split_sentences_cuts_run_on_text_at_spaces() -> None:
     text = " ".join(["가나다라마"] * 100)
     spans = split_sentences(text, 50)
