@@ -61,6 +61,7 @@ CORPORA = (
     Corpus("mix24", Path("eval/mix24.jsonl"), Path("eval/mix24"), Path("var/mix24")),
     Corpus("mix25", Path("eval/mix25.jsonl"), Path("eval/mix25"), Path("var/mix25")),
     Corpus("mix26", Path("eval/mix26.jsonl"), Path("eval/mix26"), Path("var/mix26")),
+    Corpus("mix27", Path("eval/mix27.jsonl"), Path("eval/mix27"), Path("var/mix27")),
 )
 
 

@@ -100,6 +100,8 @@ SPLITS = (
     "blind41",
     # eval/mix26.jsonl: questions over eval/mix26/, the seed beside a Japanese interview and an English talk.
     "blind42",
+    # eval/mix27.jsonl: questions over eval/mix27/, the seed beside a Korean interview and a Japanese lecture.
+    "blind43",
 )
 # Blind splits written and not yet scored twice: kept out of development until they are spent.
 # blind20 and blind21 were spent on the fifth round's answer types, blind22 to blind24 on the eighth
@@ -113,7 +115,7 @@ SPLITS = (
 # development split.  blind37 was spent on the fifteenth round's units of English and Japanese
 # figures, blind38 on its durations, blind39 on its review mends, blind40 on the sixteenth round's
 # spans of time, blind41 on that round as a whole, blind42 on the seventeenth round's amounts a
-# question states; the next change needs a fresh one.
+# question states, blind43 on its English titles and initials; the next change needs a fresh one.
 UNSPENT: frozenset[str] = frozenset()
 # The tuning split and the splits that became development sets once measured and read: all but the
 # report split and the unspent ones.
