@@ -11,9 +11,9 @@ from typing import TextIO, TypeVar
 
 from api.askcmd import cmd_ask
 from rag.errors import RagError
-from rag.evaluation import SPLITS
 from rag.params import RetrievalParams
 from rag.settings import Settings, check_port, check_server_url, load_settings, unknown_variables
+from rag.splits import SPLITS
 
 # What `rag eval` compares: each retriever alone, plain fusion, and the shipped defaults.
 # The cross-language ranker (rag.crossrank) was fitted on the final mode's order: the others go without.

@@ -24,9 +24,9 @@ from bench.corpora import named, searchers
 from rag.answer import FEATURES, Candidate, choose
 from rag.chunking import squash_text
 from rag.embedder import load_embedder
-from rag.evaluation import SPLITS
 from rag.params import RetrievalParams
 from rag.settings import load_settings
+from rag.splits import SPLITS
 
 L2 = 1.0
 FOLDS = 5

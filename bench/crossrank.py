@@ -19,7 +19,7 @@ Usage: PYTHONPATH=. .venv/bin/python -m bench.crossrank [--out rag/data/crossran
    other talks: a small leak, left as it is.)
 
 Then the map fitted on every question and the weights fitted on every library are written.  The
-figures and the file follow DEV_SPLITS (rag.evaluation): a split spent later changes both.
+figures and the file follow DEV_SPLITS (rag.splits): a split spent later changes both.
 """
 
 from __future__ import annotations

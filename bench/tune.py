@@ -14,10 +14,11 @@ from pathlib import Path
 
 from bench.calibrate import calibrate
 from rag.embedder import load_embedder
-from rag.evaluation import SPLITS, in_split, load_questions, run, score
+from rag.evaluation import in_split, load_questions, run, score
 from rag.params import RetrievalParams
 from rag.retrieval import Searcher
 from rag.settings import load_settings
+from rag.splits import SPLITS
 from rag.store import load_index
 
 SETTINGS = [

@@ -28,10 +28,11 @@ from index.build import build
 from rag import chunking, sources
 from rag.chunking import squash_text
 from rag.embedder import Embedder, Kind, Vectors, load_embedder
-from rag.evaluation import SPLITS, in_split, load_questions, run, score
+from rag.evaluation import in_split, load_questions, run, score
 from rag.retrieval import Searcher
 from rag.seed import read_seed
 from rag.settings import load_settings
+from rag.splits import SPLITS
 from rag.store import load_index
 
 SEED = Path("seeds/000_6959ead08c95735d.txt")
