@@ -222,8 +222,8 @@ class Facts:
         counters = self.counters
         if expected.given and self.amounts:
             # The counters only the question's own amounts hold say nothing new.
-            own = {c for n, c in self.amounts if (figure(n), c) in expected.given}
-            counters = counters - (own - {c for n, c in self.amounts if (figure(n), c) not in expected.given})
+            new = {c for n, c in self.amounts if (figure(n), c) not in expected.given}
+            counters = counters - ({c for _, c in self.amounts} - new)
         if not counters:
             return False
         # A bare figure ("조회수: 22,868") states a count in whatever unit was asked; a bare numeral

@@ -239,30 +239,25 @@ def read_text(sentence: str) -> tuple[frozenset[str], frozenset[str], frozenset[
             continue
         old = unit in ("years", "year") and "old" in sentence[m.end() : m.end() + 5]
         if old:
-            counters.add("살")  # "34 years old"
-            amounts.add((written, "살"))
+            counter = "살"  # "34 years old"
         elif unit in UNITS:
             # A figure in a unit read here states that unit only, as Kiwi's counter does in a Korean
             # sentence: "2年" or "4 times" answers no "얼마", and "3 days" no "몇 명".
-            counters.add(UNITS[unit])
-            amounts.add((written, UNITS[unit]))
+            counter = UNITS[unit]
         else:
             # A figure, or a number in words before what it counts ("twenty-five casks"), states a
             # count in whatever unit was asked; a number word alone ("one of them") does not.
             counted = unit.isalpha() and unit not in EN_STOP and number.lower() not in _NOT_COUNTS
-            counters.add("" if number[-1].isdigit() or counted else "-")
-            # "$3 billion" is an amount in dollars, as "30억 달러" is.
-            amounts.add(
-                (
-                    written,
-                    "달러" if number.startswith("$") else "" if number[-1].isdigit() or counted else "-",
-                )
-            )
+            counter = "" if number[-1].isdigit() or counted else "-"
             if _AGE_BEFORE.search(sentence[max(0, m.start() - 12) : m.start()]) and not _NOT_AGE.match(
                 sentence, m.end(1)
             ):
                 counters.add("살")  # "I started at sixteen", "aged 12"
-        if number.startswith("$"):
+        counters.add(counter)
+        # "$3 billion" is an amount in dollars, as "30억 달러" is.
+        dollars = number.startswith("$")
+        amounts.add((written, "달러" if dollars and counter in ("", "-") else counter))
+        if dollars:
             counters.add("달러")
     if _JA_HALF.search(sentence):
         counters.add("%")

@@ -12,7 +12,7 @@ from tests.conftest import ROOT, SEED
 
 QUESTIONS = ROOT / "eval" / "questions.jsonl"
 VIDEO_QUESTIONS = ROOT / "eval" / "videos.jsonl"
-# Written out, not read from rag.evaluation: a split added or dropped there must be added here too.
+# Written out, not read from rag.splits: a split added or dropped there must be added here too.
 SPLIT_NAMES = {
     "tune",
     "report",
