@@ -35,7 +35,7 @@ from rag.answertype import KINDS, Expectation, Facts
 from rag.chunking import INFO_SECTION, Passage, time_at
 from rag.moments import Hit
 from rag.neighbours import joins
-from rag.videofields import bare_field, states_field
+from rag.videofields import barred_field, states_field
 
 if TYPE_CHECKING:
     from rag.corpus import Rows
@@ -94,6 +94,9 @@ class Asked:
     # The info lines the question names, whether or not it names the video: a figure line may
     # answer only these ("How many views?").
     named: frozenset[str] = frozenset()
+    # Whether the question names the video or its channel: the title and channel lines answer
+    # only such a question, or one naming them (rag.videofields.barred_field).
+    about_video: bool = False
 
 
 @dataclass(frozen=True)
@@ -145,15 +148,13 @@ def candidates(
         read = [tokens | f.readings for tokens, f in zip(own, stated, strict=True)]
         n = len(sims)
         closest = max(sims)
-        # The info passage's figure lines answer only the question that asks for them.
+        # The info passage's lines answer only the questions that ask about the video or name them.
         barred = set()
         if p.section == INFO_SECTION:
             barred = {
                 i
                 for i, s in enumerate(p.sentences)
-                if (label := bare_field(p.text[s.start : s.end])) is not None
-                and label != asked.info_field
-                and label not in asked.named
+                if barred_field(p.text[s.start : s.end], asked.info_field, asked.named, asked.about_video)
             }
         for a in range(n):
             for b in (a, a + 1):

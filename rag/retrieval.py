@@ -30,7 +30,7 @@ from rag.result import Result, gated
 from rag.second import SecondScores, second_for
 from rag.sentencefacts import SentenceFacts
 from rag.store import IndexData
-from rag.videofields import asked_field, named_fields
+from rag.videofields import about_video, asked_field, named_fields
 
 
 class Searcher:
@@ -182,6 +182,7 @@ class Searcher:
             idf,
             None if moment else asked_field(text),
             named_fields(text),
+            about_video(text),
         )
         spans = candidates(rows, asked, hits[:k], self._facts)
         decisive = expected if self.params.check_answer_type and expected and expected.decisive else None

@@ -29,6 +29,8 @@ _ABOUT_VIDEO = re.compile(
     r"영상|동영상|비디오|채널|방송|에피소드|유튜브|YouTube|\b(?:video|clip|channel|episode)\b|動画|ビデオ|チャンネル|番組|ユーチューブ",
     re.I,
 )
+# The people a title names beside its topic: "Which department does the guest professor belong to?"
+_CAST = re.compile(r"게스트|출연|진행자|사회자|\b(?:guest|host)s?\b|ゲスト|出演|司会", re.I)
 # In order: a question naming two facts ("the channel's followers") asks for the first.
 _FIELDS = (
     (INFO_FOLLOWERS, r"팔로워|구독자|\b(?:followers?|subscribers?)\b|フォロワー|登録者"),
@@ -68,6 +70,12 @@ def named_fields(question: str) -> frozenset[str]:
     return frozenset(label for label, pattern in _COMPILED if pattern.search(question))
 
 
+def about_video(question: str) -> bool:
+    """Whether ``question`` names the video, its channel, or its guest or host, whom titles name
+    ("(ft.이창민 한국외대 일본학과 교수)"): only such a question may be answered by the title."""
+    return _ABOUT_VIDEO.search(question) is not None or _CAST.search(question) is not None
+
+
 def asked_field(question: str) -> str | None:
     """The label of the info line ``question`` asks for, or None when it asks about something else."""
     if not _ABOUT_VIDEO.search(question):
@@ -84,10 +92,19 @@ def _label(sentence: str) -> str | None:
     return label if colon else None
 
 
-def bare_field(sentence: str) -> str | None:
-    """The label of the info line ``sentence`` when it states only a figure, a date or a link."""
+def barred_field(sentence: str, asked: str | None, named: frozenset[str], about: bool) -> bool:
+    """Whether the info line ``sentence`` may not answer a question that asks for line ``asked``,
+    names the lines ``named`` and names the video (``about``) or not.
+
+    A line answers only a question about the video or one naming its field; a line stating
+    nothing but a figure, a date or a link only one naming its field.  The title answered "デニス
+    さんの見習い期間は何年" with the year in "…Rope Making in Bridport Since 1832", and on the
+    development splits it answered 26 questions about the talk, never with their evidence.
+    """
     label = _label(sentence)
-    return label if label in BARE_FIELDS else None
+    if label is None or label == asked or label in named:
+        return False
+    return label in BARE_FIELDS or not about
 
 
 def states_field(sentence: str, label: str) -> bool:

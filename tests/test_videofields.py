@@ -9,7 +9,7 @@ from rag.answer import Asked, candidates
 from rag.answertype import Facts
 from rag.chunking import INFO_SECTION, Passage, Span
 from rag.moments import Hit
-from rag.videofields import asked_field, bare_field, named_fields, states_field
+from rag.videofields import about_video, asked_field, barred_field, named_fields, states_field
 
 
 @pytest.mark.parametrize(
@@ -70,12 +70,48 @@ def test_a_line_is_matched_by_its_label() -> None:
     assert not states_field("조회수가 늘었다", "조회수")
 
 
-def test_figure_lines_are_bare_and_the_title_is_not() -> None:
-    assert bare_field("조회수: 22,868") == "조회수"
-    assert bare_field("다시보기: https://www.youtube.com/watch?v=PR3c4Q63rOs") == "다시보기"
-    assert bare_field("제목: [지식뉴스 EP.19] … (ft.이창민 한국외대 일본학과 교수)") is None
-    assert bare_field("채널명: 교양이를 부탁해") is None
-    assert bare_field("조회수가 늘었다") is None
+TITLE = "제목: [지식뉴스 EP.19] … (ft.이창민 한국외대 일본학과 교수)"
+
+
+def test_figure_lines_answer_only_questions_naming_them() -> None:
+    none: frozenset[str] = frozenset()
+    assert barred_field("조회수: 22,868", None, none, True)
+    assert not barred_field("조회수: 22,868", "조회수", frozenset({"조회수"}), True)
+    assert not barred_field("조회수: 22,868", None, frozenset({"조회수"}), False)
+    assert barred_field("다시보기: https://www.youtube.com/watch?v=PR3c4Q63rOs", None, none, True)
+    assert not barred_field("조회수가 늘었다", None, none, False)
+
+
+def test_the_title_and_channel_answer_only_questions_about_the_video() -> None:
+    none: frozenset[str] = frozenset()
+    assert barred_field(TITLE, None, none, False)
+    assert barred_field("채널명: 교양이를 부탁해", None, none, False)
+    assert not barred_field(TITLE, None, none, True)
+    assert not barred_field("채널명: 교양이를 부탁해", None, none, True)
+    assert not barred_field(TITLE, None, frozenset({"제목"}), False)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which department does the guest professor belong to?",
+        "이 영상 진행자 이름이 뭐야?",
+        "ゲストの教授はどこの大学の何学科の人？",
+        "What is this episode about?",
+    ],
+)
+def test_questions_naming_the_video_or_its_cast_are_about_it(question: str) -> None:
+    assert about_video(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["デニスさんの見習い期間は何年だった？", "How long did his apprenticeship last?", "손정의는 몇 살이야?"],
+)
+def test_questions_about_the_talk_are_not_about_the_video(question: str) -> None:
+    assert not about_video(question)
+    # "How long" asks the video's length only of a question naming the video.
+    assert asked_field(question) is None
 
 
 INFO = "제목: 지식뉴스 (ft.이창민 교수)\n조회수: 22,868\n다시보기: https://youtu.be/x"
@@ -91,17 +127,27 @@ class _Rows:
 
 
 @pytest.mark.parametrize(
-    ("field", "lines"),
+    ("question", "lines"),
     [
-        (None, {(0, 0)}),
-        ("조회수", {(0, 0), (1, 1), (0, 1)}),
-        ("다시보기", {(0, 0), (2, 2)}),
+        # About the talk: no line of the info passage answers it, not even the closest.
+        ("손정의는 왜 일본을 바꾸고 싶어 해?", set()),
+        ("What is this video about?", {(0, 0)}),
+        ("이 영상 조회수는?", {(0, 0), (1, 1), (0, 1)}),
+        ("영상 다시보기 링크 줘", {(0, 0), (2, 2)}),
     ],
 )
-def test_figure_lines_are_spans_only_for_the_question_asking_for_them(
-    field: str | None, lines: set[tuple[int, int]]
+def test_info_lines_are_spans_only_for_the_questions_asking_for_them(
+    question: str, lines: set[tuple[int, int]]
 ) -> None:
-    asked = Asked(np.array([1.0, 0.0], dtype=np.float32), {}, None, {}, field, named_fields(field or ""))
+    asked = Asked(
+        np.array([1.0, 0.0], dtype=np.float32),
+        {},
+        None,
+        {},
+        asked_field(question),
+        named_fields(question),
+        about_video(question),
+    )
     hit = Hit(1, 1.0, INFO_PASSAGE, 0)
     spans = candidates(_Rows(), asked, [hit], lambda text: Facts((), frozenset(), frozenset()))  # type: ignore[arg-type]
     assert INFO[INFO_PASSAGE.sentences[1].start : INFO_PASSAGE.sentences[1].end] == "조회수: 22,868"
@@ -109,10 +155,11 @@ def test_figure_lines_are_spans_only_for_the_question_asking_for_them(
 
 
 def test_a_figure_line_named_without_the_video_may_still_answer() -> None:
-    # "How many views?" names no video, so no line is forced, but the views line stays a span.
+    # "How many views?" names no video, so no line is forced, but the views line stays a span;
+    # the title does not, for the question is not about the video.
     assert asked_field("How many views?") is None
     asked = Asked(np.array([1.0, 0.0], dtype=np.float32), {}, None, {}, None, named_fields("How many views?"))
     spans = candidates(
         _Rows(), asked, [Hit(1, 1.0, INFO_PASSAGE, 0)], lambda text: Facts((), frozenset(), frozenset())
     )  # type: ignore[arg-type]
-    assert {(c.first, c.last) for c in spans} == {(0, 0), (1, 1), (0, 1)}
+    assert {(c.first, c.last) for c in spans} == {(1, 1)}
