@@ -87,6 +87,8 @@ SPLITS = (
     "blind42",
     # eval/mix27.jsonl: questions over eval/mix27/, the seed beside a Korean interview and a Japanese lecture.
     "blind43",
+    # eval/mix28.jsonl: questions over eval/mix28/, the seed beside an English talk and a Korean interview.
+    "blind44",
 )
 # Blind splits written and not yet scored twice: kept out of development until they are spent.
 # blind20 and blind21 were spent on the fifth round's answer types, blind22 to blind24 on the eighth
@@ -100,7 +102,8 @@ SPLITS = (
 # development split.  blind37 was spent on the fifteenth round's units of English and Japanese
 # figures, blind38 on its durations, blind39 on its review mends, blind40 on the sixteenth round's
 # spans of time, blind41 on that round as a whole, blind42 on the seventeenth round's amounts a
-# question states, blind43 on its English titles and initials; the next change needs a fresh one.
+# question states, blind43 on its English titles and initials, blind44 on the eighteenth round's
+# title line; the next change needs a fresh one.
 UNSPENT: frozenset[str] = frozenset()
 # The tuning split and the splits that became development sets once measured and read: all but the
 # report split and the unspent ones.

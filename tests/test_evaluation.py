@@ -241,6 +241,8 @@ def test_the_question_sets_over_a_japanese_talk_and_korean_interviews() -> None:
         ("mix26", "blind42", True),
         # Scored before and after the seventeenth round's titles and initials: development data now.
         ("mix27", "blind43", True),
+        # Scored before and after the eighteenth round's title line: development data now.
+        ("mix28", "blind44", True),
     ],
 )
 def test_the_question_sets_of_eighty_over_three_talks(folder: str, split: str, spent: bool) -> None:
