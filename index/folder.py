@@ -10,8 +10,8 @@ from pathlib import Path, PurePath
 
 from index.parts import BuildReport, seed_files, set_aside_notes
 from rag.errors import NotASeedError, SeedError
-from rag.seed import Seed
 from rag.sources import lone_sidecars, read_source, source_hash, split_language, unread_files
+from rag.video import Seed
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Parsed:
 
     def fill(self, report: BuildReport) -> None:
         report.failures, report.set_aside, report.seen = self.failures, self.set_aside, self.seen
-        # What the parsed files read but look wrong in (rag.seed.Seed.warnings).
+        # What the parsed files read but look wrong in (rag.video.Seed.warnings).
         report.warnings = [w for seed in self.seeds for w in seed.warnings]
         report.notes += set_aside_notes(self.set_aside)
 

@@ -54,8 +54,8 @@ from rag.keyword import analyzer_signature
 from rag.manifest import Manifest, VideoRecord, video_from_json
 from rag.milvus import SECOND_LAYOUT, SENTENCE_LAYOUT, Milvus, connect
 from rag.second import second_changed, second_for
-from rag.seed import Seed
 from rag.settings import Settings
+from rag.video import Seed
 
 
 def stale_reason(settings: Settings, model_id: str) -> str | None:

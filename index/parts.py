@@ -21,9 +21,9 @@ from rag.errors import RagError, SeedError
 from rag.languages import spoken
 from rag.manifest import VideoRecord, failure_record
 from rag.second import SecondEncoder, passage_vectors
-from rag.seed import Seed
 from rag.settings import Settings
 from rag.sources import EXPECTED, Source, find_sources, source_hash
+from rag.video import Seed
 
 Progress = Callable[[str, int, int], None]
 
@@ -38,7 +38,7 @@ class BuildReport:
     sentences: int = 0
     seconds: float = 0.0
     failures: list[SeedError] = field(default_factory=list)
-    # Files indexed whole that look wrong somewhere (rag.seed.Seed.warnings).
+    # Files indexed whole that look wrong somewhere (rag.video.Seed.warnings).
     warnings: list[SeedError] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)

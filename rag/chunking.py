@@ -13,8 +13,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from rag.seed import INFO_TITLE, Section, Seed
 from rag.timed import Cue
+from rag.video import INFO_TITLE, Section, Seed
 
 # Sentence ends: ., ?, ! or … (repeated), optionally closed by a quote or bracket, followed by
 # space or by a letter glued on ("된다.그리고" is common in this speech-to-text output).

@@ -63,7 +63,7 @@ class Manifest:
     # those another file of the same video is preferred to (file name -> why).
     failed: list[dict[str, Any]] = field(default_factory=list)
     set_aside: dict[str, str] = field(default_factory=dict)
-    # Files indexed whole that look wrong somewhere (rag.seed.Seed.warnings, failure_record): an
+    # Files indexed whole that look wrong somewhere (rag.video.Seed.warnings, failure_record): an
     # up-to-date index still says them, as it says its failures.
     warned: list[dict[str, Any]] = field(default_factory=list)
     # The second encoder (rag.second) whose passage vectors second.npy holds; "" when it holds none.

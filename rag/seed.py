@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.errors import NotASeedError, RagError, SeedError
 from rag.textfile import decode_text
-from rag.timed import Chapter, Cue
+from rag.timed import Chapter
 from rag.timefmt import format_clock, parse_clock, parse_duration
+from rag.video import INFO_CHANNEL, INFO_LENGTH, INFO_UPLOADED, INFO_URL, Section, Seed, TableRow, Video
 from rag.weburl import is_web_url, video_id_from_url
 
 # Markdown editors write the table with outer pipes ("| 시간 | 요약 |") and aligned rules (":---").
@@ -34,69 +34,6 @@ _MARKER = re.compile(r"^\s*2\.(\d+)\.(?:\s+(.*))?$")
 _INFO_LINE = re.compile("^\\s*-\\s*([^:\uff1a]+?)\\s*[:\uff1a]\\s*(.*)$")
 _TITLE_NUMBER = re.compile(r"^1\.\s+")
 _SUMMARY_LABEL = re.compile(r"^한줄\s*요약\s*:\s*")
-
-INFO_CHANNEL = "채널명"
-INFO_UPLOADED = "업로드 날짜"
-INFO_LENGTH = "영상 길이"
-INFO_URL = "다시보기"
-INFO_FOLLOWERS = "팔로워 수"
-INFO_LIKES = "좋아요 수"
-INFO_VIEWS = "조회수"
-# The info passage's first line (rag.chunking.info_passage), before the seed's own info lines.
-INFO_TITLE = "제목"
-
-
-@dataclass(frozen=True)
-class TableRow:
-    """One row of the summary table: where a part of the video starts and what it says."""
-
-    start_ms: int
-    summary: str
-    line: int
-
-
-@dataclass(frozen=True)
-class Section:
-    """A stretch of script between two timestamps; ``number`` 0 is the part before ``2.1.``.
-
-    ``cues`` is empty for the seed format (times inside are interpolated) and covers the whole
-    text, in order, for subtitles and speech-to-text (times inside are exact).
-    """
-
-    number: int
-    start_ms: int
-    end_ms: int
-    summary: str | None
-    text: str
-    line: int
-    cues: tuple[Cue, ...] = ()
-
-
-@dataclass(frozen=True)
-class Video:
-    video_id: str
-    title: str
-    summary: str
-    channel: str | None
-    upload_date: str | None
-    duration_ms: int
-    url: str
-    info: dict[str, str] = field(default_factory=dict)
-    chapters: tuple[Chapter, ...] = ()
-
-
-@dataclass(frozen=True)
-class Seed:
-    """A parsed transcript: ``sha256`` is of the file's bytes (and its sidecar's, when it has one),
-    so any edit is a new seed."""
-
-    path: Path
-    sha256: str
-    video: Video
-    table: tuple[TableRow, ...]
-    sections: tuple[Section, ...]
-    # What was read but looks wrong (a table row with no marker in the script): said, not refused.
-    warnings: tuple[SeedError, ...] = ()
 
 
 def read_seed(path: Path) -> Seed:

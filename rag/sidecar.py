@@ -15,7 +15,8 @@ from pathlib import Path
 
 from rag.errors import SeedError
 from rag.jsonfile import Node, load_json, milliseconds
-from rag.seed import (
+from rag.timed import Chapter
+from rag.video import (
     INFO_CHANNEL,
     INFO_FOLLOWERS,
     INFO_LENGTH,
@@ -24,7 +25,6 @@ from rag.seed import (
     INFO_URL,
     INFO_VIEWS,
 )
-from rag.timed import Chapter
 from rag.weburl import is_web_url
 
 SIDECAR_SUFFIX = ".info.json"

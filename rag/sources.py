@@ -23,10 +23,11 @@ from urllib.parse import quote
 from rag.errors import RagError, SeedError
 from rag.sami import read_sami
 from rag.sbv import read_sbv
-from rag.seed import INFO_LENGTH, INFO_URL, Section, Seed, Video, read_seed
+from rag.seed import read_seed
 from rag.sidecar import SIDECAR_SUFFIX, Sidecar, id_problem, korean_length, read_sidecar
 from rag.subtitles import SpokenLines, TimedLine, read_subtitles
 from rag.timed import Chapter, Cue
+from rag.video import INFO_LENGTH, INFO_URL, Section, Seed, Video
 from rag.whisper import read_whisper
 
 KINDS = {

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from rag.seed import (
+from rag.video import (
     INFO_CHANNEL,
     INFO_FOLLOWERS,
     INFO_LENGTH,

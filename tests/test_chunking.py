@@ -3,7 +3,8 @@ import re
 import pytest
 
 from rag.chunking import INFO_SECTION, ChunkSettings, chunk_section, chunk_seed, split_sentences, time_at
-from rag.seed import Section, read_seed
+from rag.seed import read_seed
+from rag.video import Section
 from tests.conftest import SEED, VIDEO_ID
 
 SETTINGS = [ChunkSettings(120, 0), ChunkSettings(300, 1), ChunkSettings(600, 2), ChunkSettings(2000, 1)]

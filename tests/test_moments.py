@@ -16,8 +16,9 @@ from rag.chunking import (
 from rag.corpus import ListRows
 from rag.corpus import positions as sentence_positions
 from rag.moments import MOMENT_CHARS, Folder
-from rag.seed import Seed, read_seed
+from rag.seed import read_seed
 from rag.sources import Source, read_source
+from rag.video import Seed
 from tests.conftest import ROOT, SEED
 
 

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from rag.errors import SeedError
-from rag.seed import Seed, parse_seed, read_seed
+from rag.seed import parse_seed, read_seed
+from rag.video import Seed
 from rag.weburl import video_id_from_url
 from tests.conftest import SEED, VIDEO_ID
 
