@@ -11,10 +11,8 @@ and asks get ``llm_unavailable`` at once instead of waiting for a timeout each).
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +20,7 @@ import httpx
 from prometheus_client import CollectorRegistry
 
 from api.breaker import Breaker, LlmFailure
+from api.llmstream import delta, events, malformed, whole_completion
 from api.observe import LlmMetrics
 from rag.settings import Settings
 
@@ -155,14 +154,14 @@ class LlmClient:
                 )
             # A server that ignores "stream": true answers with the whole completion at once.
             whole = media == "application/json"
-            chunks = _whole(response, deadline) if whole else _events(response, deadline)
+            chunks = whole_completion(response, deadline) if whole else events(response, deadline)
             finished = False
             async for chunk in chunks:
                 if chunk is None:
                     finished = True
                     break
                 trace.model = trace.model or _text(chunk.get("model"))
-                text, reason = _delta(chunk)
+                text, reason = delta(chunk)
                 if reason is not None:
                     finished, trace.finish_reason = True, reason
                 if text:
@@ -177,9 +176,9 @@ class LlmClient:
                     "before writing any answer",
                 )
             if trace.first_token is None:
-                raise _malformed("an empty answer")
+                raise malformed("an empty answer")
             if not finished:
-                raise _malformed("a stream that ended before the answer was complete")
+                raise malformed("a stream that ended before the answer was complete")
         except (TimeoutError, httpx.TimeoutException):
             raise self._timed_out() from None
         except httpx.TransportError as exc:
@@ -193,10 +192,6 @@ class LlmClient:
         return LlmFailure(
             "llm_timeout", f"the LLM server did not finish within {self.timeout:g} s", counts=True
         )
-
-
-def _malformed(what: str) -> LlmFailure:
-    return LlmFailure("llm_error", f"the LLM server sent {what}", counts=True)
 
 
 def _redirected(response: httpx.Response) -> str:
@@ -223,80 +218,3 @@ def _reason(exc: httpx.TransportError) -> str:
 
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
-
-
-async def _events(response: httpx.Response, deadline: float) -> AsyncGenerator[dict[str, Any] | None, None]:
-    """The JSON chunks of a server-sent event stream; None for ``[DONE]``."""
-    lines = response.aiter_lines()
-    while True:
-        async with asyncio.timeout_at(deadline):
-            line = await anext(lines, None)
-        if line is None:
-            return
-        if not line.startswith("data:"):
-            continue  # comments, event names and blank separators carry nothing here
-        data = line[5:].strip()
-        if data == "[DONE]":
-            await _drain(lines, deadline)
-            yield None
-            return
-        yield _json_object(data)
-
-
-async def _drain(lines: AsyncIterator[str], deadline: float) -> None:
-    """Read what follows [DONE] (the end of the chunked body, normally at once), so the connection
-    goes back to the pool: closed mid-body it cannot be reused, and the next answer would pay for a
-    new one.  A server that keeps the stream open after [DONE] gets a second, then is cut off."""
-    with contextlib.suppress(TimeoutError):
-        async with asyncio.timeout_at(min(deadline, asyncio.get_running_loop().time() + 1.0)):
-            async for _ in lines:
-                pass
-
-
-async def _whole(response: httpx.Response, deadline: float) -> AsyncGenerator[dict[str, Any] | None, None]:
-    async with asyncio.timeout_at(deadline):
-        raw = await response.aread()
-    completion = _json_object(raw.decode("utf-8", "replace"))
-    choices = completion.get("choices")
-    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
-        raise _malformed("a completion without choices")
-    message = choices[0].get("message")
-    content = message.get("content") if isinstance(message, dict) else None
-    # A whole completion is complete by being whole; only "length" says more (cut at max_tokens).
-    reason = choices[0].get("finish_reason")
-    yield {
-        "model": completion.get("model"),
-        "choices": [
-            {"delta": {"content": content}, "finish_reason": reason if reason == "length" else "stop"}
-        ],
-    }
-
-
-def _json_object(data: str) -> dict[str, Any]:
-    try:
-        value = json.loads(data)
-    except ValueError:
-        raise _malformed("a chunk that is not JSON") from None
-    if not isinstance(value, dict):
-        raise _malformed("a chunk that is not a JSON object")
-    if "error" in value:
-        raise _malformed("an error instead of an answer")
-    return value
-
-
-def _delta(chunk: dict[str, Any]) -> tuple[str, str | None]:
-    """The text of one chunk and why the answer finished there (None while it goes on)."""
-    choices = chunk.get("choices")
-    if not isinstance(choices, list):
-        raise _malformed("a chunk without choices")
-    if not choices:
-        return "", None  # a usage-only chunk
-    choice = choices[0]
-    if not isinstance(choice, dict):
-        raise _malformed("a chunk without choices")
-    delta = choice.get("delta")
-    content = delta.get("content") if isinstance(delta, dict) else None
-    if content is not None and not isinstance(content, str):
-        raise _malformed("a chunk whose content is not text")
-    reason = choice.get("finish_reason")
-    return content or "", None if reason is None else str(reason)
