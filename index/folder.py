@@ -10,7 +10,8 @@ from pathlib import Path, PurePath
 
 from index.parts import BuildReport, seed_files, set_aside_notes
 from rag.errors import NotASeedError, SeedError
-from rag.sources import lone_sidecars, read_source, source_hash, split_language, unread_files
+from rag.filenames import split_language
+from rag.sources import lone_sidecars, read_source, source_hash, unread_files
 from rag.video import Seed
 
 

@@ -13,9 +13,10 @@ import pytest
 
 from rag.chunking import ChunkSettings, chunk_seed, cue_sentences, estimated_at, time_at
 from rag.errors import SeedError
+from rag.filenames import split_language
 from rag.settings import Settings
 from rag.sidecar import read_sidecar
-from rag.sources import Source, find_sources, lone_sidecars, read_source, source_hash, split_language
+from rag.sources import Source, find_sources, lone_sidecars, read_source, source_hash
 from rag.subtitles import TimedLine
 from rag.timed import Chapter, Cue
 from rag.whisper import read_whisper
