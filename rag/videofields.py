@@ -99,7 +99,7 @@ def barred_field(sentence: str, asked: str | None, named: frozenset[str], about:
     A line answers only a question about the video or one naming its field; a line stating
     nothing but a figure, a date or a link only one naming its field.  The title answered "デニス
     さんの見習い期間は何年" with the year in "…Rope Making in Bridport Since 1832", and on the
-    development splits it answered 26 questions about the talk, never with their evidence.
+    development splits it began the answer to 32 questions about the talk, never with their evidence.
     """
     label = _label(sentence)
     if label is None or label == asked or label in named:
