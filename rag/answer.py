@@ -94,8 +94,8 @@ class Asked:
     # The info lines the question names, whether or not it names the video: a figure line may
     # answer only these ("How many views?").
     named: frozenset[str] = frozenset()
-    # Whether the question names the video or its channel: the title and channel lines answer
-    # only such a question, or one naming them (rag.videofields.barred_field).
+    # Whether the question names the video, its channel, its guest or host: the title and channel
+    # lines answer only such a question, or one naming them (rag.videofields.barred_field).
     about_video: bool = False
 
 
