@@ -32,6 +32,7 @@ from rag.askwords import (
     EN_QUANTITY,
     EN_REASON,
     EN_TIME,
+    EN_YEAR,
     JA_AGE,
     JA_CLAIM,
     JA_COUNTER,
@@ -43,6 +44,7 @@ from rag.askwords import (
     JA_QUANTITY,
     JA_REASON,
     JA_TIME,
+    JA_YEAR,
     named_counter,
 )
 from rag.figures import figure, stated_amounts
@@ -132,6 +134,9 @@ def _expectation(question: str, morphs: Sequence[Any]) -> Expectation | None:
     for i, m in enumerate(morphs):
         if m.form == "몇":
             after = morphs[i + 1] if i + 1 < len(morphs) else None
+            if after is not None and after.form == "년도":
+                # "몇 년도" asks which year: "20년 뒤" says how long after, not when.
+                return Expectation("quantity", frozenset({YEAR}))
             if after is not None and after.tag in ("NNB", "NNG"):
                 return Expectation("quantity", unit_set(after.form))
             return Expectation("quantity")
@@ -159,6 +164,8 @@ def _expectation(question: str, morphs: Sequence[Any]) -> Expectation | None:
             # English talks say their numbers in words: "there are twelve of us" answers it.
             wanted |= {"-"}
         return Expectation("quantity", wanted)
+    if EN_YEAR.search(question) or JA_YEAR.search(question):
+        return Expectation("quantity", frozenset({YEAR}))
     if EN_TIME.search(question) or JA_TIME.search(question):
         return Expectation("time")
     return _soft(question, morphs)

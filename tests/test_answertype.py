@@ -15,6 +15,7 @@ from rag.retrieval import Searcher
 from rag.sentencefacts import SentenceFacts
 from rag.settings import Settings
 from rag.store import load_index
+from rag.textfacts import YEAR
 
 AGE = frozenset({"살", "세", "歳"})
 PEOPLE = frozenset({"명", "인", "人"})
@@ -68,8 +69,15 @@ def expected(question: str) -> Expectation | None:
         # English talks say their numbers in words: "twelve of us" answers them.
         ("How many people work at the brewery now?", Expectation("quantity", PEOPLE | {"-"})),
         ("How many times is the lacquer applied?", Expectation("quantity", TIMES | {"배", "-"})),
-        # 何年に asks when; 몇 가지 takes 種類; 걸어 is walking, not taking time.
-        ("何年に始めたの？", Expectation("time")),
+        # 何年に asks which year, as "몇 년도" and "what year" do: a calendar year answers, a span
+        # of years ("20년 뒤") does not; 몇 가지 takes 種類; 걸어 is walking, not taking time.
+        ("何年に始めたの？", Expectation("quantity", frozenset({YEAR}))),
+        (
+            "손정의가 AI랑 금붕어 비교한 발표, 그거 몇 년도 거였어?",
+            Expectation("quantity", frozenset({YEAR})),
+        ),
+        ("What year did he take the workshop over?", Expectation("quantity", frozenset({YEAR}))),
+        ("When did he take the workshop over?", Expectation("time")),
         # 何日くらいかかる asks how many days; 何日 alone which day.
         ("収録って何日くらいかかるの？", Expectation("quantity", frozenset({"일"}))),
         ("開店したのは何日ですか？", Expectation("time")),
@@ -223,6 +231,16 @@ def test_one_in_words_is_no_amount_a_question_states() -> None:
             True,
         ),
         ("2024년에 발매하는 최신 GPU를 공급해 달라고 했죠.", Expectation("time"), True),
+        (
+            "손정희 회장이 2023년 프레젠테이션에서 뭐라고 얘기하냐면",
+            Expectation("quantity", frozenset({YEAR})),
+            True,
+        ),
+        (
+            "그러니까 20년 뒤에는 AI와 인간의 차이는 금붕어의 차이와 같다는 거죠.",
+            Expectation("quantity", frozenset({YEAR})),
+            False,
+        ),
         ("3년 동안 적자가 났습니다.", Expectation("quantity"), True),
         ("만 배 능력을 가지게 된다.", Expectation("time"), False),
         ("이렇게 한 이유는 전략 물자라고 얘기했기 때문입니다.", Expectation("reason"), True),
