@@ -64,6 +64,7 @@ CORPORA = (
     Corpus("mix27", Path("eval/mix27.jsonl"), Path("eval/mix27"), Path("var/mix27")),
     Corpus("mix28", Path("eval/mix28.jsonl"), Path("eval/mix28"), Path("var/mix28")),
     Corpus("mix29", Path("eval/mix29.jsonl"), Path("eval/mix29"), Path("var/mix29")),
+    Corpus("mix30", Path("eval/mix30.jsonl"), Path("eval/mix30"), Path("var/mix30")),
 )
 
 
