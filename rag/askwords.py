@@ -24,9 +24,10 @@ JA_QUANTITY = re.compile(
     "いくら|何(?:[個台倍回件万億円ドル]|年(?!に))|どれくらい|どのくらい|どれほど|金額|価格|時価総額|人口"
 )
 JA_TIME = re.compile("いつ|何年に|何月|何日")
-# Which year, not when: a calendar year answers, "twenty years later" does not.
+# Which year, not when: a calendar year answers, "twenty years later" does not.  (何年 without に
+# asks how many years, JA_QUANTITY, and is read before these.)
 EN_YEAR = re.compile(r"\b(?:what|which) year\b", re.I)
-JA_YEAR = re.compile("何年に|何年のこと|西暦何年|何年頃|何年ごろ")
+JA_YEAR = re.compile("何年に")
 EN_REASON = re.compile(r"\bwhy\b|\breasons?\b|\bwhat for\b", re.I)
 EN_METHOD = re.compile(r"\bhow\b|\bin what way\b|\bby what means\b", re.I)
 EN_PERSON = re.compile(r"\bwho\b|\bwhom\b|\bwhose\b", re.I)
