@@ -50,6 +50,7 @@ from rag.askwords import (
 from rag.figures import figure, stated_amounts
 from rag.keyword import content_tokens
 from rag.money import MONEY_UNITS, asks_money
+from rag.statewords import CLAIM_WORDS, METHOD_FORMS, PLACE_WORDS, QUOTE_ENDINGS, REASON_FORMS, TITLES
 from rag.textfacts import YEAR, YEARS
 from rag.units import how_long, unit_set
 
@@ -78,31 +79,6 @@ _TIME_WORDS = frozenset({"작년", "재작년", "올해", "내년", "지난해",
 _KO_ASKING = {"왜": "reason", "누구": "person", "어디": "place"}
 _KO_NAMING = {"이유": "reason", "방법": "method", "방식": "method"}
 _KO_CLAIM = frozenset({"약속", "주장", "예측", "전망", "강조", "언급", "발언", "비판", "경고"})
-# In a sentence: what states each kind.
-_REASON_FORMS = frozenset(
-    {
-        "때문",
-        "위하",
-        "왜냐하면",
-        "이유",
-        "덕분",
-        "탓",
-        "그래서",
-        "따라서",
-        "그러니까",
-        "므로",
-        "으므로",
-        "니까",
-        "으니까",
-    }
-)
-_METHOD_FORMS = frozenset({"통하", "방법", "방식", "이용", "활용", "사용", "으로써", "로써", "통해서"})
-_TITLES = frozenset(
-    {"회장", "대표", "사장", "교수", "총리", "장관", "대통령", "창업자", "씨", "님", "ceo", "의원"}
-)
-_PLACE_WORDS = frozenset({"나라", "도시", "지역", "본사", "국가", "공장", "현지", "해외", "국내", "주", "시"})
-_QUOTE_ENDINGS = frozenset({"다고", "라고", "자고", "냐고", "ᆫ다고", "는다고", "이라고", "다는", "라는"})
-_CLAIM_WORDS = frozenset({"약속", "주장", "말", "얘기", "이야기", "강조", "예측", "전망", "발표", "선언"})
 
 
 @dataclass(frozen=True)
@@ -182,7 +158,7 @@ def _soft(question: str, morphs: Sequence[Any]) -> Expectation | None:
             return Expectation(_KO_ASKING[m.form])
         if m.form == "어떻" and i + 1 < len(morphs) and morphs[i + 1].form == "게":
             return Expectation("method")
-        if m.form == "어느" and i + 1 < len(morphs) and morphs[i + 1].form in _PLACE_WORDS:
+        if m.form == "어느" and i + 1 < len(morphs) and morphs[i + 1].form in PLACE_WORDS:
             return Expectation("place")
     for m in morphs:
         if m.form in _KO_NAMING and m.tag == "NNG":
@@ -276,17 +252,17 @@ def facts(morphs: Sequence[Any]) -> Facts:
             ):
                 kinds.add("time")
         form = m.form.lower()
-        if form in _REASON_FORMS:
+        if form in REASON_FORMS:
             kinds.add("reason")
-        if form in _METHOD_FORMS:
+        if form in METHOD_FORMS:
             kinds.add("method")
-        if form in _TITLES or m.tag == "NNP":
+        if form in TITLES or m.tag == "NNP":
             kinds.add("person")
-        if m.tag == "NNP" or form in _PLACE_WORDS:
+        if m.tag == "NNP" or form in PLACE_WORDS:
             kinds.add("place")
         if (
-            form in _QUOTE_ENDINGS
-            or form in _CLAIM_WORDS
+            form in QUOTE_ENDINGS
+            or form in CLAIM_WORDS
             or (m.tag == "EP" and form == "겠")
             or (form == "것" and i and morphs[i - 1].tag == "ETM" and morphs[i - 1].form == "ᆯ")
         ):

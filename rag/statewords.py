@@ -1,0 +1,29 @@
+"""The Korean words by which a sentence states each kind of answer (rag.answertype's Facts),
+as Kiwi gives them: a reason (때문, 위하, 그래서…), a method (통하, 방법…), a person's title, a place
+word, a quoting ending or a word of claiming.  How questions ask for each kind: rag.askwords.
+"""
+
+REASON_FORMS = frozenset(
+    {
+        "때문",
+        "위하",
+        "왜냐하면",
+        "이유",
+        "덕분",
+        "탓",
+        "그래서",
+        "따라서",
+        "그러니까",
+        "므로",
+        "으므로",
+        "니까",
+        "으니까",
+    }
+)
+METHOD_FORMS = frozenset({"통하", "방법", "방식", "이용", "활용", "사용", "으로써", "로써", "통해서"})
+TITLES = frozenset(
+    {"회장", "대표", "사장", "교수", "총리", "장관", "대통령", "창업자", "씨", "님", "ceo", "의원"}
+)
+PLACE_WORDS = frozenset({"나라", "도시", "지역", "본사", "국가", "공장", "현지", "해외", "국내", "주", "시"})
+QUOTE_ENDINGS = frozenset({"다고", "라고", "자고", "냐고", "ᆫ다고", "는다고", "이라고", "다는", "라는"})
+CLAIM_WORDS = frozenset({"약속", "주장", "말", "얘기", "이야기", "강조", "예측", "전망", "발표", "선언"})
