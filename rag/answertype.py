@@ -234,7 +234,8 @@ def facts(morphs: Sequence[Any]) -> Facts:
                 j += 1
             after = morphs[j] if j < len(morphs) else None
             unit = after.form if after is not None and after.tag in ("NNB", "NNG", "SW") else None
-            if unit == "년" and YEARS.fullmatch(m.form):
+            # "2023년" and "2023년도" are a calendar year alike: "몇 년도" wants one.
+            if unit in ("년", "년도") and YEARS.fullmatch(m.form):
                 unit = YEAR
             if unit == "조" and morphs[j - 1].tag == "SN":  # "4조가 넘는 돈": 4 trillion won to Kiwi
                 j, unit = j + 1, "원"

@@ -236,6 +236,8 @@ def test_one_in_words_is_no_amount_a_question_states() -> None:
             Expectation("quantity", frozenset({YEAR})),
             True,
         ),
+        # 년도 after a year says the same calendar year as 년.
+        ("2023년도에 처음 시작했어요.", Expectation("quantity", frozenset({YEAR})), True),
         (
             "그러니까 20년 뒤에는 AI와 인간의 차이는 금붕어의 차이와 같다는 거죠.",
             Expectation("quantity", frozenset({YEAR})),
