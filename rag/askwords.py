@@ -15,15 +15,16 @@ EN_QUANTITY = re.compile(
     r"size|value|valuation|revenue|population)\b|\bnet worth\b",
     re.I,
 )
-EN_TIME = re.compile(r"\bwhen\b|\bwhat (?:year|month|date|day)\b|\bin which year\b", re.I)
+# "What year" asks for a calendar year (EN_YEAR, read first), not any time.
+EN_TIME = re.compile(r"\bwhen\b|\bwhat (?:month|date|day)\b", re.I)
 JA_AGE = re.compile("何歳|何才|おいくつ")
 JA_PEOPLE = re.compile("何人|人数|従業員数")
 JA_PERCENT = re.compile("何割|何パーセント|何％|何%")
 JA_QUANTITY = re.compile(
-    # 何年に asks when (JA_TIME), 何年 how many years.
+    # 何年に asks which year (JA_YEAR), 何年 how many years.
     "いくら|何(?:[個台倍回件万億円ドル]|年(?!に))|どれくらい|どのくらい|どれほど|金額|価格|時価総額|人口"
 )
-JA_TIME = re.compile("いつ|何年に|何月|何日")
+JA_TIME = re.compile("いつ|何月|何日")
 # Which year, not when: a calendar year answers, "twenty years later" does not.  (何年 without に
 # asks how many years, JA_QUANTITY, and is read before these.)
 EN_YEAR = re.compile(r"\b(?:what|which) year\b", re.I)
