@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -34,7 +34,7 @@ import numpy as np
 from rag.answertype import KINDS, Expectation, Facts
 from rag.chunking import INFO_SECTION, Passage, time_at
 from rag.moments import Hit
-from rag.neighbours import joins
+from rag.neighbours import joins, past_short_reply
 from rag.videofields import barred_field, states_field
 
 if TYPE_CHECKING:
@@ -210,7 +210,8 @@ def choose(
     there is one; the caller flags it when none does within ``margin`` of the best span's score
     (a figure in a sentence on something else states nothing asked).  A question about the video itself is
     answered by the info line it asks for, where that is among the spans.  A best sentence whose
-    neighbour scores within ``hedge`` of it is answered with both.
+    neighbour scores within ``hedge`` of it is answered with both.  A short question asked in the
+    talk with its short reply gives way to the reply and the sentence after it (rag.neighbours).
     """
     info = [c for c in spans if c.info]
     if info:
@@ -231,6 +232,10 @@ def choose(
         best = _span(scored, best, first, last)
     elif hedge > 0 and best.first == best.last:
         best = _hedged(scored, best, score - hedge)
+    if past_short_reply(best.hit.passage, best.first, best.last):
+        reply = _span(scored, best, best.last, best.last + 1)
+        # The question sentence is what matched; its reply keeps that match for the confidence.
+        best = replace(reply, cosine=max(reply.cosine, best.cosine))
     return _answer(best, score), typed
 
 

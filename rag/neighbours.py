@@ -4,6 +4,8 @@ A why-question's closest sentence often opens with "그래서" or "that's why": 
 consequence, and the reason is the sentence before it.  A question asked in the talk itself (the
 host's "今日本に酒蔵っていくつあるんですか", ending in a question mark) restates the user's question
 and is answered by the sentence after it.  Either way the answer is the two sentences (rag.answer).
+Where that reply is short too ("見分けられますよ。", "기억나죠."), it says nothing yet: the answer is
+the reply and the sentence after it, which holds the substance.
 """
 
 from __future__ import annotations
@@ -19,6 +21,13 @@ _CONSEQUENCE = re.compile(
     re.I,
 )
 
+# A question this short is a bare question: a longer one carries what the speaker says (a
+# lecturer's "…일본은 그 다음 그룹에 있을 정도인데, 과연 이게 현실성 있는 이야기냐?"), and moving
+# past it loses that.  A reply this short is a yes, a no or an echo.  Both in characters, chosen on
+# the development splits (docs/quality.md, nineteenth round).
+SHORT_QUESTION = 40
+SHORT_REPLY = 20
+
 
 def joins(p: Passage, a: int, b: int, n: int, expected: Expectation | None) -> int:
     """Which neighbour the one-sentence span ``a``..``b`` of ``p`` (of ``n`` sentences) is answered
@@ -31,3 +40,17 @@ def joins(p: Passage, a: int, b: int, n: int, expected: Expectation | None) -> i
     if a + 1 < n and text.rstrip().endswith(("?", "？")):
         return 1
     return 0
+
+
+def past_short_reply(p: Passage, first: int, last: int) -> bool:
+    """Whether the span ``first``..``last`` of ``p`` is a short question and a short reply with a
+    sentence after them: then that sentence, not the question, goes with the reply."""
+    if last != first + 1 or last + 1 >= len(p.sentences):
+        return False
+    question, reply = (p.text[s.start : s.end].strip() for s in p.sentences[first : last + 1])
+    return (
+        question.endswith(("?", "？"))
+        and len(question) <= SHORT_QUESTION
+        and len(reply) <= SHORT_REPLY
+        and reply.endswith((".", "!", "。", "！"))
+    )

@@ -119,3 +119,49 @@ def test_a_question_asked_in_the_talk_brings_the_answer_after_it() -> None:
     )
     # A statement, or a question with nothing after it in its result, stands alone.
     assert joins(ASKED_PASSAGE, 1, 1, 3, None) == 0 and joins(ASKED_PASSAGE, 0, 0, 1, None) == 0
+
+
+EXCHANGE = "真竹と孟宗竹って、見分けられるんですか？ 見分けられますよ。 節を見ると、真竹は節の輪っかが二本あって、孟宗竹は一本なんです。"
+EXCHANGE_PASSAGE = Passage(
+    "v:2:x", "v", 1, None, 0, 10_000, False, EXCHANGE, (Span(0, 20), Span(21, 30), Span(31, 63))
+)
+
+
+def test_a_short_reply_to_a_short_question_brings_the_sentence_after_it() -> None:
+    hit = Hit(1, 1.0, EXCHANGE_PASSAGE, 0)
+    question = Candidate(hit, 0, 0, (1.0,) + (0.0,) * (len(FEATURES) - 1), 0.9, False, joins=1)
+    # A pair's cosine is its closer sentence's: here the question's.
+    pair = Candidate(hit, 0, 1, (0.2,) + (0.0,) * (len(FEATURES) - 1), 0.9, False)
+    spans = [question, pair, span(hit, 1, 2, 0.1), span(hit, 2, 2, 0.3)]
+    answer, _ = choose(spans, WEIGHTS, None, 0.0)
+    assert answer is not None
+    assert (
+        answer.text == "見分けられますよ。 節を見ると、真竹は節の輪っかが二本あって、孟宗竹は一本なんです。"
+    )
+    # The reply keeps the question's match: the confidence weighs the span's cosine.
+    assert answer.cosine == 0.9
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        # A reply that says something ("대략 1,500개 정도 있어요" is short; this is not) stays with its question.
+        (
+            "이분들은 목욕탕 직원인가요? 아니요 대부분은 직원이 아니고 다들 자릿세를 내고 들어와요. 특이하죠.",
+            ((0, 15), (16, 49), (50, 55)),
+        ),
+        # A long question carries what the speaker says: a lecturer's rhetorical question.
+        (
+            "일본은 그 다음 그룹에 있을 정도인데, 과연 이게 현실성 있는 이야기냐고 다들 물었을까요? 그렇죠. 손 회장은 달랐어요.",
+            ((0, 50), (51, 55), (56, 67)),
+        ),
+    ],
+)
+def test_a_question_with_a_reply_that_says_something_stays_whole(
+    text: str, spans: tuple[tuple[int, int], ...]
+) -> None:
+    passage = Passage("v:3:x", "v", 1, None, 0, 10_000, False, text, tuple(Span(a, b) for a, b in spans))
+    hit = Hit(1, 1.0, passage, 0)
+    candidates = [span(hit, 0, 1, 1.0), span(hit, 1, 2, 0.1)]
+    answer, _ = choose(candidates, WEIGHTS, None, 0.0)
+    assert answer is not None and (answer.char_start, answer.char_end) == (0, spans[1][1])
