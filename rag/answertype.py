@@ -64,6 +64,11 @@ _NUMBER_TAGS = ("SN", "NR", "W_SERIAL")
 _NUMBER_WORDS = frozenset(
     {"절반", "반", "한", "두", "세", "네", "다섯", "여섯", "일곱", "여덟", "아홉", "열", "스무"}
 )
+# Native Korean counts: alone ("하나씩 도입할 것", "둘 다") they count things, never money or a share.
+_NATIVE_COUNTS = frozenset(
+    {"하나", "둘", "셋", "넷", "다섯", "여섯", "일곱", "여덟", "아홉", "열", "스물", "서른", "마흔", "쉰"}
+)
+COUNT = "#"
 # Native Korean counts of days, one word each: "이틀 걸려요" answers "며칠" and 何日かかる.
 _DAY_COUNTS = frozenset({"하루", "이틀", "사흘", "나흘", "닷새", "엿새", "이레", "여드레", "열흘", "보름"})
 _TIME_UNITS = frozenset({"년", "월", "일", "개월", "세기", "분기", "주", "년도", "년대"})
@@ -138,7 +143,7 @@ def _expectation(question: str, morphs: Sequence[Any]) -> Expectation | None:
         wanted = unit_set(counter) if counter else _money(question, morphs) or how_long(question)
         if counter and EN_COUNTER.search(question):
             # English talks say their numbers in words: "there are twelve of us" answers it.
-            wanted |= {"-"}
+            wanted |= {"-", COUNT}
         return Expectation("quantity", wanted)
     if EN_YEAR.search(question) or JA_YEAR.search(question):
         return Expectation("quantity", frozenset({YEAR}))
@@ -189,8 +194,8 @@ class Facts:
     """What a sentence states, from its Kiwi analysis: kept instead of the analysis (far smaller)."""
 
     tokens: tuple[str, ...]
-    # The counter after each number ("" after a bare figure such as 22,868, "-" after a bare
-    # numeral word such as 하나).
+    # The counter after each number ("" after a bare figure such as 22,868, "#" after a bare
+    # native count such as 하나, "-" after another bare numeral word such as 절반).
     counters: frozenset[str]
     kinds: frozenset[str]
     # Each number with its counter, (20, 년) (Korean sentences: Kiwi's reading).
@@ -239,7 +244,7 @@ def facts(morphs: Sequence[Any]) -> Facts:
                 unit = YEAR
             if unit == "조" and morphs[j - 1].tag == "SN":  # "4조가 넘는 돈": 4 trillion won to Kiwi
                 j, unit = j + 1, "원"
-            counter = unit if unit is not None else ("" if m.tag == "SN" else "-")
+            counter = unit if unit is not None else ("" if m.tag == "SN" else _bare(m.form))
             counters.add(counter)
             # One amount per run of number words ("2만", "1000억"), commas dropped; none for the
             # figures of a model name ("H100").
@@ -274,6 +279,11 @@ def facts(morphs: Sequence[Any]) -> Facts:
 def satisfies(expected: Expectation, morphs: Sequence[Any]) -> bool:
     """Whether a sentence (its Kiwi analysis) states what ``expected`` asks for."""
     return facts(morphs).satisfy(expected)
+
+
+def _bare(form: str) -> str:
+    """The counter of a number word with no unit after it: a native count (하나, 둘) counts things."""
+    return COUNT if form in _NATIVE_COUNTS else "-"
 
 
 def _relative(morphs: Sequence[Any], at: int) -> bool:

@@ -26,6 +26,8 @@ YEARS = frozenset({"년", "년도", "year"})
 DURATION = frozenset({"년", "개월", "달", "주", "주일", "일", "시간", "분", "초", "세기"})
 LENGTH = frozenset({"미터", "센티", "센티미터", "밀리", "킬로", "킬로미터", "키로", "피트", "인치", "마일"})
 TIMES = frozenset({"번", "회", "차례"})
+# A number in words with no unit after it: an English one ("twelve of us") or a native Korean count.
+IN_WORDS = frozenset({"-", "#"})
 MONEY = frozenset({"달러", "엔", "원", "위안", "유로", "파운드", "센트", "퍼센트", "프로", "%", "-"})
 
 
@@ -65,10 +67,13 @@ def expected(question: str) -> Expectation | None:
         ("How much does one Nvidia H100 GPU cost?", Expectation("quantity", MONEY)),
         ("How many GPUs does one data centre need?", Expectation("quantity")),
         # An English or Japanese question naming its counter asks in that unit, as a Korean one does.
-        ("How many years did he train before opening his own forge?", Expectation("quantity", YEARS | {"-"})),
+        (
+            "How many years did he train before opening his own forge?",
+            Expectation("quantity", YEARS | IN_WORDS),
+        ),
         # English talks say their numbers in words: "twelve of us" answers them.
-        ("How many people work at the brewery now?", Expectation("quantity", PEOPLE | {"-"})),
-        ("How many times is the lacquer applied?", Expectation("quantity", TIMES | {"배", "-"})),
+        ("How many people work at the brewery now?", Expectation("quantity", PEOPLE | IN_WORDS)),
+        ("How many times is the lacquer applied?", Expectation("quantity", TIMES | {"배"} | IN_WORDS)),
         # 何年に asks which year, as "몇 년도" and "what year" do: a calendar year answers, a span
         # of years ("20년 뒤") does not; 몇 가지 takes 種類; 걸어 is walking, not taking time.
         ("何年に始めたの？", Expectation("quantity", frozenset({YEAR}))),
@@ -89,7 +94,7 @@ def expected(question: str) -> Expectation | None:
         ("そのお店は何か月で閉めたの？", Expectation("quantity", MONTHS)),
         (
             "Roughly how many tonnes of salt does the farm make a year?",
-            Expectation("quantity", frozenset({"톤", "-"})),
+            Expectation("quantity", frozenset({"톤"}) | IN_WORDS),
         ),
         ("下地研ぎだけで砥石って何種類使うの？", Expectation("quantity", THINGS)),
         # How long something takes asks a duration; English "how long" a duration or a length.
@@ -189,6 +194,13 @@ def test_a_trillion_is_an_amount_of_won() -> None:
     assert share is not None and not satisfies(share, Analyzer().morphs("30억 달러면 4조가 넘는 돈이죠."))
 
 
+def test_a_native_count_answers_an_english_count_of_people() -> None:
+    # English talks say their counts in words, Korean ones natively: both answer "how many people".
+    question = "How many people work at the shop?"
+    wanted = expectation(question, Analyzer().morphs(question))
+    assert wanted is not None and satisfies(wanted, Analyzer().morphs("직원은 다섯이에요."))
+
+
 def test_one_in_words_is_no_amount_a_question_states() -> None:
     # "one slate", like "한 장", is as often no count: an answer stating one is still an answer.
     asked = expected("How much does one Welsh slate cost?")
@@ -215,6 +227,9 @@ def test_one_in_words_is_no_amount_a_question_states() -> None:
         ("4조가 넘는 돈입니다.", Expectation("quantity", MONEY), True),
         ("올해 2월 3일에 발표했습니다.", Expectation("quantity", MONEY), False),
         ("5대 5 지분으로 합작 법인을 만들었습니다.", Expectation("quantity", MONEY), False),
+        # A native count alone counts things: "하나씩" is one agent at a time, not a price.
+        ("AI 에이전트를 하나씩 도입할 것이라고 이야기했습니다.", Expectation("quantity", MONEY), False),
+        ("AI 에이전트를 하나씩 도입할 것이라고 이야기했습니다.", Expectation("quantity"), True),
         ("- 업로드 날짜: 2025-03-26", Expectation("time"), True),
         ("일본에서 작년과 재작년에 조달 작전이란 걸 했습니다.", Expectation("time"), True),
         ("엄청 비쌉니다.", Expectation("quantity"), False),
