@@ -245,8 +245,8 @@ def test_the_question_sets_over_a_japanese_talk_and_korean_interviews() -> None:
         ("mix28", "blind44", True),
         # Scored before and after the eighteenth round's calendar years: development data now.
         ("mix29", "blind45", True),
-        # Scored once with the eighteenth round's final code and unread: kept out of development.
-        ("mix30", "blind46", False),
+        # Scored before and after the nineteenth round's short replies and native counts.
+        ("mix30", "blind46", True),
     ],
 )
 def test_the_question_sets_of_eighty_over_three_talks(folder: str, split: str, spent: bool) -> None:
