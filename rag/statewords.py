@@ -18,6 +18,9 @@ REASON_FORMS = frozenset(
         "으므로",
         "니까",
         "으니까",
+        # The spoken ending that gives a reason: "…그렇게 말리셨거든요", "…앉아야 하거든".
+        "거든",
+        "거든요",
     }
 )
 METHOD_FORMS = frozenset({"통하", "방법", "방식", "이용", "활용", "사용", "으로써", "로써", "통해서"})

@@ -263,6 +263,9 @@ def test_one_in_words_is_no_amount_a_question_states() -> None:
         ("이렇게 한 이유는 전략 물자라고 얘기했기 때문입니다.", Expectation("reason"), True),
         ("GPU를 사기 위해서 줄을 섰습니다.", Expectation("reason"), True),
         ("만 배 능력을 가지게 된다.", Expectation("reason"), False),
+        # -거든(요) gives the reason in speech: "이거 하면 굶는다, 그렇게 말리셨거든요."
+        ("아버지가 이거 하면 굶는다고 그렇게 말리셨거든요.", Expectation("reason"), True),
+        ("서해는 물이 빠지면 배가 땅바닥에 앉아야 하거든.", Expectation("reason"), True),
         ("정부를 통해 지원받았다.", Expectation("method"), True),
         ("엄청 비쌉니다.", Expectation("method"), False),
         ("이창민 교수는 이렇게 말했다.", Expectation("person"), True),
