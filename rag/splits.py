@@ -93,6 +93,8 @@ SPLITS = (
     "blind45",
     # eval/mix30.jsonl: questions over eval/mix30/, the seed beside a Korean lecture and an English interview.
     "blind46",
+    # eval/mix32.jsonl: questions over eval/mix32/, the seed beside a Korean interview and an English talk.
+    "blind48",
 )
 # Blind splits written and not yet scored twice: kept out of development until they are spent.
 # blind20 and blind21 were spent on the fifth round's answer types, blind22 to blind24 on the eighth
@@ -108,7 +110,8 @@ SPLITS = (
 # spans of time, blind41 on that round as a whole, blind42 on the seventeenth round's amounts a
 # question states, blind43 on its English titles and initials, blind44 on the eighteenth round's
 # title line, blind45 on its calendar years, blind46 on the nineteenth round's short replies and
-# native counts; the next change needs a fresh one.
+# native counts, blind48 on its -거든 (blind47 was commissioned that round and never delivered);
+# the next change needs a fresh one.
 UNSPENT: frozenset[str] = frozenset()
 # The tuning split and the splits that became development sets once measured and read: all but the
 # report split and the unspent ones.
