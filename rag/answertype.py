@@ -50,7 +50,7 @@ from rag.askwords import (
 from rag.figures import figure, stated_amounts
 from rag.keyword import content_tokens
 from rag.money import MONEY_UNITS, asks_money
-from rag.statewords import CLAIM_WORDS, METHOD_FORMS, PLACE_WORDS, QUOTE_ENDINGS, REASON_FORMS, TITLES
+from rag.statewords import CLAIM_WORDS, METHOD_FORMS, PLACE_WORDS, QUOTE_ENDINGS, TITLES, states_reason
 from rag.textfacts import YEAR, YEARS
 from rag.units import how_long, unit_set
 
@@ -258,7 +258,7 @@ def facts(morphs: Sequence[Any]) -> Facts:
             ):
                 kinds.add("time")
         form = m.form.lower()
-        if form in REASON_FORMS:
+        if states_reason(morphs, i):
             kinds.add("reason")
         if form in METHOD_FORMS:
             kinds.add("method")

@@ -266,6 +266,9 @@ def test_one_in_words_is_no_amount_a_question_states() -> None:
         # -거든(요) gives the reason in speech: "이거 하면 굶는다, 그렇게 말리셨거든요."
         ("아버지가 이거 하면 굶는다고 그렇게 말리셨거든요.", Expectation("reason"), True),
         ("서해는 물이 빠지면 배가 땅바닥에 앉아야 하거든.", Expectation("reason"), True),
+        ("바닥이 뾰족하면 넘어지거든, 그래서 납작하게 만들었지.", Expectation("reason"), True),
+        # Before a clause, -거든 is "if": "when it is done, call me" gives no reason.
+        ("다 끝나거든 연락해.", Expectation("reason"), False),
         ("정부를 통해 지원받았다.", Expectation("method"), True),
         ("엄청 비쌉니다.", Expectation("method"), False),
         ("이창민 교수는 이렇게 말했다.", Expectation("person"), True),
