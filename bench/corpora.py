@@ -65,6 +65,7 @@ CORPORA = (
     Corpus("mix28", Path("eval/mix28.jsonl"), Path("eval/mix28"), Path("var/mix28")),
     Corpus("mix29", Path("eval/mix29.jsonl"), Path("eval/mix29"), Path("var/mix29")),
     Corpus("mix30", Path("eval/mix30.jsonl"), Path("eval/mix30"), Path("var/mix30")),
+    Corpus("mix31", Path("eval/mix31.jsonl"), Path("eval/mix31"), Path("var/mix31")),
     Corpus("mix32", Path("eval/mix32.jsonl"), Path("eval/mix32"), Path("var/mix32")),
 )
 
