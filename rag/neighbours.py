@@ -37,9 +37,14 @@ def joins(p: Passage, a: int, b: int, n: int, expected: Expectation | None) -> i
     text = p.text[p.sentences[a].start : p.sentences[a].end]
     if a > 0 and expected is not None and expected.kind == "reason" and _CONSEQUENCE.match(text):
         return -1
-    if a + 1 < n and text.rstrip().endswith(("?", "？")):
+    if a + 1 < n and _asks(text):
         return 1
     return 0
+
+
+def _asks(sentence: str) -> bool:
+    """Whether ``sentence`` is a question asked in the talk: it ends with a question mark."""
+    return sentence.rstrip().endswith(("?", "？"))
 
 
 def past_short_reply(p: Passage, first: int, last: int) -> bool:
@@ -49,7 +54,7 @@ def past_short_reply(p: Passage, first: int, last: int) -> bool:
         return False
     question, reply = (p.text[s.start : s.end].strip() for s in p.sentences[first : last + 1])
     return (
-        question.endswith(("?", "？"))
+        _asks(question)
         and len(question) <= SHORT_QUESTION
         and len(reply) <= SHORT_REPLY
         and reply.endswith((".", "!", "。", "！"))
