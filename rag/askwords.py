@@ -15,8 +15,12 @@ EN_QUANTITY = re.compile(
     r"size|value|valuation|revenue|population)\b|\bnet worth\b",
     re.I,
 )
-# "What year" asks for a calendar year (EN_YEAR, read first), not any time.
-EN_TIME = re.compile(r"\bwhen\b|\bwhat (?:month|date|day)\b", re.I)
+# "What year" asks for a calendar year (EN_YEAR, read first), not any time.  After another question
+# word "when" opens a clause: "Where did they fly to when they lobbied NVIDIA?" asks a place.
+EN_TIME = re.compile(
+    r"^(?:(?!\b(?:where|who|whom|whose|why|what|which|how)\b).)*?(?:\bwhen\b|\bwhat (?:month|date|day)\b)",
+    re.I | re.S,
+)
 JA_AGE = re.compile("何歳|何才|おいくつ")
 JA_PEOPLE = re.compile("何人|人数|従業員数")
 JA_PERCENT = re.compile("何割|何パーセント|何％|何%")

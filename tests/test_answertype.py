@@ -107,6 +107,10 @@ def expected(question: str) -> Expectation | None:
         ("費用はどのくらいかかるの？", Expectation("quantity", MONEY)),
         ("수리 비용이 얼마나 들었어?", Expectation("quantity", MONEY)),
         ("When was this video uploaded?", Expectation("time")),
+        ("So in what month did the ministry go?", Expectation("time")),
+        # After another question word, "when" opens a clause: these ask a place and a person.
+        ("Where did the officials fly to when they lobbied NVIDIA?", Expectation("place")),
+        ("who trained him when he started out in tongyeong?", Expectation("person")),
         ("東京の人口は何人ですか？", Expectation("quantity", PEOPLE)),
         ("H100は1台いくらですか？", Expectation("quantity", MONEY)),
         ("ソフトバンクの時価総額はいくらですか？", Expectation("quantity", MONEY)),
