@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from rag.figures import figure
+from rag.textfacts import YEAR
 
 if TYPE_CHECKING:
     from rag.answer import Candidate
@@ -119,13 +120,35 @@ def pin_amounts(
     scores: Sequence[float],
     expected: Expectation | None,
     margin: float,
+    leads: Sequence[str],
 ) -> list[int]:
     """Of the spans ``named`` kept, those stating another amount beside the question's own ("20년
     후 … 얼마나": "20년 뒤에는 만 배", "after twenty years": the same), within ``margin`` of the best;
-    all of them where the question states no amount, or where an info line may answer."""
+    all of them where the question states no amount, or where an info line may answer.  A year the
+    question states may be said before a span in its result (``leads``) rather than in it."""
     if expected is None or not expected.given or not named:
         return named
     if any(spans[i].info for i in named):
         return named
-    stating = [c.typed and {(figure(n), u) for n, u in c.amounts} >= expected.given for c in spans]
+    stating = [
+        c.typed and all(g in {(figure(n), u) for n, u in c.amounts} or _said(g, lead) for g in expected.given)
+        for c, lead in zip(spans, leads, strict=True)
+    ]
     return pinned(named, stating, scores, margin)
+
+
+def leads(spans: Sequence[Candidate], decisive: Expectation | None) -> list[str]:
+    """What each span says with what its result said before it, where a decisive question's answer
+    type is stated in it: a year said once holds for what follows ("2016년 9월에 경주 지진 났을 때요.
+    … 그때 만든 게 6만 장이에요." answers how many tiles were made after the 2016 earthquake); else
+    the span alone (the sentence after a year's is no place: "Where did they fly to in 2023?")."""
+    return [_lead_in(c) if decisive is not None and c.typed else c.text for c in spans]
+
+
+def _lead_in(c: Candidate) -> str:
+    p = c.hit.passage
+    return p.text[: p.sentences[c.last].end]
+
+
+def _said(given: tuple[str, str], lead: str) -> bool:
+    return given[1] == YEAR and given[0] in mentioned(lead)

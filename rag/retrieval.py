@@ -19,7 +19,7 @@ from rag.embedder import Embedder
 from rag.errors import NotFoundError
 from rag.foreign import script
 from rag.glossary import flat, spelled_in_english
-from rag.identifiers import naming, pin_amounts, unmentioned
+from rag.identifiers import leads, naming, pin_amounts, unmentioned
 from rag.keyword import Analyzer, content_tokens
 from rag.moment import asks_moment, topic
 from rag.moments import SETTLED, Folder, Hit
@@ -107,8 +107,9 @@ class Searcher:
         vector, tokens, hits, spans, decisive, rows = self._answerable(text, k, video_id)
         p = self.params
         scores = [float(np.dot(p.answer_weights, c.features)) for c in spans]
-        named = naming(text, [c.text for c in spans], scores, p.named_margin)
-        kept = pin_amounts(spans, named, scores, decisive, p.named_margin)
+        said = leads(spans, decisive)
+        named = naming(text, said, scores, p.named_margin)
+        kept = pin_amounts(spans, named, scores, decisive, p.named_margin, said)
 
         def pick(among: list[int]) -> tuple[Answer | None, bool]:
             return choose(

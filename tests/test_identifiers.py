@@ -2,12 +2,17 @@ from __future__ import annotations
 
 import pytest
 
+from rag.answer import Candidate
+from rag.answertype import Expectation
+from rag.chunking import Passage, Span
 from rag.embedder import FakeEmbedder
-from rag.identifiers import identifiers, mentioned, naming, unmentioned
+from rag.identifiers import identifiers, leads, mentioned, naming, pin_amounts, unmentioned
+from rag.moments import Hit
 from rag.params import RetrievalParams
 from rag.retrieval import Searcher
 from rag.settings import Settings
 from rag.store import load_index
+from rag.textfacts import YEAR
 
 
 @pytest.mark.parametrize(
@@ -78,3 +83,29 @@ def test_a_span_mentioning_the_named_year_is_preferred_within_the_margin() -> No
     assert naming(question, spans, [5.0, 2.5], 2.0) == [0, 1]
     assert naming(question, spans[:1], [5.0], 2.0) == [0]
     assert naming("폐배터리가 몇 개 정도 나와?", spans, [5.0, 4.0], 2.0) == [0, 1]
+
+
+def test_a_year_said_before_holds_for_the_span_after_it() -> None:
+    # The year is said once, and the count two sentences later answers.
+    text = (
+        "제일 바빴을 때요? 2016년 9월에 경주 지진 났을 때요. 기와가 다 떨어졌어요. 그때 만든 게 6만 장이에요."
+    )
+    ends = [text.index(s) + len(s) for s in ("때요?", "때요.", "떨어졌어요.", "장이에요.")]
+    starts = [0, *(e + 1 for e in ends[:-1])]
+    passage = Passage("v:0:x", "v", 1, None, 0, 10_000, False, text, tuple(map(Span, starts, ends)))
+    hit = Hit(1, 1.0, passage, 0)
+    quantity = Expectation("quantity", frozenset(), frozenset({("2016", YEAR)}))
+    spans = [
+        Candidate(hit, 1, 1, (4.9,), 0.8, True, amounts=frozenset({("2016", YEAR), ("9", "월")})),
+        Candidate(hit, 2, 2, (4.0,), 0.8, False),
+        Candidate(hit, 3, 3, (5.0,), 0.8, True, amounts=frozenset({("6만", "장")})),
+    ]
+    question = "How many tiles did they make after the earthquake in 2016?"
+    scores = [4.9, 4.0, 5.0]
+    said = leads(spans, quantity)
+    named = naming(question, said, scores, 2.0)
+    assert named == [0, 2]
+    assert pin_amounts(spans, named, scores, quantity, 2.0, said) == [0, 2]
+    # Only where a decisive question's answer type is stated: the sentence after a year's is no place.
+    assert leads(spans, None) == [c.text for c in spans]
+    assert naming(question, leads(spans, None), scores, 2.0) == [0]
