@@ -282,7 +282,10 @@ def satisfies(expected: Expectation, morphs: Sequence[Any]) -> bool:
 
 
 def _bare(form: str) -> str:
-    """The counter of a number word with no unit after it: a native count (하나, 둘) counts things."""
+    """The counter of a number word with no unit after it: a native count (하나, 둘) counts things,
+    절반 is a share (as 半分 is: rag.textfacts), answering "what share" as "50%" does."""
+    if form == "절반":
+        return "%"
     return COUNT if form in _NATIVE_COUNTS else "-"
 
 
