@@ -224,7 +224,11 @@ def test_one_in_words_is_no_amount_a_question_states() -> None:
         ("4개월 뒤에 또 갔습니다.", Expectation("time"), True),
         ("현대가 한 80%를 가지고 있고", Expectation("quantity", PERCENT), True),
         # 절반 is a share, as 半分 is (rag.textfacts): it answers "what share", as 80% does.
-        ("GPU 구매 시 일본 정부가 최대 절반까지 지원하기로 했습니다.", Expectation("quantity", PERCENT), True),
+        (
+            "GPU 구매 시 일본 정부가 최대 절반까지 지원하기로 했습니다.",
+            Expectation("quantity", PERCENT),
+            True,
+        ),
         ("GPU 구매 시 일본 정부가 최대 절반까지 지원하기로 했습니다.", Expectation("quantity"), True),
         ("연간 30억 달러가 됩니다.", Expectation("quantity"), True),
         # An amount of money: a currency, a share or a bare figure, not a date or a count of things.
