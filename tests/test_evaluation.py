@@ -247,8 +247,8 @@ def test_the_question_sets_over_a_japanese_talk_and_korean_interviews() -> None:
         ("mix29", "blind45", True),
         # Scored before and after the nineteenth round's short replies and native counts.
         ("mix30", "blind46", True),
-        # Scored once with the nineteenth round's final code and unread: kept out of development.
-        ("mix31", "blind47", False),
+        # Scored before and after the twentieth round's "when" clauses, years said before and 절반.
+        ("mix31", "blind47", True),
         # Written during the nineteenth round, scored before and after its -거든: development data now.
         ("mix32", "blind48", True),
     ],
