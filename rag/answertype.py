@@ -45,6 +45,7 @@ from rag.askwords import (
     JA_REASON,
     JA_TIME,
     JA_YEAR,
+    asks_years_long,
     named_counter,
 )
 from rag.figures import figure, stated_amounts
@@ -108,7 +109,8 @@ def expectation(question: str, morphs: Sequence[Any]) -> Expectation | None:
     found = _expectation(question, morphs)
     if found is None or found.kind != "quantity":
         return found
-    return Expectation(found.kind, found.units, stated_amounts(question, facts(morphs).amounts))
+    units = found.units - {YEAR, "년도"} if asks_years_long(question) else found.units
+    return Expectation(found.kind, units, stated_amounts(question, facts(morphs).amounts))
 
 
 def _expectation(question: str, morphs: Sequence[Any]) -> Expectation | None:

@@ -149,6 +149,20 @@ _JA_DURATION = re.compile("(?:どのくらい|どれくらい|どのぐらい|�
 _EN_HOW_LONG = re.compile(r"\bhow long\b", re.I)
 
 
+# A number of years, which a calendar year ("2004年の台風") does not state: "몇 년 걸렸어", "몇 년
+# 동안", "몇 년째", 何年かかった, 何年間, "how many years".  ("몇 년에" and 何年に ask which year.)
+_YEARS_LONG = re.compile(
+    r"몇\s*년\s*(?:이나|은|을|쯤|정도|씩)?\s*(?:동안|간|째|걸|했|하셨|일했|배웠|살았|다녔|됐)"
+    r"|何年(?:間|も|くらい|ぐらい|ほど)?(?:かか|続|住|やっ|働|修業)|\bhow many years\b",
+    re.I,
+)
+
+
+def asks_years_long(question: str) -> bool:
+    """Whether ``question`` asks for a number of years, not for which year."""
+    return bool(_YEARS_LONG.search(question))
+
+
 def asks_duration(question: str) -> str | None:
     """ "기간" where ``question`` asks how long something takes, "길이" for English "how long"."""
     if _EN_HOW_LONG.search(question):

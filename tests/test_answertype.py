@@ -67,10 +67,14 @@ def expected(question: str) -> Expectation | None:
         ("How much does one Nvidia H100 GPU cost?", Expectation("quantity", MONEY)),
         ("How many GPUs does one data centre need?", Expectation("quantity")),
         # An English or Japanese question naming its counter asks in that unit, as a Korean one does.
+        # A number of years: "2004年の台風" or "in 1987" is a calendar year and does not answer.
         (
             "How many years did he train before opening his own forge?",
-            Expectation("quantity", YEARS | IN_WORDS),
+            Expectation("quantity", frozenset({"년"}) | IN_WORDS),
         ),
+        ("그 태풍 빚 다 갚는 데 몇 년 걸렸대", Expectation("quantity", frozenset({"년"}))),
+        ("섬 떠나서 석유 시추 일은 몇 년이나 했대?", Expectation("quantity", frozenset({"년"}))),
+        ("몇 년에 시작됐어?", Expectation("quantity", YEARS)),
         # English talks say their numbers in words: "twelve of us" answers them.
         ("How many people work at the brewery now?", Expectation("quantity", PEOPLE | IN_WORDS)),
         ("How many times is the lacquer applied?", Expectation("quantity", TIMES | {"배"} | IN_WORDS)),
@@ -88,7 +92,8 @@ def expected(question: str) -> Expectation | None:
         ("開店したのは何日ですか？", Expectation("time")),
         ("숫돌은 몇 가지 써요?", Expectation("quantity", frozenset({"가지", "종류", "종"}))),
         ("하루에 얼마나 걸어요?", Expectation("quantity")),
-        ("修業は何年くらいかかったんですか？", Expectation("quantity", YEARS)),
+        ("修業は何年くらいかかったんですか？", Expectation("quantity", frozenset({"년"}))),
+        ("何年？", Expectation("quantity", YEARS)),
         ("漆は何回塗るんですか？", Expectation("quantity", TIMES)),
         ("鷹は今何羽いるの？", Expectation("quantity", frozenset({"마리"}))),
         ("そのお店は何か月で閉めたの？", Expectation("quantity", MONTHS)),
