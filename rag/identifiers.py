@@ -141,7 +141,7 @@ def leads(spans: Sequence[Candidate], decisive: Expectation | None) -> list[str]
     """What each span says with what its result said before it, where a decisive question's answer
     type is stated in it: a year said once holds for what follows ("2016년 9월에 경주 지진 났을 때요.
     … 그때 만든 게 6만 장이에요." answers how many tiles were made after the 2016 earthquake); else
-    the span alone (the sentence after a year's is no place: "Where did they fly to in 2023?")."""
+    the span alone: "Where did they fly to in 2023?" is answered where 2023 is said, not after it."""
     return [_lead_in(c) if decisive is not None and c.typed else c.text for c in spans]
 
 
