@@ -97,6 +97,8 @@ SPLITS = (
     "blind47",
     # eval/mix32.jsonl: questions over eval/mix32/, the seed beside a Korean interview and an English talk.
     "blind48",
+    # eval/mix34.jsonl: questions over eval/mix34/, the seed beside a Korean interview and an English interview.
+    "blind50",
 )
 # Blind splits written and not yet scored twice: kept out of development until they are spent.
 # blind20 and blind21 were spent on the fifth round's answer types, blind22 to blind24 on the eighth
@@ -113,7 +115,7 @@ SPLITS = (
 # question states, blind43 on its English titles and initials, blind44 on the eighteenth round's
 # title line, blind45 on its calendar years, blind46 on the nineteenth round's short replies and
 # native counts, blind48 on its -거든, blind47 on the twentieth round's "when" clauses, years said
-# before and 절반.
+# before and 절반, blind50 on that round as a whole.
 UNSPENT: frozenset[str] = frozenset()
 # The tuning split and the splits that became development sets once measured and read: all but the
 # report split and the unspent ones.

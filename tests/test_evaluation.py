@@ -251,6 +251,8 @@ def test_the_question_sets_over_a_japanese_talk_and_korean_interviews() -> None:
         ("mix31", "blind47", True),
         # Written during the nineteenth round, scored before and after its -거든: development data now.
         ("mix32", "blind48", True),
+        # Written during the twentieth round by a helper, scored before and after its four changes.
+        ("mix34", "blind50", True),
     ],
 )
 def test_the_question_sets_of_eighty_over_three_talks(folder: str, split: str, spent: bool) -> None:
