@@ -68,6 +68,7 @@ CORPORA = (
     Corpus("mix31", Path("eval/mix31.jsonl"), Path("eval/mix31"), Path("var/mix31")),
     Corpus("mix32", Path("eval/mix32.jsonl"), Path("eval/mix32"), Path("var/mix32")),
     Corpus("mix34", Path("eval/mix34.jsonl"), Path("eval/mix34"), Path("var/mix34")),
+    Corpus("mix35", Path("eval/mix35.jsonl"), Path("eval/mix35"), Path("var/mix35")),
 )
 
 

@@ -253,6 +253,8 @@ def test_the_question_sets_over_a_japanese_talk_and_korean_interviews() -> None:
         ("mix32", "blind48", True),
         # Written during the twentieth round by a helper, scored before and after its four changes.
         ("mix34", "blind50", True),
+        # Scored once with the twentieth round's final code and unread: kept out of development.
+        ("mix35", "blind51", False),
     ],
 )
 def test_the_question_sets_of_eighty_over_three_talks(folder: str, split: str, spent: bool) -> None:
