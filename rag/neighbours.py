@@ -17,7 +17,7 @@ from rag.chunking import Passage
 
 # Connectives that open a consequence ("so", "that is why"); a filler "so" in English speech is left out.
 _CONSEQUENCE = re.compile(
-    r"\s*(?:그래서|그러니까|따라서|그러다 보니|그렇다 보니|결국|Therefore|That['’]s why|だから|そのため)",
+    r"\s*(?:그래서|그래가지고|그러니까|따라서|그러다 보니|그렇다 보니|결국|Therefore|That['’]s why|だから|なので|ですので|それで|そのため)",
     re.I,
 )
 

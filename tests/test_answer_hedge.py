@@ -165,3 +165,35 @@ def test_a_question_with_a_reply_that_says_something_stays_whole(
     candidates = [span(hit, 0, 1, 1.0), span(hit, 1, 2, 0.1)]
     answer, _ = choose(candidates, WEIGHTS, None, 0.0)
     assert answer is not None and (answer.char_start, answer.char_end) == (0, spans[1][1])
+
+
+@pytest.mark.parametrize(
+    ("consequence", "joined"),
+    [
+        ("なので、赤は青の倍くらいします。", -1),
+        ("ですので、型はきつめに作ります。", -1),
+        ("それで、銀行を辞めました。", -1),
+        ("그래가지고 육지로 나왔어요.", -1),
+        ("그래서 감미료를 뺐어요.", -1),
+        # A filler "so" opens English sentences of every kind: no consequence is read into it.
+        ("So that comes from a terrible story.", 0),
+    ],
+)
+def test_a_consequence_answers_a_why_question_with_the_reason_before_it(
+    consequence: str, joined: int
+) -> None:
+    reason = "本物の金を使うんですよ。"
+    text = f"{reason} {consequence}"
+    passage = Passage(
+        "v:2:x",
+        "v",
+        1,
+        None,
+        0,
+        10_000,
+        False,
+        text,
+        (Span(0, len(reason)), Span(len(reason) + 1, len(text))),
+    )
+    assert joins(passage, 1, 1, 2, Expectation("reason")) == joined
+    assert joins(passage, 1, 1, 2, None) == 0
