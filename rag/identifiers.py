@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rag.figures import figure
@@ -46,6 +47,15 @@ _RANGE = re.compile(
 # ("FY2024", "CES2024") name the year.
 _MODEL = re.compile(r"(?<![A-Za-z\d])(?:([A-Za-z]{1,5})|([A-Z]{1,5})-)(\d{3,})(?!\d)")
 _SPACED_MODEL = re.compile(r"(?i)(?<![a-z\d])([a-z]{1,5})[\s-]?(\d{3,})(?!\d)")
+# A year named from the speaker's own ("작년", "去年", "last year"), alike in the three languages:
+# it pins the answer as a year does ("작년 열대야가 며칠" is "작년에는 41일", not the 1990s' count), but
+# only among the spans, since the talk's year is rarely said.
+_RELATIVE_YEARS = (
+    (re.compile(r"(?i)재작년|一昨年|the year before last"), "year-2"),
+    (re.compile(r"(?i)(?<!재)작년|지난해|(?<!一)昨年|去年|(?<!before )last year"), "year-1"),
+    (re.compile(r"(?i)올해|금년|今年|this year"), "year+0"),
+    (re.compile(r"(?i)내년|(?<!再)来年|next year"), "year+1"),
+)
 
 
 def _century(short: str) -> str:
@@ -68,7 +78,10 @@ def identifiers(question: str) -> set[str]:
     return found
 
 
-def mentioned(passage: str) -> set[str]:
+# Kept for the passages of the last few questions: naming, pin_amounts and unmentioned read the
+# same passages (and, under a decisive question, overlapping prefixes of one) for one question.
+@lru_cache(maxsize=1024)
+def mentioned(passage: str) -> frozenset[str]:
     """Every year and model name ``passage`` may be saying, read as loosely as it is spoken."""
     text = unicodedata.normalize("NFKC", passage)
     seen = {m.group() for m in _YEAR.finditer(text)}
@@ -78,7 +91,12 @@ def mentioned(passage: str) -> set[str]:
         if 0 < int(last) - int(first) <= 50:
             seen |= {str(y) for y in range(int(first), int(last) + 1)}
     seen |= {f"{a}{d}".lower() for a, d in _SPACED_MODEL.findall(text)}
-    return seen
+    return frozenset(seen | relative_years(text))
+
+
+def relative_years(text: str) -> set[str]:
+    """The years ``text`` names from the speaker's own: "year-1" for 작년, 去年 or last year."""
+    return {year for pattern, year in _RELATIVE_YEARS if pattern.search(text)}
 
 
 def unmentioned(question: str, passages: Iterable[str]) -> tuple[str, ...]:
@@ -93,13 +111,14 @@ def unmentioned(question: str, passages: Iterable[str]) -> tuple[str, ...]:
 
 
 def naming(question: str, spans: Sequence[str], scores: Sequence[float], margin: float) -> list[int]:
-    """The spans to answer from: those mentioning a year or model name ``question`` names and
-    scoring within ``margin`` of the best span, or every span when none does.
+    """The spans to answer from: those mentioning a year or model name ``question`` names (or a
+    year it names from the speaker's own: 작년, 去年, last year) and scoring within ``margin`` of the
+    best span, or every span when none does.
 
     "2030년쯤 되면 폐배터리가 몇 개 나와?" is answered by the sentence about 2030, not by the one
     about this year that shares more of its words.
     """
-    named = identifiers(question)
+    named = identifiers(question) | relative_years(question)
     if not named:
         return list(range(len(spans)))
     return pinned(range(len(spans)), [bool(named & mentioned(text)) for text in spans], scores, margin)
@@ -130,10 +149,7 @@ def pin_amounts(
         return named
     if any(spans[i].info for i in named):
         return named
-    stating = [
-        c.typed and all(g in {(figure(n), u) for n, u in c.amounts} or _said(g, lead) for g in expected.given)
-        for c, lead in zip(spans, leads, strict=True)
-    ]
+    stating = [_states(c, lead, expected.given) for c, lead in zip(spans, leads, strict=True)]
     return pinned(named, stating, scores, margin)
 
 
@@ -148,6 +164,15 @@ def leads(spans: Sequence[Candidate], decisive: Expectation | None) -> list[str]
 def _lead_in(c: Candidate) -> str:
     p = c.hit.passage
     return p.text[: p.sentences[c.last].end]
+
+
+def _states(c: Candidate, lead: str, given: Iterable[tuple[str, str]]) -> bool:
+    """Whether span ``c`` states an answer and every amount the question gives, a year perhaps
+    said before it (``lead``)."""
+    if not c.typed:
+        return False
+    amounts = {(figure(n), u) for n, u in c.amounts}
+    return all(g in amounts or _said(g, lead) for g in given)
 
 
 def _said(given: tuple[str, str], lead: str) -> bool:

@@ -6,7 +6,7 @@ from rag.answer import Candidate
 from rag.answertype import Expectation
 from rag.chunking import Passage, Span
 from rag.embedder import FakeEmbedder
-from rag.identifiers import identifiers, leads, mentioned, naming, pin_amounts, unmentioned
+from rag.identifiers import identifiers, leads, mentioned, naming, pin_amounts, relative_years, unmentioned
 from rag.moments import Hit
 from rag.params import RetrievalParams
 from rag.retrieval import Searcher
@@ -83,6 +83,37 @@ def test_a_span_mentioning_the_named_year_is_preferred_within_the_margin() -> No
     assert naming(question, spans, [5.0, 2.5], 2.0) == [0, 1]
     assert naming(question, spans[:1], [5.0], 2.0) == [0]
     assert naming("폐배터리가 몇 개 정도 나와?", spans, [5.0, 4.0], 2.0) == [0, 1]
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("작년 서울 열대야가 총 며칠이었대?", {"year-1"}),
+        ("去年いくつの小学校に行ったの？ 昨年も", {"year-1"}),
+        ("How many did they sell last year?", {"year-1"}),
+        # The year before last is not last year, nor is 再来年 next year.
+        ("재작년, 一昨年 and the year before last", {"year-2"}),
+        ("올해, 今年, this year; 내년, 来年, next year", {"year+0", "year+1"}),
+        ("再来年", set()),
+        ("작업은 1년 걸렸다", set()),
+    ],
+)
+def test_years_named_from_the_speakers_own(text: str, years: set[str]) -> None:
+    assert relative_years(text) == years
+
+
+def test_a_span_saying_last_year_answers_a_question_about_last_year() -> None:
+    question = "작년 서울 열대야가 총 며칠이었대?"
+    spans = [
+        "서울 열대야 일수가 1990년대에는 한 해 평균 여드레 정도였거든요.",
+        "근데 작년에는 41일이었습니다.",
+    ]
+    assert naming(question, spans, [5.0, 4.0], 2.0) == [1]
+    # Across languages too; and a question naming no year keeps every span.
+    assert naming("How many tropical nights did Seoul have last year?", spans, [5.0, 4.0], 2.0) == [1]
+    assert naming("서울 열대야가 총 며칠이었대?", spans, [5.0, 4.0], 2.0) == [0, 1]
+    # The year it names is not one the passages must mention: the talk's own year is rarely said.
+    assert unmentioned(question, spans[:1]) == ()
 
 
 def test_a_year_said_before_holds_for_the_span_after_it() -> None:
