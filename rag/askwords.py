@@ -25,8 +25,9 @@ JA_AGE = re.compile("何歳|何才|おいくつ")
 JA_PEOPLE = re.compile("何人|人数|従業員数")
 JA_PERCENT = re.compile("何割|何パーセント|何％|何%")
 JA_QUANTITY = re.compile(
-    # 何年に asks which year (JA_YEAR), 何年 how many years.
-    "いくら|何(?:[個台倍回件万億円ドル]|年(?!に))|どれくらい|どのくらい|どれほど|金額|価格|時価総額|人口"
+    # 何年に asks which year (JA_YEAR), 何年 how many years.  いくつ asks how many, but いくつも is
+    # "many" and 行くつもり "mean to go"; おいくつ asks an age (JA_AGE).
+    "いくら|(?<!お)いくつ(?!も)|幾つ|何(?:[個台倍回件万億円ドル]|年(?!に))|どれくらい|どのくらい|どれほど|金額|価格|時価総額|人口"
 )
 JA_TIME = re.compile("いつ|何月|何日")
 # Which year, not when: a calendar year answers, "twenty years later" does not.  (何年 without に

@@ -66,6 +66,10 @@ def expected(question: str) -> Expectation | None:
         ("What share of Boston Dynamics does Hyundai own?", Expectation("quantity", PERCENT)),
         ("How much does one Nvidia H100 GPU cost?", Expectation("quantity", MONEY)),
         ("How many GPUs does one data centre need?", Expectation("quantity")),
+        # いくつ asks how many; いくつも ("many") and 行くつもり ("mean to go") ask nothing of the kind.
+        ("去年いくつの小学校に行ったの？", Expectation("quantity")),
+        ("この動画のコメント数は幾つ？", Expectation("quantity")),
+        ("畑のほうはどうしていくつもりだって？", Expectation("reason")),
         # An English or Japanese question naming its counter asks in that unit, as a Korean one does.
         # A number of years: "2004年の台風" or "in 1987" is a calendar year and does not answer.
         (
