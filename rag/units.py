@@ -17,7 +17,8 @@ _SAME_UNIT = (
     frozenset({"년", "년도", YEAR}),
     frozenset({"명", "인", "人"}),
     frozenset({"달", "개월", "월"}),
-    frozenset({"퍼센트", "프로", "%"}),
+    # "몇 퍼", "몇퍼" is spoken shorthand for 몇 퍼센트.
+    frozenset({"퍼센트", "프로", "퍼", "%"}),
     frozenset({"번", "회", "차례"}),
     frozenset({"개", "대"}),
     frozenset({"킬로", "킬로그램", "킬로미터", "키로"}),

@@ -20,7 +20,7 @@ from rag.textfacts import YEAR
 AGE = frozenset({"살", "세", "歳"})
 PEOPLE = frozenset({"명", "인", "人"})
 MONTHS = frozenset({"달", "개월", "월"})
-PERCENT = frozenset({"퍼센트", "프로", "%"})
+PERCENT = frozenset({"퍼센트", "프로", "퍼", "%"})
 THINGS = frozenset({"개", "대", "곳", "군데", "가지", "종", "종류", "채", "척", "마리", "건", "권", "편"})
 YEARS = frozenset({"년", "년도", "year"})
 DURATION = frozenset({"년", "개월", "달", "주", "주일", "일", "시간", "분", "초", "세기"})
@@ -64,6 +64,8 @@ def expected(question: str) -> Expectation | None:
         ("경제산업성이 엔비디아 본사를 찾아간 것은 언제인가요?", Expectation("time")),
         ("How old is Masayoshi Son?", Expectation("quantity", AGE)),
         ("What share of Boston Dynamics does Hyundai own?", Expectation("quantity", PERCENT)),
+        # "몇퍼" is spoken shorthand for 몇 퍼센트.
+        ("보스턴다이내믹스 소뱅 지분 몇퍼라고 했지?", Expectation("quantity", PERCENT)),
         ("How much does one Nvidia H100 GPU cost?", Expectation("quantity", MONEY)),
         ("How many GPUs does one data centre need?", Expectation("quantity")),
         # いくつ asks how many; いくつも ("many") and 行くつもり ("mean to go") ask nothing of the kind.
