@@ -67,8 +67,10 @@ CORPORA = (
     Corpus("mix30", Path("eval/mix30.jsonl"), Path("eval/mix30"), Path("var/mix30")),
     Corpus("mix31", Path("eval/mix31.jsonl"), Path("eval/mix31"), Path("var/mix31")),
     Corpus("mix32", Path("eval/mix32.jsonl"), Path("eval/mix32"), Path("var/mix32")),
+    Corpus("mix33", Path("eval/mix33.jsonl"), Path("eval/mix33"), Path("var/mix33")),
     Corpus("mix34", Path("eval/mix34.jsonl"), Path("eval/mix34"), Path("var/mix34")),
     Corpus("mix35", Path("eval/mix35.jsonl"), Path("eval/mix35"), Path("var/mix35")),
+    Corpus("mix36", Path("eval/mix36.jsonl"), Path("eval/mix36"), Path("var/mix36")),
 )
 
 

@@ -97,10 +97,14 @@ SPLITS = (
     "blind47",
     # eval/mix32.jsonl: questions over eval/mix32/, the seed beside a Korean interview and an English talk.
     "blind48",
+    # eval/mix33.jsonl: questions over eval/mix33/, the seed beside an English lecture and a Japanese interview.
+    "blind49",
     # eval/mix34.jsonl: questions over eval/mix34/, the seed beside a Korean interview and an English interview.
     "blind50",
     # eval/mix35.jsonl: questions over eval/mix35/, the seed beside a Japanese lecture and an English interview.
     "blind51",
+    # eval/mix36.jsonl: questions over eval/mix36/, the seed beside a Korean interview and an English lecture.
+    "blind52",
 )
 # Blind splits written and not yet scored twice: kept out of development until they are spent.
 # blind20 and blind21 were spent on the fifth round's answer types, blind22 to blind24 on the eighth
@@ -117,9 +121,10 @@ SPLITS = (
 # question states, blind43 on its English titles and initials, blind44 on the eighteenth round's
 # title line, blind45 on its calendar years, blind46 on the nineteenth round's short replies and
 # native counts, blind48 on its -거든, blind47 on the twentieth round's "when" clauses, years said
-# before and 절반, blind50 on that round as a whole.  blind51, written at that round's end, was
-# scored once with its final code, unread: the next change scores it again after.
-UNSPENT: frozenset[str] = frozenset({"blind51"})
+# before and 절반, blind50 on that round as a whole; blind49 and blind51 on the twenty-first round's
+# consequences, relative years, いくつ and 몇퍼.  blind52, written during that round, was scored once
+# with its final code, unread: the next change scores it again after.
+UNSPENT: frozenset[str] = frozenset({"blind52"})
 # The tuning split and the splits that became development sets once measured and read: all but the
 # report split and the unspent ones.
 DEV_SPLITS = frozenset(SPLITS) - {"report"} - UNSPENT

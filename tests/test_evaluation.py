@@ -251,10 +251,14 @@ def test_the_question_sets_over_a_japanese_talk_and_korean_interviews() -> None:
         ("mix31", "blind47", True),
         # Written during the nineteenth round, scored before and after its -거든: development data now.
         ("mix32", "blind48", True),
+        # Written for the twentieth round, scored before and after the twenty-first round's changes.
+        ("mix33", "blind49", True),
         # Written during the twentieth round by a helper, scored before and after its four changes.
         ("mix34", "blind50", True),
-        # Scored once with the twentieth round's final code and unread: kept out of development.
-        ("mix35", "blind51", False),
+        # Scored once with the twentieth round's final code, and after the twenty-first round's changes.
+        ("mix35", "blind51", True),
+        # Scored once with the twenty-first round's final code and unread: kept out of development.
+        ("mix36", "blind52", False),
     ],
 )
 def test_the_question_sets_of_eighty_over_three_talks(folder: str, split: str, spent: bool) -> None:
