@@ -36,6 +36,10 @@ _YEAR_AFTER = re.compile(r"\s*(?:년|年)|'?s\b|[-./]\d")
 _YEAR_BEFORE = re.compile(r"(?i)\b(?:in|since|by|from|until|till|to|before|after|during|of|year|fy)\s*$")
 # A short year as spoken: "24년에", "90년대", "24年"; not a span of time ("10년 뒤", "3년간").
 _SHORT_YEAR = re.compile(r"(?<![\d,.])(\d\d)\s*(?:년|年)(?!\s*(?:뒤|후|동안|간|전|만|째|이상|이내|間|後|前))")
+# A short year a question names: "83年って", "88년에", "70년대"; only 1950 to 1999, since "10년에 한
+# 번", "20년에 걸쳐" and "30년은" are spans of time, and not an era's year ("쇼와 40년", "昭和40年").
+_ASKED_SHORT_YEAR = re.compile(r"(?<![\d,.])([5-9]\d)\s*(?:년도?|年)(?=\s*(?:에|대|엔|に|って|代))")
+_ERA = re.compile(r"(?:昭和|平成|令和|大正|明治|쇼와|헤이세이|레이와|다이쇼|메이지)\s*$")
 _ENGLISH_SHORT = re.compile(r"'(\d\d)\b|\b(\d0)'?s\b")
 # A range of years: "2023년부터 2028년까지", "2023~2028", "from 2023 to 2028", "2023年から2028年".
 _RANGE = re.compile(
@@ -75,6 +79,9 @@ def identifiers(question: str) -> set[str]:
         if _YEAR_AFTER.match(text, m.end()) or _YEAR_BEFORE.search(text, 0, m.start())
     }
     found |= {f"{a or b}{d}".lower() for a, b, d in _MODEL.findall(text) if not _is_year(d)}
+    found |= {
+        _century(m.group(1)) for m in _ASKED_SHORT_YEAR.finditer(text) if not _ERA.search(text, 0, m.start())
+    }
     return found
 
 

@@ -28,6 +28,12 @@ from rag.textfacts import YEAR
         ("GPU 2000개, 2000억 엔, $2000, 1,041억 엔, 20250", set()),
         # Under three digits, a lower-case hyphen, letters before a year: not model names.
         ("GPT-4, COVID-19, the G20, a top-100 list, CES2024, EP.19", set()),
+        # A short year, said as people say it: "83年って", "88년에", "70년대", "95년도에".
+        ("毛刈り始めた83年って1頭いくら？", {"1983"}),
+        ("88년에 망친 항아리, 70년대 초반, 95년도에", {"1988", "1970", "1995"}),
+        # Not a span of time ("10년에 한 번", "잃어버린 30년은", "20년 지나면") nor an era's year.
+        ("10년에 한 번, 잃어버린 30년은, 20년 지나면, 25년을", set()),
+        ("1965년(쇼와 40년) 무렵, 昭和60年に", {"1965"}),
     ],
 )
 def test_what_a_question_names(question: str, named: set[str]) -> None:
