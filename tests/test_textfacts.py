@@ -141,6 +141,10 @@ def test_a_figure_states_the_unit_it_is_read_in(sentence: str, counters: set[str
         ("選別は7月までに4回やります。", "money", False),
         ("We did it 4 times in 3 days.", "money", False),
         ("1キロで7000円くらいです。", "money", True),
+        # A figure runs on past its 万: "1万5千個" is a count of things, and no price.
+        ("大晦日までに、1万5千個くらい作ります。", "money", False),
+        ("大晦日までに、1万5千個くらい作ります。", "개", True),
+        ("全部で1億2,000万円かかりました。", "money", True),
         ("It's about 40 quid a bag.", "money", True),
         # 며칠: days, in figures or kanji.
         ("窯は三日焚きます。", "days", True),
