@@ -65,7 +65,9 @@ _JA_TIME = re.compile(
 )
 
 # A Japanese figure runs on past its 万, 億 or 兆 ("1万5千個", "1億2,000万円", "3万5000人"): one amount.
-_SCALE = r"(?:\s*(?:hundred|thousand|million|billion|trillion|k\b|m\b|bn\b|万|億|千|百|兆)|(?<=[万億兆])\d[\d,]*)*"
+_SCALE = (
+    r"(?:\s*(?:hundred|thousand|million|billion|trillion|k\b|m\b|bn\b|万|億|千|百|兆)|(?<=[万億兆])\d[\d,]*)*"
+)
 # Longer units first: 日間 before 日.  After kanji numerals, not 分 or 度: 十分 is "enough", 二度と
 # "never again".  After a figure, 分 before の is a fraction (3分の1), not minutes.
 _KANJI_UNITS = (
