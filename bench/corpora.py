@@ -71,6 +71,7 @@ CORPORA = (
     Corpus("mix34", Path("eval/mix34.jsonl"), Path("eval/mix34"), Path("var/mix34")),
     Corpus("mix35", Path("eval/mix35.jsonl"), Path("eval/mix35"), Path("var/mix35")),
     Corpus("mix36", Path("eval/mix36.jsonl"), Path("eval/mix36"), Path("var/mix36")),
+    Corpus("mix37", Path("eval/mix37.jsonl"), Path("eval/mix37"), Path("var/mix37")),
 )
 
 
