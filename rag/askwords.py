@@ -11,7 +11,7 @@ from rag.textfacts import UNITS
 EN_AGE = re.compile(r"\bhow old\b|\bage\b", re.I)
 EN_PERCENT = re.compile(r"\bwhat (?:percentage|percent|share|proportion|fraction)\b|\bhow much of\b", re.I)
 EN_QUANTITY = re.compile(
-    r"\bhow (?:many|much|long|big|large|far)\b|\bwhat (?:is|was|are|were) the (?:price|cost|number|amount|"
+    r"\bhow (?:many|much|long|big|large|far|tall|high|deep|thick|wide)\b|\bwhat (?:is|was|are|were) the (?:price|cost|number|amount|"
     r"size|value|valuation|revenue|population)\b|\bnet worth\b",
     re.I,
 )
@@ -148,6 +148,15 @@ _KO_DURATION = re.compile(
 )
 _JA_DURATION = re.compile("(?:どのくらい|どれくらい|どのぐらい|どれぐらい)(?:の期間|かか|続|待)")
 _EN_HOW_LONG = re.compile(r"\bhow long\b", re.I)
+# A size, which only a length answers: "관제탑 높이 얼마나 돼", 深さはどのくらい, "how tall".  (길이 and
+# 長さ are "how long", a video's too: a duration answers them as well.)
+_KO_SIZE = re.compile(
+    r"(?:높이|깊이|두께|너비|폭|거리)(?:가|는|도|랑|이랑|하고)?\s*(?:[가-힣]{1,3}\s*)?(?:얼마|몇)"
+)
+_JA_SIZE = re.compile(
+    "(?:高さ|深さ|厚さ|幅|距離)(?:は|って|が|も)?(?:どのくらい|どれくらい|どのぐらい|どれぐらい|どれほど|何)"
+)
+_EN_SIZE = re.compile(r"\bhow (?:tall|high|deep|thick|wide|far)\b", re.I)
 
 
 # A number of years, which a calendar year ("2004年の台風") does not state: "몇 년 걸렸어", "몇 년
@@ -165,7 +174,10 @@ def asks_years_long(question: str) -> bool:
 
 
 def asks_duration(question: str) -> str | None:
-    """ "기간" where ``question`` asks how long something takes, "길이" for English "how long"."""
+    """ "기간" where ``question`` asks how long something takes, "길이" for English "how long",
+    "치수" for a size (a height, a depth, a distance)."""
+    if _EN_SIZE.search(question) or _KO_SIZE.search(question) or _JA_SIZE.search(question):
+        return "치수"
     if _EN_HOW_LONG.search(question):
         return "길이"
     if _KO_DURATION.search(question) or _JA_DURATION.search(question):

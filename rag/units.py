@@ -51,6 +51,9 @@ def unit_set(word: str) -> frozenset[str]:
 
 
 def how_long(question: str) -> frozenset[str]:
-    """The units of a duration (or, for English "how long", a length) where a question asks one."""
+    """The units of a duration (or, for English "how long", a length) or of a size where a question
+    asks one."""
     asked = asks_duration(question)
+    if asked == "치수":
+        return _LENGTH
     return frozenset() if asked is None else _DURATION | (_LENGTH if asked == "길이" else frozenset())

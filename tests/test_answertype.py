@@ -64,6 +64,14 @@ def expected(question: str) -> Expectation | None:
         ("경제산업성이 엔비디아 본사를 찾아간 것은 언제인가요?", Expectation("time")),
         ("How old is Masayoshi Son?", Expectation("quantity", AGE)),
         ("What share of Boston Dynamics does Hyundai own?", Expectation("quantity", PERCENT)),
+        # A size wants a length: no minutes ("1분에 한 대씩") nor a bare count answer it.  A video's
+        # 길이 is its running time, so 길이 takes a duration too.
+        ("인천공항 관제탑 높이 얼마나 되나요", Expectation("quantity", LENGTH)),
+        ("井戸の深さはどのくらい？", Expectation("quantity", LENGTH)),
+        ("How tall is the tower?", Expectation("quantity", LENGTH)),
+        ("how high is sheepshead mountain", Expectation("quantity", LENGTH)),
+        ("영상 길이는 얼마나 되나요?", Expectation("quantity")),
+        ("타렴으로 독 쌓을 때 왜 한꺼번에 높이 못 올려요?", Expectation("reason")),
         # "몇퍼" is spoken shorthand for 몇 퍼센트.
         ("보스턴다이내믹스 소뱅 지분 몇퍼라고 했지?", Expectation("quantity", PERCENT)),
         ("How much does one Nvidia H100 GPU cost?", Expectation("quantity", MONEY)),
