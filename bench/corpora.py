@@ -72,6 +72,7 @@ CORPORA = (
     Corpus("mix35", Path("eval/mix35.jsonl"), Path("eval/mix35"), Path("var/mix35")),
     Corpus("mix36", Path("eval/mix36.jsonl"), Path("eval/mix36"), Path("var/mix36")),
     Corpus("mix37", Path("eval/mix37.jsonl"), Path("eval/mix37"), Path("var/mix37")),
+    Corpus("mix38", Path("eval/mix38.jsonl"), Path("eval/mix38"), Path("var/mix38")),
 )
 
 

@@ -107,6 +107,8 @@ SPLITS = (
     "blind52",
     # eval/mix37.jsonl: questions over eval/mix37/, the seed beside a Japanese lecture and an English interview.
     "blind53",
+    # eval/mix38.jsonl: questions over eval/mix38/, the seed beside a Korean lecture and a Japanese interview.
+    "blind54",
 )
 # Blind splits written and not yet scored twice: kept out of development until they are spent.
 # blind20 and blind21 were spent on the fifth round's answer types, blind22 to blind24 on the eighth
@@ -125,9 +127,9 @@ SPLITS = (
 # native counts, blind48 on its -거든, blind47 on the twentieth round's "when" clauses, years said
 # before and 절반, blind50 on that round as a whole; blind49 and blind51 on the twenty-first round's
 # consequences, relative years, いくつ and 몇퍼, blind52 on its short years and Japanese figures past
-# 万.  blind53, written during that round, was scored once with the code after those changes,
-# unread: the next change scores it again after.
-UNSPENT: frozenset[str] = frozenset({"blind53"})
+# 万, blind53 on its sizes.  blind54, written during that round, was scored once with its final
+# code, unread: the next change scores it again after.
+UNSPENT: frozenset[str] = frozenset({"blind54"})
 # The tuning split and the splits that became development sets once measured and read: all but the
 # report split and the unspent ones.
 DEV_SPLITS = frozenset(SPLITS) - {"report"} - UNSPENT
