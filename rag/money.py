@@ -50,7 +50,7 @@ _PER_TIME = frozenset({"하루", "날", "달", "해", "년", "주", "시간", "�
 _BETWEEN = frozenset({"JKO", "JKS", "JX", "JKB", "XSN", "MAG"})
 
 _EN_MONEY = re.compile(
-    r"\b(?:cost|costs|price|priced|pay|paid|spend|spent|invest|invested|investment|revenue|worth|"
+    r"\b(?:cost|costs|price|prices|priced|tickets?|pay|paid|spend|spent|invest|invested|investment|revenue|worth|"
     r"valuation|valued|budget|subsid\w*|fund|funding|loss|losses|profit|cash|money|sales|salary|fee|"
     r"earn|earned|market cap|fees|fare|fares|rent|wages?|charges?|charged|income|earnings|tuition|"
     r"pounds|dollars|euros|yen|(?:sell|sells|sold|buy|buys|bought|go|goes|went)\s+for)\b",

@@ -44,6 +44,9 @@ def money(question: str) -> bool:
         "How much does he charge to ship a sign overseas?",
         "Roughly how much does a single H100 go for?",
         "How many pounds did the bell cost to recast?",
+        # Prices and tickets, in the plural too: "how high did prices go" asks no length.
+        "how much is a car ticket on the ferry",
+        "How high did prices go after the flood?",
         "職人さんの給料はいくらぐらいですか？",
         "工房の家賃は月にどれくらい？",
     ],
