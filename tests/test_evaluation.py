@@ -261,8 +261,8 @@ def test_the_question_sets_over_a_japanese_talk_and_korean_interviews() -> None:
         ("mix36", "blind52", True),
         # Scored before and after the twenty-first round's sizes: development data now.
         ("mix37", "blind53", True),
-        # Scored once with the twenty-first round's final code and unread: kept out of development.
-        ("mix38", "blind54", False),
+        # Scored before and after the twenty-first round's money words: development data now.
+        ("mix38", "blind54", True),
     ],
 )
 def test_the_question_sets_of_eighty_over_three_talks(folder: str, split: str, spent: bool) -> None:
