@@ -89,7 +89,8 @@ def identifiers(question: str) -> set[str]:
 # same passages (and, under a decisive question, overlapping prefixes of one) for one question.
 @lru_cache(maxsize=1024)
 def mentioned(passage: str) -> frozenset[str]:
-    """Every year and model name ``passage`` may be saying, read as loosely as it is spoken."""
+    """Every year and model name ``passage`` may be saying, read as loosely as it is spoken, and
+    the years it names from the speaker's own (``relative_years``)."""
     text = unicodedata.normalize("NFKC", passage)
     seen = {m.group() for m in _YEAR.finditer(text)}
     seen |= {_century(y) for y in _SHORT_YEAR.findall(text)}
