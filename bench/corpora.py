@@ -73,6 +73,7 @@ CORPORA = (
     Corpus("mix36", Path("eval/mix36.jsonl"), Path("eval/mix36"), Path("var/mix36")),
     Corpus("mix37", Path("eval/mix37.jsonl"), Path("eval/mix37"), Path("var/mix37")),
     Corpus("mix38", Path("eval/mix38.jsonl"), Path("eval/mix38"), Path("var/mix38")),
+    Corpus("mix39", Path("eval/mix39.jsonl"), Path("eval/mix39"), Path("var/mix39")),
 )
 
 

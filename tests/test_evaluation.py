@@ -263,6 +263,8 @@ def test_the_question_sets_over_a_japanese_talk_and_korean_interviews() -> None:
         ("mix37", "blind53", True),
         # Scored before and after the twenty-first round's money words: development data now.
         ("mix38", "blind54", True),
+        # Scored once with the twenty-first round's final code and unread: kept out of development.
+        ("mix39", "blind55", False),
     ],
 )
 def test_the_question_sets_of_eighty_over_three_talks(folder: str, split: str, spent: bool) -> None:
