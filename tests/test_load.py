@@ -1,4 +1,4 @@
-"""A bounded load test on loopback: 32 clients for 60 s against a real server, then SIGTERM.
+"""A bounded load test on loopback: 32 clients for 45 s against a real server, then SIGTERM.
 
 Mixed searches, asks and bad requests; every response must be the expected one, resident memory
 must stay flat, and requests in flight when SIGTERM arrives must still be answered.
@@ -20,7 +20,7 @@ import pytest
 from tests.server import server_process
 
 pytestmark = pytest.mark.slow
-CLIENTS, SECONDS = 32, 60
+CLIENTS, SECONDS = 32, 45
 QUESTIONS = [
     "H100 GPU 가격은?",
     "손정의 회장의 로봇 전략",
